@@ -1,0 +1,280 @@
+//! SQL dialects: how each database spells types, identifiers and literals.
+//!
+//! [`SqlDialect`] has a default for every method (the standard SQL / PostgreSQL spelling);
+//! each database overrides only what differs. An operation a database cannot express is a
+//! returned [`RenderError`], never a panic.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+pub use mysql::MySql;
+pub use postgres::Postgres;
+pub use sqlite::Sqlite;
+
+use crate::schema::{ColumnType, Schema, Value};
+
+/// The databases migrations are written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dialect {
+    /// PostgreSQL (first-class).
+    Postgres,
+    /// SQLite (the embedded default).
+    Sqlite,
+    /// MySQL and MariaDB.
+    Mysql,
+}
+
+impl Dialect {
+    /// Every dialect.
+    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql];
+
+    /// The lowercase name used in directory names and files (`postgres`, `sqlite`, `mysql`).
+    pub fn name(self) -> &'static str {
+        self.sql().name()
+    }
+
+    /// The dialect called `name` (as [`Dialect::name`] spells it).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// The renderer for this dialect.
+    pub fn sql(self) -> &'static dyn SqlDialect {
+        match self {
+            Dialect::Postgres => &Postgres,
+            Dialect::Sqlite => &Sqlite,
+            Dialect::Mysql => &MySql,
+        }
+    }
+}
+
+impl std::fmt::Display for Dialect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Something a dialect cannot express.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenderError {
+    /// A column type the database does not have.
+    #[error("{dialect} has no column type for {what}")]
+    UnsupportedType {
+        /// The dialect.
+        dialect: &'static str,
+        /// The type, described.
+        what: String,
+    },
+    /// An enum type that the schema does not declare.
+    #[error("{dialect}: enum type `{name}` is not declared in the schema")]
+    UnknownEnum {
+        /// The dialect.
+        dialect: &'static str,
+        /// The enum type name.
+        name: String,
+    },
+}
+
+/// How one database spells things. Defaults follow PostgreSQL.
+pub trait SqlDialect: Sync {
+    /// The lowercase dialect name.
+    fn name(&self) -> &'static str;
+
+    /// Quotes an identifier when it needs quoting (a keyword, upper case, punctuation).
+    fn ident(&self, name: &str) -> String {
+        if is_plain_identifier(name) && !is_reserved(name) {
+            name.to_owned()
+        } else {
+            format!("\"{}\"", name.replace('"', "\"\""))
+        }
+    }
+
+    /// A string literal.
+    fn string(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+
+    /// A literal value.
+    fn literal(&self, value: &Value) -> String {
+        match value {
+            Value::Bool(true) => "TRUE".into(),
+            Value::Bool(false) => "FALSE".into(),
+            Value::Number(n) => n.clone(),
+            Value::Text(t) => self.string(t),
+            Value::Bytes(hex) => format!("'\\x{hex}'"),
+            Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(|v| self.literal(v)).collect();
+                format!("ARRAY[{}]", items.join(", "))
+            }
+        }
+    }
+
+    /// The column type's spelling.
+    fn column_type(&self, ty: &ColumnType, schema: &Schema) -> Result<String, RenderError>;
+}
+
+/// Lowercase ASCII letters, digits and underscores, not starting with a digit.
+pub fn is_plain_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Words that must be quoted as identifiers in at least one supported database. Quoting a
+/// word that did not need it is harmless, so one list serves all dialects.
+const RESERVED: &[&str] = &[
+    "all",
+    "alter",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "binary",
+    "both",
+    "by",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "database",
+    "default",
+    "deferrable",
+    "delete",
+    "desc",
+    "distinct",
+    "do",
+    "drop",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "index",
+    "initially",
+    "inner",
+    "insert",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "key",
+    "lateral",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "natural",
+    "not",
+    "notnull",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "overlaps",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "right",
+    "rows",
+    "select",
+    "session_user",
+    "similar",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "update",
+    "user",
+    "using",
+    "values",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// True for words in the reserved list.
+pub fn is_reserved(name: &str) -> bool {
+    RESERVED.binary_search(&name).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_list_is_sorted() {
+        assert!(RESERVED.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn identifiers_are_quoted_only_when_needed() {
+        for d in Dialect::ALL {
+            let sql = d.sql();
+            assert_eq!(sql.ident("tasks"), "tasks");
+            assert_ne!(sql.ident("order"), "order");
+            assert_ne!(sql.ident("Mixed"), "Mixed");
+        }
+        assert_eq!(Postgres.ident("user"), "\"user\"");
+        assert_eq!(Postgres.ident("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(MySql.ident("order"), "`order`");
+        assert_eq!(MySql.ident("we`ird"), "`we``ird`");
+    }
+
+    #[test]
+    fn literals_are_escaped() {
+        assert_eq!(Postgres.string("it's"), "'it''s'");
+        assert_eq!(MySql.string("a\\'b"), "'a\\\\''b'");
+        assert_eq!(Sqlite.literal(&Value::Bool(true)), "1");
+        assert_eq!(Postgres.literal(&Value::Bytes("00ff".into())), "'\\x00ff'");
+        assert_eq!(Sqlite.literal(&Value::Bytes("00ff".into())), "X'00ff'");
+    }
+}

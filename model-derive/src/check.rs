@@ -1,0 +1,561 @@
+//! Rules that span several attributes, checked before any code is generated. Each failure is
+//! a spanned error in the context; checking goes on so that one build reports every mistake.
+//!
+//! Type-level rules (a field type has a mapping, `references` names a table with a matching
+//! column type, `set null` needs an `Option`, `max_length` needs a string, `default` has the
+//! field's type) are left to the compiler: codegen emits trait-bound checks whose messages are
+//! set with `#[diagnostic::on_unimplemented]` in `model_core::__private`.
+
+use proc_macro2::Span;
+
+use crate::ast::{DbEnumModel, Field, Model};
+use crate::attr::{IdentityAttr, Spanned};
+use crate::ctxt::Ctxt;
+use crate::sql::{self, KeyTarget};
+
+/// PostgreSQL's identifier limit in bytes (MySQL's is 64 characters).
+pub const MAX_IDENTIFIER_LEN: usize = 63;
+
+/// An index, with its keys parsed.
+pub struct IndexDef {
+    pub name: Option<String>,
+    pub keys: Vec<sql::IndexKey>,
+    pub unique: bool,
+    pub method: Option<&'static str>,
+    pub predicate: Option<String>,
+}
+
+/// A unique constraint.
+pub struct UniqueDef {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+}
+
+/// A check constraint.
+pub struct CheckDef {
+    pub name: Option<String>,
+    pub expr: String,
+}
+
+/// The foreign key of one field.
+pub struct ForeignKeyDef {
+    pub field: usize,
+    /// The referenced model.
+    pub model: syn::Path,
+    /// The referenced field, or the primary key when absent.
+    pub column: Option<syn::Ident>,
+    pub on_delete: &'static str,
+    pub on_update: &'static str,
+    pub deferrable: &'static str,
+    pub name: Option<String>,
+    /// Span of `on_delete = "set null"`, to anchor the nullability check.
+    pub set_null: Option<Span>,
+}
+
+/// Everything codegen needs beyond the model itself.
+pub struct Checked {
+    pub indexes: Vec<IndexDef>,
+    pub uniques: Vec<UniqueDef>,
+    pub checks: Vec<CheckDef>,
+    pub foreign_keys: Vec<ForeignKeyDef>,
+}
+
+const ACTIONS: &[(&str, &str)] = &[
+    ("cascade", "Cascade"),
+    ("set null", "SetNull"),
+    ("set default", "SetDefault"),
+    ("restrict", "Restrict"),
+    ("no action", "NoAction"),
+];
+
+const METHODS: &[&str] = &["btree", "hash", "gin", "gist", "brin"];
+
+fn identifier(cx: &Ctxt, what: &str, name: &Spanned<String>) {
+    if name.value.is_empty() {
+        cx.syn_error(syn::Error::new(
+            name.span,
+            format!("{what} cannot be empty"),
+        ));
+    } else if name.value.len() > MAX_IDENTIFIER_LEN {
+        cx.syn_error(syn::Error::new(
+            name.span,
+            format!(
+                "{what} `{}` is {} bytes long, over the {MAX_IDENTIFIER_LEN}-byte limit of PostgreSQL identifiers (MySQL allows 64); choose a shorter name",
+                name.value,
+                name.value.len()
+            ),
+        ));
+    }
+}
+
+fn column_list(model: &Model) -> String {
+    model
+        .fields
+        .iter()
+        .map(|f| format!("`{}`", f.column.value))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unknown_column(cx: &Ctxt, model: &Model, span: Span, what: &str, name: &str) {
+    cx.syn_error(syn::Error::new(
+        span,
+        format!(
+            "{what} names `{name}`, which is not a column of `{}`; the columns are {}",
+            model.table_name.value,
+            column_list(model)
+        ),
+    ));
+}
+
+/// Checks that every column an SQL fragment mentions exists.
+fn mentions(cx: &Ctxt, model: &Model, span: Span, what: &str, sql_text: &str) {
+    match sql::column_mentions(sql_text) {
+        Ok(found) => {
+            for mention in found {
+                if model
+                    .field_for_column(&mention.name, mention.quoted)
+                    .is_none()
+                {
+                    unknown_column(cx, model, span, what, &mention.name);
+                }
+            }
+        }
+        Err(err) => cx.syn_error(syn::Error::new(span, format!("{what}: {err}"))),
+    }
+}
+
+pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
+    identifier(cx, "table name", &model.table_name);
+    for (what, value) in [
+        ("`renamed_from`", &model.attrs.renamed_from),
+        ("`primary_key_name`", &model.attrs.primary_key_name),
+    ] {
+        if let Some(v) = value {
+            identifier(cx, what, v);
+        }
+    }
+    for ext in &model.attrs.extensions {
+        identifier(cx, "extension name", ext);
+    }
+
+    let primary_key = model.primary_key();
+    if primary_key.is_empty() {
+        cx.error_spanned_by(
+            model.ident,
+            format!(
+                "table `{}` has no primary key; mark a field `#[column(primary_key)]` (several fields make a composite key)",
+                model.table_name.value
+            ),
+        );
+    }
+
+    for (i, field) in model.fields.iter().enumerate() {
+        identifier(cx, "column name", &field.column);
+        if let Some(earlier) = model.fields[..i]
+            .iter()
+            .find(|f| f.column.value == field.column.value)
+        {
+            cx.syn_error(syn::Error::new(
+                field.column.span,
+                format!(
+                    "fields `{}` and `{}` both map to column `{}`; give one of them `#[column(name = \"...\")]`",
+                    earlier.ident, field.ident, field.column.value
+                ),
+            ));
+        }
+        check_field(cx, model, field, primary_key.len());
+    }
+
+    let mut indexes = Vec::new();
+    let mut uniques = Vec::new();
+    for index in &model.attrs.indexes {
+        if let Some(name) = &index.name {
+            identifier(cx, "index name", name);
+        }
+        let keys: Vec<sql::IndexKey> = match (&index.columns, &index.expr) {
+            (Some(_), Some(expr)) => {
+                cx.syn_error(syn::Error::new(
+                    expr.span,
+                    "an index takes `columns = [...]` or `expr = \"...\"`, not both; put the expression in `columns` as \"(expr)\"",
+                ));
+                continue;
+            }
+            (None, None) => {
+                cx.syn_error(syn::Error::new(
+                    index.span,
+                    "an index needs `columns = [\"...\"]` or `expr = \"...\"`",
+                ));
+                continue;
+            }
+            (None, Some(expr)) => {
+                mentions(cx, model, expr.span, "index expression", &expr.value);
+                vec![sql::IndexKey {
+                    target: KeyTarget::Expression(expr.value.trim().to_owned()),
+                    opclass: None,
+                    desc: None,
+                    nulls_first: None,
+                }]
+            }
+            (Some(columns), None) => {
+                if columns.is_empty() {
+                    cx.syn_error(syn::Error::new(
+                        index.span,
+                        "an index needs at least one column",
+                    ));
+                }
+                columns
+                    .iter()
+                    .filter_map(|entry| match sql::parse_index_key(&entry.value) {
+                        Ok(key) => {
+                            match &key.target {
+                                KeyTarget::Column(c) => {
+                                    if model.field_for_column(c, true).is_none() {
+                                        unknown_column(cx, model, entry.span, "index", c);
+                                    }
+                                }
+                                KeyTarget::Expression(e) => {
+                                    mentions(cx, model, entry.span, "index expression", e)
+                                }
+                            }
+                            Some(key)
+                        }
+                        Err(err) => {
+                            cx.syn_error(syn::Error::new(
+                                entry.span,
+                                format!("invalid index key `{}`: {err}", entry.value),
+                            ));
+                            None
+                        }
+                    })
+                    .collect()
+            }
+        };
+        let method = index.method.as_ref().and_then(|m| {
+            let found = METHODS
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(&m.value))
+                .copied();
+            if found.is_none() {
+                cx.syn_error(syn::Error::new(
+                    m.span,
+                    format!(
+                        "unknown index method `{}`, expected one of {}",
+                        m.value,
+                        METHODS
+                            .iter()
+                            .map(|m| format!("`{m}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            found
+        });
+        if let Some(predicate) = &index.predicate {
+            mentions(cx, model, predicate.span, "index `where`", &predicate.value);
+        }
+        indexes.push(IndexDef {
+            name: index.name.as_ref().map(|n| n.value.clone()),
+            keys,
+            unique: index.unique,
+            method,
+            predicate: index.predicate.as_ref().map(|p| p.value.clone()),
+        });
+    }
+    for unique in &model.attrs.uniques {
+        if let Some(name) = &unique.name {
+            identifier(cx, "unique constraint name", name);
+        }
+        if unique.columns.is_empty() {
+            cx.syn_error(syn::Error::new(
+                unique.span,
+                "a unique constraint needs at least one column",
+            ));
+        }
+        for column in &unique.columns {
+            if model.field_for_column(&column.value, true).is_none() {
+                unknown_column(cx, model, column.span, "unique constraint", &column.value);
+            }
+        }
+        uniques.push(UniqueDef {
+            name: unique.name.as_ref().map(|n| n.value.clone()),
+            columns: unique.columns.iter().map(|c| c.value.clone()).collect(),
+        });
+    }
+    let mut checks = Vec::new();
+    for check in &model.attrs.checks {
+        if let Some(name) = &check.name {
+            identifier(cx, "check constraint name", name);
+        }
+        if check.expr.value.trim().is_empty() {
+            cx.syn_error(syn::Error::new(
+                check.expr.span,
+                "a check needs an SQL boolean expression",
+            ));
+        }
+        mentions(cx, model, check.expr.span, "check", &check.expr.value);
+        checks.push(CheckDef {
+            name: check.name.as_ref().map(|n| n.value.clone()),
+            expr: check.expr.value.clone(),
+        });
+    }
+
+    // Field-level indexes and uniques.
+    for field in &model.fields {
+        if let Some(index) = &field.attrs.index {
+            if let Some(name) = &index.name {
+                identifier(cx, "index name", name);
+            }
+            indexes.push(IndexDef {
+                name: index.name.as_ref().map(|n| n.value.clone()),
+                keys: vec![sql::IndexKey {
+                    target: KeyTarget::Column(field.column.value.clone()),
+                    opclass: None,
+                    desc: None,
+                    nulls_first: None,
+                }],
+                unique: false,
+                method: None,
+                predicate: None,
+            });
+        }
+        if let Some(unique) = &field.attrs.unique {
+            if let Some(name) = &unique.name {
+                identifier(cx, "unique constraint name", name);
+            }
+            uniques.push(UniqueDef {
+                name: unique.name.as_ref().map(|n| n.value.clone()),
+                columns: vec![field.column.value.clone()],
+            });
+        }
+    }
+
+    let foreign_keys = model
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, field)| foreign_key(cx, i, field))
+        .collect();
+
+    Checked {
+        indexes,
+        uniques,
+        checks,
+        foreign_keys,
+    }
+}
+
+fn check_field(cx: &Ctxt, model: &Model, field: &Field, key_len: usize) {
+    let a = &field.attrs;
+    if let Some(old) = &a.renamed_from {
+        identifier(cx, "`renamed_from`", old);
+    }
+    if let (Some(_), Some(sql)) = (&a.default, &a.default_sql) {
+        cx.syn_error(syn::Error::new(
+            sql.span,
+            "a column takes `default` or `default_sql`, not both; remove one of them",
+        ));
+    }
+    if let Some(sql) = &a.default_sql {
+        if sql.value.trim().is_empty() {
+            cx.syn_error(syn::Error::new(sql.span, "`default_sql` cannot be empty"));
+        }
+    }
+    if let Some(sql) = &a.backfill_sql {
+        if sql.value.trim().is_empty() {
+            cx.syn_error(syn::Error::new(sql.span, "`backfill_sql` cannot be empty"));
+        }
+    }
+    if let Some(ty) = &a.sql_type {
+        if ty.value.trim().is_empty() {
+            cx.syn_error(syn::Error::new(ty.span, "`sql_type` cannot be empty"));
+        }
+        for (key, lit) in [
+            ("max_length", &a.max_length),
+            ("precision", &a.precision),
+            ("scale", &a.scale),
+        ] {
+            if let Some((lit, _)) = lit {
+                cx.error_spanned_by(
+                    lit,
+                    format!("`{key}` does not combine with `sql_type`; write the full type in `sql_type` (e.g. \"varchar(20)\")"),
+                );
+            }
+        }
+    }
+    if let Some((lit, 0)) = &a.max_length {
+        cx.error_spanned_by(lit, "`max_length` must be at least 1");
+    }
+    match (&a.precision, &a.scale) {
+        (Some((_, 0)), _) => {
+            let (lit, _) = a.precision.as_ref().expect("matched");
+            cx.error_spanned_by(lit, "`precision` must be at least 1");
+        }
+        (Some((_, p)), Some((lit, s))) if s > p => {
+            cx.error_spanned_by(
+                lit,
+                format!("`scale` ({s}) cannot exceed `precision` ({p})"),
+            );
+        }
+        (None, Some((lit, _))) => {
+            cx.error_spanned_by(lit, "`scale` needs `precision` too");
+        }
+        _ => {}
+    }
+    if a.references.is_none() {
+        for (key, span) in [
+            ("on_delete", a.on_delete.as_ref().map(|s| s.span)),
+            ("on_update", a.on_update.as_ref().map(|s| s.span)),
+            ("fk_name", a.fk_name.as_ref().map(|s| s.span)),
+            ("deferrable", a.deferrable),
+            ("initially_deferred", a.initially_deferred),
+        ] {
+            if let Some(span) = span {
+                cx.syn_error(syn::Error::new(
+                    span,
+                    format!(
+                        "`{key}` applies to a foreign key; add `references = Model` to this field"
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(fk_name) = &a.fk_name {
+        identifier(cx, "foreign key name", fk_name);
+    }
+    if let Some((span, choice)) = a.identity {
+        if a.primary_key.is_none() {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`identity` applies to the primary key; mark this field `primary_key` or remove `identity`",
+            ));
+        } else if key_len > 1 && choice != IdentityAttr::Off {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`identity` applies to a single-column primary key, not to a composite one",
+            ));
+        } else if a.sql_type.is_some() && choice != IdentityAttr::Off {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`identity` needs an integer field type, not `sql_type`",
+            ));
+        }
+    }
+    let _ = model;
+}
+
+fn action(cx: &Ctxt, value: &Option<Spanned<String>>) -> &'static str {
+    let Some(value) = value else {
+        return "NoAction";
+    };
+    let norm = value.value.split_whitespace().collect::<Vec<_>>().join(" ");
+    match ACTIONS
+        .iter()
+        .find(|(spelling, _)| spelling.eq_ignore_ascii_case(&norm))
+    {
+        Some((_, variant)) => variant,
+        None => {
+            cx.syn_error(syn::Error::new(
+                value.span,
+                format!(
+                    "unknown referential action `{}`, expected one of {}",
+                    value.value,
+                    ACTIONS
+                        .iter()
+                        .map(|(s, _)| format!("`\"{s}\"`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            "NoAction"
+        }
+    }
+}
+
+fn foreign_key(cx: &Ctxt, index: usize, field: &Field) -> Option<ForeignKeyDef> {
+    let a = &field.attrs;
+    let path = a.references.as_ref()?;
+    let on_delete = action(cx, &a.on_delete);
+    let on_update = action(cx, &a.on_update);
+    // `User::email` names a field; `User`, `crate::models::User` name a model. Fields are
+    // snake_case and types are CamelCase, so the last segment's first letter decides.
+    let last = path.segments.last()?;
+    let names_field = path.segments.len() > 1
+        && last
+            .ident
+            .to_string()
+            .trim_start_matches("r#")
+            .starts_with(|c: char| c.is_lowercase() || c == '_');
+    let (model, column) = if names_field {
+        let mut model = path.clone();
+        let pair = model.segments.pop().expect("len > 1");
+        // Drop the trailing `::` left by `pop`.
+        model.segments.pop_punct();
+        (model, Some(pair.into_value().ident))
+    } else {
+        (path.clone(), None)
+    };
+    let deferrable = if a.initially_deferred.is_some() {
+        "InitiallyDeferred"
+    } else if a.deferrable.is_some() {
+        "InitiallyImmediate"
+    } else {
+        "No"
+    };
+    let set_null = a
+        .on_delete
+        .as_ref()
+        .filter(|_| on_delete == "SetNull")
+        .map(|s| s.span)
+        .or_else(|| {
+            a.on_update
+                .as_ref()
+                .filter(|_| on_update == "SetNull")
+                .map(|s| s.span)
+        });
+    Some(ForeignKeyDef {
+        field: index,
+        model,
+        column,
+        on_delete,
+        on_update,
+        deferrable,
+        name: a.fk_name.as_ref().map(|n| n.value.clone()),
+        set_null,
+    })
+}
+
+pub fn check_enum(cx: &Ctxt, model: &DbEnumModel) {
+    identifier(cx, "enum type name", &model.type_name);
+    for (i, variant) in model.variants.iter().enumerate() {
+        if variant.value.value.is_empty() {
+            cx.syn_error(syn::Error::new(
+                variant.value.span,
+                "an enum value cannot be empty",
+            ));
+        }
+        if variant.value.value.len() > MAX_IDENTIFIER_LEN {
+            cx.syn_error(syn::Error::new(
+                variant.value.span,
+                format!(
+                    "enum value `{}` is {} bytes long, over PostgreSQL's {MAX_IDENTIFIER_LEN}-byte limit for enum labels; use `#[db_enum(rename = \"...\")]`",
+                    variant.value.value,
+                    variant.value.value.len()
+                ),
+            ));
+        }
+        if let Some(earlier) = model.variants[..i]
+            .iter()
+            .find(|v| v.value.value == variant.value.value)
+        {
+            cx.syn_error(syn::Error::new(
+                variant.value.span,
+                format!(
+                    "variants `{}` and `{}` both map to the database value `{}`; give one of them `#[db_enum(rename = \"...\")]`",
+                    earlier.ident, variant.ident, variant.value.value
+                ),
+            ));
+        }
+    }
+}
