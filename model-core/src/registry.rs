@@ -101,8 +101,9 @@ pub enum RegistryError {
     },
     /// Tables of the last snapshot are missing from the registry.
     #[error(
-        "{} of the last snapshot {} missing from the models: {}; if {} meant to be dropped, \
+        "{} {} of the last snapshot {} missing from the models: {}; if {} meant to be dropped, \
          pass --allow-destructive, otherwise make sure the crate that defines {} is linked",
+        .tables.len(),
         plural(.tables.len(), "table", "tables"),
         plural(.tables.len(), "is", "are"),
         .tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "),

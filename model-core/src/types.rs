@@ -48,7 +48,7 @@
 //! | `chrono::NaiveDate` | `DATE` | `DATE` | `DATE` |
 //! | `chrono::NaiveTime` | `TIME` | `TIME` | `TIME(6)` |
 //! | `serde_json::Value` | `JSONB` | `TEXT` | `JSON` |
-//! | `rust_decimal::Decimal` | `NUMERIC(p, s)` | `NUMERIC` | `DECIMAL(p, s)` |
+//! | `rust_decimal::Decimal` | `NUMERIC(p, s)` / `NUMERIC` | `NUMERIC` | `DECIMAL(p, s)` / `DECIMAL(65, 30)` |
 //! | `Vec<T>` | `T[]` | (not supported) | (not supported) |
 //! | `#[derive(DbEnum)]` | `CREATE TYPE ... AS ENUM` | `TEXT` + `CHECK` | `ENUM(...)` |
 //!

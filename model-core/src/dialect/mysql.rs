@@ -12,7 +12,10 @@ impl SqlDialect for MySql {
     }
 
     fn ident(&self, name: &str) -> String {
-        if super::is_plain_identifier(name) && !super::is_reserved(name) {
+        if super::is_plain_identifier(name)
+            && !super::is_reserved(name)
+            && MYSQL_RESERVED.binary_search(&name).is_err()
+        {
             name.to_owned()
         } else {
             format!("`{}`", name.replace('`', "``"))
@@ -51,6 +54,12 @@ impl SqlDialect for MySql {
             ColumnType::Date => "DATE".into(),
             ColumnType::Time => "TIME(6)".into(),
             ColumnType::Json => "JSON".into(),
+            // MySQL's bare DECIMAL means DECIMAL(10, 0) and would drop fractions; an unbounded
+            // decimal gets the widest type instead.
+            ColumnType::Decimal {
+                precision: None,
+                scale: None,
+            } => "DECIMAL(65, 30)".into(),
             ColumnType::Decimal { precision, scale } => numeric("DECIMAL", *precision, *scale),
             ColumnType::Enum { name } => match schema.enums.get(name) {
                 Some(def) => self.enum_type(def.value_names()),
@@ -77,5 +86,59 @@ impl MySql {
     pub fn enum_type<'a>(&self, values: impl IntoIterator<Item = &'a str>) -> String {
         let values: Vec<String> = values.into_iter().map(|v| self.string(v)).collect();
         format!("ENUM({})", values.join(", "))
+    }
+}
+
+/// MySQL 8 and MariaDB 10.11 reserved words (beyond the shared list): these need backticks.
+const MYSQL_RESERVED: &[&str] = &[
+    "accessible", "add", "all", "alter", "analyze", "and", "as", "asc", "asensitive", "before",
+    "between", "bigint", "binary", "blob", "both", "by", "call", "cascade", "case", "change",
+    "char", "character", "check", "collate", "column", "condition", "constraint", "continue",
+    "convert", "create", "cross", "cube", "cume_dist", "current_date", "current_role",
+    "current_time", "current_timestamp", "current_user", "cursor", "database", "databases",
+    "day_hour", "day_microsecond", "day_minute", "day_second", "dec", "decimal", "declare",
+    "default", "delayed", "delete", "delete_domain_id", "dense_rank", "desc", "describe",
+    "deterministic", "distinct", "distinctrow", "div", "do_domain_ids", "double", "drop",
+    "dual", "each", "else", "elseif", "empty", "enclosed", "escaped", "except", "exists",
+    "exit", "explain", "false", "fetch", "first_value", "float", "float4", "float8", "for",
+    "force", "foreign", "from", "fulltext", "function", "general", "generated", "get", "grant",
+    "group", "grouping", "groups", "having", "high_priority", "hour_microsecond", "hour_minute",
+    "hour_second", "if", "ignore", "ignore_domain_ids", "ignore_server_ids", "in", "index",
+    "infile", "inner", "inout", "insensitive", "insert", "int", "int1", "int2", "int3", "int4",
+    "int8", "integer", "intersect", "interval", "into", "io_after_gtids", "io_before_gtids",
+    "is", "iterate", "join", "json_table", "key", "keys", "kill", "lag", "last_value",
+    "lateral", "lead", "leading", "leave", "left", "like", "limit", "linear", "lines", "load",
+    "localtime", "localtimestamp", "lock", "long", "longblob", "longtext", "loop",
+    "low_priority", "master_bind", "master_heartbeat_period", "master_ssl_verify_server_cert",
+    "match", "maxvalue", "mediumblob", "mediumint", "mediumtext", "middleint",
+    "minute_microsecond", "minute_second", "mod", "modifies", "natural", "no_write_to_binlog",
+    "not", "nth_value", "ntile", "null", "numeric", "of", "offset", "on", "optimize",
+    "optimizer_costs", "option", "optionally", "or", "order", "out", "outer", "outfile", "over",
+    "page_checksum", "parse_vcol_expr", "partition", "percent_rank", "position", "precision",
+    "primary", "procedure", "purge", "range", "rank", "read", "read_write", "reads", "real",
+    "recursive", "ref_system_id", "references", "regexp", "release", "rename", "repeat",
+    "replace", "require", "resignal", "restrict", "return", "returning", "revoke", "right",
+    "rlike", "row", "row_number", "rownum", "rows", "schema", "schemas", "second_microsecond",
+    "select", "sensitive", "separator", "set", "show", "signal", "slow", "smallint", "spatial",
+    "specific", "sql", "sql_big_result", "sql_calc_found_rows", "sql_small_result",
+    "sqlexception", "sqlstate", "sqlwarning", "ssl", "starting", "stats_auto_recalc",
+    "stats_persistent", "stats_sample_pages", "stored", "straight_join", "system", "table",
+    "terminated", "then", "tinyblob", "tinyint", "tinytext", "to", "trailing", "trigger",
+    "true", "undo", "union", "unique", "unlock", "unsigned", "update", "usage", "use", "using",
+    "utc_date", "utc_time", "utc_timestamp", "values", "varbinary", "varchar", "varcharacter",
+    "varying", "virtual", "when", "where", "while", "window", "with", "write", "xor",
+    "year_month", "zerofill",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_list_is_sorted() {
+        assert!(MYSQL_RESERVED.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(MySql.ident("int"), "`int`");
+        assert_eq!(MySql.ident("double"), "`double`");
+        assert_eq!(MySql.ident("title"), "title");
     }
 }

@@ -1,0 +1,6 @@
+use model_core::DbEnum;
+
+#[derive(DbEnum, Clone, Copy)]
+enum Status {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use model_core::DbEnum;
+
+#[derive(DbEnum, Clone, Copy)]
+struct Status {
+    active: bool,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use model_core::Table;
+
+#[derive(Table)]
+#[table]
+struct User {
+    #[column(primary_key)]
+    id: i64,
+}
+
+fn main() {}
