@@ -1,1 +1,10 @@
-fn main() {}
+//! `migrate-gen` for the reference app (examples/todo).
+
+use std::process::ExitCode;
+
+// Linking the crate registers every model it declares.
+use todo as _;
+
+fn main() -> ExitCode {
+    migrate_gen::main(migrate_gen::Config::new("examples/todo/migrations"))
+}

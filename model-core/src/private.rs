@@ -355,6 +355,26 @@ impl TableBuilder {
     }
 }
 
+/// One index key: a column (`expression == false`) or an expression, with options.
+pub fn index_key(
+    expression: bool,
+    target: &str,
+    opclass: Option<&str>,
+    order: Option<SortOrder>,
+    nulls: Option<NullsOrder>,
+) -> IndexKey {
+    IndexKey {
+        target: if expression {
+            IndexTarget::Expression(target.to_owned())
+        } else {
+            IndexTarget::Column(target.to_owned())
+        },
+        opclass: opclass.map(str::to_owned),
+        order,
+        nulls,
+    }
+}
+
 /// The words an index key contributes to a generated index name.
 fn key_words(key: &IndexKey) -> String {
     let mut words = match &key.target {

@@ -75,3 +75,6 @@ pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as syn::DeriveInput);
     db_enum::expand(&input).into()
 }
+
+#[cfg(test)]
+mod expand_tests;

@@ -116,16 +116,11 @@ fn generate(model: &Model, checked: &Checked) -> TokenStream {
     for index in &checked.indexes {
         let name = opt_str(index.name.as_deref());
         let keys = index.keys.iter().map(|key| {
-            let target = match &key.target {
-                KeyTarget::Column(c) => quote!(#p::IndexTarget::Column(#p::std::string::String::from(#c))),
-                KeyTarget::Expression(e) => {
-                    quote!(#p::IndexTarget::Expression(#p::std::string::String::from(#e)))
-                }
+            let (expression, target) = match &key.target {
+                KeyTarget::Column(c) => (false, c),
+                KeyTarget::Expression(e) => (true, e),
             };
-            let opclass = match &key.opclass {
-                Some(o) => quote!(#p::core::option::Option::Some(#p::std::string::String::from(#o))),
-                None => quote!(#p::core::option::Option::None),
-            };
+            let opclass = opt_str(key.opclass.as_deref());
             let order = match key.desc {
                 Some(true) => quote!(#p::core::option::Option::Some(#p::SortOrder::Desc)),
                 Some(false) => quote!(#p::core::option::Option::Some(#p::SortOrder::Asc)),
@@ -136,7 +131,7 @@ fn generate(model: &Model, checked: &Checked) -> TokenStream {
                 Some(false) => quote!(#p::core::option::Option::Some(#p::NullsOrder::Last)),
                 None => quote!(#p::core::option::Option::None),
             };
-            quote!(#p::IndexKey { target: #target, opclass: #opclass, order: #order, nulls: #nulls })
+            quote!(#p::index_key(#expression, #target, #opclass, #order, #nulls))
         });
         let unique = index.unique;
         let method = match index.method {

@@ -10,7 +10,7 @@ struct User {
 struct Task {
     #[column(primary_key)]
     id: i64,
-    #[column(references = User, fk_name = "fk_tasks_a_foreign_key_name_that_is_much_longer_than_allowed")]
+    #[column(references = User, fk_name = "fk_tasks_a_foreign_key_name_that_is_much_longer_than_postgres_allows")]
     user_id: i64,
 }
 
