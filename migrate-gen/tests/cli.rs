@@ -12,11 +12,23 @@ fn migrate_gen(args: &[&str]) -> std::process::Output {
 #[test]
 fn the_binary_sees_every_model_of_the_linked_crate() {
     let out = migrate_gen(&["snapshot"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let tables: Vec<&String> = json["schema"]["tables"].as_object().unwrap().keys().collect();
+    let tables: Vec<&String> = json["schema"]["tables"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
     assert_eq!(tables, ["tasks", "users"]);
-    let enums: Vec<&String> = json["schema"]["enums"].as_object().unwrap().keys().collect();
+    let enums: Vec<&String> = json["schema"]["enums"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
     assert_eq!(enums, ["priority"]);
 }
 

@@ -187,8 +187,8 @@ mod tests {
             <Option<String>>::literal(&"x".to_string()),
             Value::Text("x".into())
         );
-        assert!(<Option<bool>>::NULLABLE);
-        assert!(!bool::NULLABLE);
+        const { assert!(<Option<bool>>::NULLABLE) };
+        const { assert!(!bool::NULLABLE) };
         assert_eq!(
             <Vec<i64>>::column_type(),
             ColumnType::Array {

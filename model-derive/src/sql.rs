@@ -196,13 +196,13 @@ pub fn column_mentions(sql: &str) -> Result<Vec<ColumnMention>, String> {
         let prev = i.checked_sub(1).and_then(|p| tokens.get(p));
         let next = tokens.get(i + 1);
         match token {
-            Token::Quoted(name) => {
-                if next != Some(&Token::Punct('.')) && next != Some(&Token::Punct('(')) {
-                    out.push(ColumnMention {
-                        name: name.clone(),
-                        quoted: true,
-                    });
-                }
+            Token::Quoted(name)
+                if next != Some(&Token::Punct('.')) && next != Some(&Token::Punct('(')) =>
+            {
+                out.push(ColumnMention {
+                    name: name.clone(),
+                    quoted: true,
+                });
             }
             Token::Word(word) => {
                 let lower = word.to_lowercase();

@@ -19,7 +19,8 @@ pub fn postgres_url() -> String {
 
 /// The MySQL / MariaDB server tests use.
 pub fn mysql_url() -> String {
-    std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
+    std::env::var("TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
 }
 
 /// A name no other test (in this or another process) uses.
@@ -104,7 +105,9 @@ impl TestDb {
         let name = unique_name();
         let mut conn = sqlx::MySqlConnection::connect(&admin_url)
             .await
-            .unwrap_or_else(|e| panic!("MariaDB/MySQL at {admin_url} is required for this test: {e}"));
+            .unwrap_or_else(|e| {
+                panic!("MariaDB/MySQL at {admin_url} is required for this test: {e}")
+            });
         conn.execute(format!("CREATE DATABASE `{name}`").as_str())
             .await
             .expect("create test database");

@@ -128,7 +128,8 @@ async fn task_round_trips_through_sqlx_on_postgres() {
         .await
         .unwrap_err();
     assert!(
-        err.to_string().contains("invalid value \"URGENT\" for enum `priority`"),
+        err.to_string()
+            .contains("invalid value \"URGENT\" for enum `priority`"),
         "{err}"
     );
 }

@@ -32,7 +32,11 @@ fn snapshot_round_trips_to_an_equal_value_and_identical_bytes() {
     let read = Snapshot::from_json(&text).unwrap();
     assert_eq!(read.format_version, FORMAT_VERSION);
     assert_eq!(read.schema, schema);
-    assert_eq!(read.to_json(), text, "re-serializing must give identical bytes");
+    assert_eq!(
+        read.to_json(),
+        text,
+        "re-serializing must give identical bytes"
+    );
     // Building the registry again gives the same bytes (no dependence on iteration order).
     assert_eq!(Snapshot::new(registry::schema().unwrap()).to_json(), text);
     assert!(text.ends_with("}\n"));
@@ -44,7 +48,10 @@ fn a_future_format_version_is_refused() {
         serde_json::from_str(&Snapshot::new(registry::schema().unwrap()).to_json()).unwrap();
     value["format_version"] = serde_json::json!(FORMAT_VERSION + 1);
     let err = Snapshot::from_json(&value.to_string()).unwrap_err();
-    assert!(matches!(err, SnapshotError::FutureVersion { .. }), "{err:?}");
+    assert!(
+        matches!(err, SnapshotError::FutureVersion { .. }),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
         format!(
@@ -80,8 +87,14 @@ fn an_empty_registry_is_an_error() {
 #[test]
 fn two_structs_for_one_table_are_an_error() {
     let err = registry::build(
-        vec![("a::Task", todo::Task::table_def()), ("b::Task", todo::Task::table_def())],
-        vec![("todo::Priority", <todo::Priority as model_core::DbEnum>::enum_def())],
+        vec![
+            ("a::Task", todo::Task::table_def()),
+            ("b::Task", todo::Task::table_def()),
+        ],
+        vec![(
+            "todo::Priority",
+            <todo::Priority as model_core::DbEnum>::enum_def(),
+        )],
     )
     .unwrap_err();
     assert_eq!(
@@ -92,10 +105,14 @@ fn two_structs_for_one_table_are_an_error() {
 
 #[test]
 fn a_missing_enum_or_reference_is_an_error() {
-    let err = registry::build(vec![("todo::Task", todo::Task::table_def())], Vec::new()).unwrap_err();
+    let err =
+        registry::build(vec![("todo::Task", todo::Task::table_def())], Vec::new()).unwrap_err();
     // Without the users table and the priority enum, the tasks table cannot stand.
     assert!(
-        matches!(err, RegistryError::UnknownEnum { .. } | RegistryError::UnknownReference { .. }),
+        matches!(
+            err,
+            RegistryError::UnknownEnum { .. } | RegistryError::UnknownReference { .. }
+        ),
         "{err:?}"
     );
 }
@@ -125,7 +142,8 @@ fn a_declared_rename_covers_the_old_table_name() {
     let mut current = registry::schema().unwrap();
     let mut last = current.clone();
     let users = last.tables.remove("users").unwrap();
-    last.tables.insert("people".into(), renamed(users, "people"));
+    last.tables
+        .insert("people".into(), renamed(users, "people"));
     current.tables.get_mut("users").unwrap().renamed_from = Some("people".into());
     registry::check_against(&last, &current).unwrap();
 }

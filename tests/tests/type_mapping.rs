@@ -108,9 +108,18 @@ fn create_table(dialect: Dialect, table: &model_core::schema::Table) -> String {
             )
         })
         .collect();
-    let key: Vec<String> = table.primary_key.columns.iter().map(|c| d.ident(c)).collect();
+    let key: Vec<String> = table
+        .primary_key
+        .columns
+        .iter()
+        .map(|c| d.ident(c))
+        .collect();
     lines.push(format!("PRIMARY KEY ({})", key.join(", ")));
-    format!("CREATE TABLE {} (\n    {}\n)", d.ident(&table.name), lines.join(",\n    "))
+    format!(
+        "CREATE TABLE {} (\n    {}\n)",
+        d.ident(&table.name),
+        lines.join(",\n    ")
+    )
 }
 
 fn sample() -> Vec<Everything> {
@@ -125,7 +134,8 @@ fn sample() -> Vec<Everything> {
         short: "twenty chars at most".into(),
         bytes: vec![0, 1, 2, 254, 255],
         uuid: uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
-        at: Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap() + chrono::Duration::microseconds(123_456),
+        at: Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap()
+            + chrono::Duration::microseconds(123_456),
         naive_at: NaiveDate::from_ymd_opt(1999, 12, 31)
             .unwrap()
             .and_hms_micro_opt(23, 59, 58, 999_999)
@@ -189,12 +199,21 @@ macro_rules! bind_everything {
 fn rendered_types_per_dialect() {
     let mut out = String::new();
     for dialect in Dialect::ALL {
-        out.push_str(&format!("-- {dialect}\n{};\n", create_table(dialect, &Everything::table_def())));
+        out.push_str(&format!(
+            "-- {dialect}\n{};\n",
+            create_table(dialect, &Everything::table_def())
+        ));
         if dialect != Dialect::Sqlite {
-            out.push_str(&format!("{};\n", create_table(dialect, &Money::table_def())));
+            out.push_str(&format!(
+                "{};\n",
+                create_table(dialect, &Money::table_def())
+            ));
         }
         if dialect == Dialect::Postgres {
-            out.push_str(&format!("{};\n", create_table(dialect, &Arrays::table_def())));
+            out.push_str(&format!(
+                "{};\n",
+                create_table(dialect, &Arrays::table_def())
+            ));
         }
     }
     insta::assert_snapshot!(out);
@@ -217,7 +236,11 @@ async fn postgres_round_trip() {
     pool.execute("CREATE TYPE mood AS ENUM ('happy', 'so_so', 'it''s complicated')")
         .await
         .unwrap();
-    for table in [Everything::table_def(), Money::table_def(), Arrays::table_def()] {
+    for table in [
+        Everything::table_def(),
+        Money::table_def(),
+        Arrays::table_def(),
+    ] {
         pool.execute(create_table(Dialect::Postgres, &table).as_str())
             .await
             .unwrap();
@@ -234,7 +257,11 @@ async fn postgres_round_trip() {
         .unwrap();
     assert_eq!(read, sample());
 
-    let money = Money { id: 1, amount: Decimal::new(123_456_789, 2), free: None };
+    let money = Money {
+        id: 1,
+        amount: Decimal::new(123_456_789, 2),
+        free: None,
+    };
     sqlx::query("INSERT INTO money VALUES ($1, $2, $3)")
         .bind(money.id)
         .bind(money.amount)
@@ -242,7 +269,10 @@ async fn postgres_round_trip() {
         .execute(&pool)
         .await
         .unwrap();
-    let read: Money = sqlx::query_as("SELECT * FROM money").fetch_one(&pool).await.unwrap();
+    let read: Money = sqlx::query_as("SELECT * FROM money")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(read, money);
 
     let arrays = Arrays {
@@ -261,7 +291,10 @@ async fn postgres_round_trip() {
         .execute(&pool)
         .await
         .unwrap();
-    let read: Arrays = sqlx::query_as("SELECT * FROM arrays").fetch_one(&pool).await.unwrap();
+    let read: Arrays = sqlx::query_as("SELECT * FROM arrays")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(read, arrays);
 }
 
@@ -293,7 +326,11 @@ async fn mysql_round_trip() {
         .unwrap_err();
     assert!(err.to_string().to_lowercase().contains("mood"), "{err}");
 
-    let money = Money { id: 1, amount: Decimal::new(123_456_789, 2), free: None };
+    let money = Money {
+        id: 1,
+        amount: Decimal::new(123_456_789, 2),
+        free: None,
+    };
     sqlx::query("INSERT INTO money VALUES (?, ?, ?)")
         .bind(money.id)
         .bind(money.amount)
@@ -301,7 +338,10 @@ async fn mysql_round_trip() {
         .execute(&pool)
         .await
         .unwrap();
-    let read: Money = sqlx::query_as("SELECT * FROM money").fetch_one(&pool).await.unwrap();
+    let read: Money = sqlx::query_as("SELECT * FROM money")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(read, money);
 }
 

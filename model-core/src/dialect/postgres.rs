@@ -11,6 +11,14 @@ impl SqlDialect for Postgres {
     }
 
     fn column_type(&self, ty: &ColumnType, schema: &Schema) -> Result<String, RenderError> {
+        if let ColumnType::Enum { name } = ty {
+            if !schema.enums.contains_key(name) {
+                return Err(RenderError::UnknownEnum {
+                    dialect: "postgres",
+                    name: name.clone(),
+                });
+            }
+        }
         Ok(match ty {
             ColumnType::Boolean => "BOOLEAN".into(),
             ColumnType::SmallInt => "SMALLINT".into(),

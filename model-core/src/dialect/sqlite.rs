@@ -23,6 +23,14 @@ impl SqlDialect for Sqlite {
 
     fn column_type(&self, ty: &ColumnType, schema: &Schema) -> Result<String, RenderError> {
         // The spellings sqlx reports for each Rust type, so that decoding checks agree.
+        if let ColumnType::Enum { name } = ty {
+            if !schema.enums.contains_key(name) {
+                return Err(RenderError::UnknownEnum {
+                    dialect: "sqlite",
+                    name: name.clone(),
+                });
+            }
+        }
         Ok(match ty {
             ColumnType::Boolean => "BOOLEAN".into(),
             ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => "INTEGER".into(),
