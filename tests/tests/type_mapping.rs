@@ -364,3 +364,40 @@ async fn sqlite_round_trip() {
         .unwrap();
     assert_eq!(read, sample());
 }
+
+/// A type that needs a PostgreSQL extension declares it; tables using it list the extension.
+struct CaseInsensitive(String);
+
+impl SqlType for CaseInsensitive {
+    type Value = CaseInsensitive;
+    const EXTENSIONS: &'static [&'static str] = &["citext"];
+    fn column_type() -> ColumnType {
+        ColumnType::Custom { sql: "citext".into() }
+    }
+    fn literal(value: &CaseInsensitive) -> Value {
+        Value::Text(value.0.clone())
+    }
+}
+
+#[derive(Table)]
+#[table(name = "handles", extensions = ["pg_trgm"])]
+#[allow(dead_code)]
+struct Handle {
+    #[column(primary_key)]
+    id: i32,
+    name: CaseInsensitive,
+    alias: Option<CaseInsensitive>,
+}
+
+#[test]
+fn extensions_come_from_types_and_table_attributes() {
+    let table = Handle::table_def();
+    assert_eq!(table.extensions, ["citext", "pg_trgm"]);
+    assert_eq!(table.columns[1].ty, ColumnType::Custom { sql: "citext".into() });
+    assert!(table.columns[2].nullable);
+    // A single integer key that is not a foreign key is an identity column.
+    assert_eq!(
+        table.columns[0].identity,
+        Some(model_core::schema::Identity::ByDefault)
+    );
+}
