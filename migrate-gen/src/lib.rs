@@ -26,6 +26,14 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// The models cannot be read: an empty registry or an inconsistent set of models.
     pub const MODELS: u8 = 3;
+    /// The change was refused: it would lose data without `--allow-destructive`, or a NOT NULL
+    /// column has no value for existing rows.
+    pub const REFUSED: u8 = 4;
+    /// The migration directory cannot be used (unreadable, incomplete, several heads, another
+    /// dialect).
+    pub const DIRECTORY: u8 = 5;
+    /// The models need SQL that the directory's dialect cannot express.
+    pub const UNSUPPORTED: u8 = 6;
     /// The command is not available in this release.
     pub const UNAVAILABLE: u8 = 69;
     /// Output could not be written.
@@ -66,10 +74,26 @@ struct Cli {
 enum Command {
     /// Print the schema of the linked models as snapshot JSON.
     Snapshot,
-    /// Diff the models against the last migration and write a new one (not available yet).
+    /// Diff the models against the last migration and write a new one.
+    ///
+    /// `migrate-gen "add priority"` is short for `migrate-gen generate "add priority"`. No
+    /// database is needed: the last migration's snapshot says what the database holds.
+    #[command(after_help = "Examples:\n  migrate-gen \"add priority\"\n  migrate-gen generate --dry-run \"add priority\"\n  migrate-gen generate --empty \"backfill priorities\"")]
     Generate {
-        /// What the migration does, e.g. "add priority".
+        /// What the migration does, e.g. "add priority"; it names the files.
         message: String,
+        /// Write an empty migration to fill in by hand (a data migration).
+        #[arg(long)]
+        empty: bool,
+        /// Print the migration instead of writing it.
+        #[arg(long)]
+        dry_run: bool,
+        /// Allow dropping tables, columns and enum values, and narrowing types.
+        #[arg(long)]
+        allow_destructive: bool,
+        /// The migrations directory (default: the project's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -113,7 +137,6 @@ where
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
-    let _ = &config.migrations_dir;
     match cli.command {
         Command::Snapshot => match registry::schema() {
             Ok(schema) => {
@@ -131,12 +154,92 @@ where
                 ExitCode::from(exit::MODELS)
             }
         },
-        Command::Generate { message } => {
-            eprintln!(
-                "error: generating migrations (\"{message}\") is not available in this release yet; \
-                 `migrate-gen snapshot` prints the schema of the models"
-            );
-            ExitCode::from(exit::UNAVAILABLE)
+        Command::Generate {
+            message,
+            empty,
+            dry_run,
+            allow_destructive,
+            dir,
+        } => generate(
+            &config,
+            GenerateArgs {
+                message,
+                empty,
+                dry_run,
+                allow_destructive,
+                dir,
+            },
+        ),
+    }
+}
+
+struct GenerateArgs {
+    message: String,
+    empty: bool,
+    dry_run: bool,
+    allow_destructive: bool,
+    dir: Option<std::path::PathBuf>,
+}
+
+fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(code)
+}
+
+fn generate(config: &Config, args: GenerateArgs) -> ExitCode {
+    use model_core::generate::{plan, GenerateError, Request, DEFAULT_DIALECT};
+    use model_core::migration::MigrationDir;
+
+    let path = args.dir.unwrap_or_else(|| config.migrations_dir.clone());
+    let current = match registry::schema() {
+        Ok(schema) => schema,
+        Err(err) => return fail(exit::MODELS, err),
+    };
+    let mut dir = match MigrationDir::open(&path, DEFAULT_DIALECT) {
+        Ok(dir) => dir,
+        Err(err) => return fail(exit::DIRECTORY, err),
+    };
+    let request = Request {
+        message: args.message,
+        allow_destructive: args.allow_destructive,
+        empty: args.empty,
+        now: chrono::Utc::now(),
+    };
+    let migrations = match plan(&dir, &current, &request) {
+        Ok(m) => m,
+        Err(GenerateError::Directory(err)) => return fail(exit::DIRECTORY, err),
+        Err(GenerateError::Diff(err)) => return fail(exit::REFUSED, err),
+        Err(GenerateError::Render(err)) => return fail(exit::UNSUPPORTED, err),
+        Err(err) => return fail(exit::UNSUPPORTED, err),
+    };
+    if migrations.is_empty() {
+        let at = dir
+            .head()
+            .ok()
+            .flatten()
+            .map(|m| format!("{}_{}", m.version, m.slug))
+            .unwrap_or_else(|| "the empty schema".to_owned());
+        println!("No changes: the models match {at}.");
+        return ExitCode::from(exit::OK);
+    }
+    if args.dry_run {
+        let mut out = String::new();
+        for m in &migrations {
+            out.push_str(&format!(
+                "==> {}_{}.up.sql\n{}\n==> {}_{}.down.sql\n{}\n",
+                m.version, m.slug, m.up, m.version, m.slug, m.down
+            ));
+        }
+        return match std::io::stdout().write_all(out.as_bytes()) {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(err) => fail(exit::IO, format!("cannot write to stdout: {err}")),
+        };
+    }
+    for m in migrations {
+        match dir.write(m) {
+            Ok(files) => println!("Wrote {}", files.up.display()),
+            Err(err) => return fail(exit::IO, err),
         }
     }
+    ExitCode::from(exit::OK)
 }

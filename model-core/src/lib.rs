@@ -67,6 +67,9 @@
 #![warn(missing_docs)]
 
 pub mod dialect;
+pub mod diff;
+pub mod generate;
+pub mod migration;
 mod model;
 pub mod naming;
 pub mod registry;

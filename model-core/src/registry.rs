@@ -99,6 +99,30 @@ pub enum RegistryError {
         /// The referenced table.
         ref_table: String,
     },
+    /// Two objects that PostgreSQL keeps in one namespace share a name (tables, indexes, and
+    /// the indexes behind primary keys and unique constraints are schema-wide; other
+    /// constraints are per table).
+    #[error("the name `{name}` is used twice: by {first} and by {second}; set another `name = \"...\"` on one of them")]
+    DuplicateName {
+        /// The name.
+        name: String,
+        /// One object.
+        first: String,
+        /// The other object.
+        second: String,
+    },
+    /// A foreign key references columns that are neither the primary key nor unique.
+    #[error("foreign key `{constraint}` on `{table}` references `{ref_table}({})`, which is neither the primary key nor unique; the database refuses such a key: add `unique` to the referenced column or reference the primary key", .ref_columns.join(", "))]
+    ReferenceNotUnique {
+        /// The referencing table.
+        table: String,
+        /// The constraint name.
+        constraint: String,
+        /// The referenced table.
+        ref_table: String,
+        /// The referenced columns.
+        ref_columns: Vec<String>,
+    },
     /// Tables of the last snapshot are missing from the registry.
     #[error(
         "{} {} of the last snapshot {} missing from the models: {}; if {} meant to be dropped, \
@@ -214,11 +238,104 @@ fn validate(schema: &Schema) -> Result<(), RegistryError> {
             }
         }
         for fk in &table.foreign_keys {
-            if !schema.tables.contains_key(&fk.ref_table) {
+            let Some(target) = schema.tables.get(&fk.ref_table) else {
                 return Err(RegistryError::UnknownReference {
                     table: table.name.clone(),
                     constraint: fk.name.clone(),
                     ref_table: fk.ref_table.clone(),
+                });
+            };
+            let mut wanted = fk.ref_columns.clone();
+            wanted.sort();
+            let same_set = |cols: &[String]| {
+                let mut cols = cols.to_vec();
+                cols.sort();
+                cols == wanted
+            };
+            let unique = same_set(&target.primary_key.columns)
+                || target.uniques.iter().any(|u| same_set(&u.columns))
+                || target.indexes.iter().any(|i| {
+                    i.unique
+                        && i.predicate.is_none()
+                        && i.keys.iter().all(|k| k.opclass.is_none())
+                        && same_set(
+                            &i.keys
+                                .iter()
+                                .filter_map(|k| match &k.target {
+                                    crate::schema::IndexTarget::Column(c) => Some(c.clone()),
+                                    crate::schema::IndexTarget::Expression(_) => None,
+                                })
+                                .collect::<Vec<_>>(),
+                        )
+                        && i.keys.len() == wanted.len()
+                });
+            if !unique {
+                return Err(RegistryError::ReferenceNotUnique {
+                    table: table.name.clone(),
+                    constraint: fk.name.clone(),
+                    ref_table: fk.ref_table.clone(),
+                    ref_columns: fk.ref_columns.clone(),
+                });
+            }
+        }
+    }
+    unique_names(schema)
+}
+
+fn claim<'s>(
+    map: &mut std::collections::BTreeMap<&'s str, String>,
+    name: &'s str,
+    what: String,
+) -> Result<(), RegistryError> {
+    if let Some(first) = map.get(name) {
+        return Err(RegistryError::DuplicateName {
+            name: name.to_owned(),
+            first: first.clone(),
+            second: what,
+        });
+    }
+    map.insert(name, what);
+    Ok(())
+}
+
+/// Schema-wide names (relations: tables, indexes, primary keys, unique constraints) and
+/// per-table constraint names must not repeat.
+fn unique_names(schema: &Schema) -> Result<(), RegistryError> {
+    let mut relations: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+    for table in schema.tables.values() {
+        claim(&mut relations, &table.name, format!("table `{}`", table.name))?;
+    }
+    for table in schema.tables.values() {
+        let t = &table.name;
+        claim(
+            &mut relations,
+            &table.primary_key.name,
+            format!("the primary key of `{t}`"),
+        )?;
+        for index in &table.indexes {
+            claim(&mut relations, &index.name, format!("an index on `{t}`"))?;
+        }
+        for unique in &table.uniques {
+            claim(
+                &mut relations,
+                &unique.name,
+                format!("a unique constraint on `{t}`"),
+            )?;
+        }
+        let mut constraints: std::collections::BTreeMap<&str, String> =
+            std::collections::BTreeMap::new();
+        for check in &table.checks {
+            claim(&mut constraints, &check.name, format!("a check on `{t}`"))?;
+        }
+        for fk in &table.foreign_keys {
+            claim(&mut constraints, &fk.name, format!("a foreign key on `{t}`"))?;
+        }
+        for (name, what) in &constraints {
+            if relations.contains_key(name) && !schema.tables.contains_key(*name) {
+                return Err(RegistryError::DuplicateName {
+                    name: (*name).to_owned(),
+                    first: relations[name].clone(),
+                    second: what.clone(),
                 });
             }
         }

@@ -1,7 +1,7 @@
 //! Snapshot files: a [`Schema`] as stable, pretty JSON with a format version.
 //!
-//! The format is `{"format_version": N, "schema": {...}}` with two-space indentation, keys in
-//! a fixed order (struct fields in declaration order, maps sorted by key) and a final newline,
+//! The format is `{"format_version": N, "version": ..., "parent": ..., "schema": {...}}` with
+//! two-space indentation, keys in a fixed order (struct fields in declaration order, maps sorted by key) and a final newline,
 //! so the same schema always gives the same bytes and diffs of snapshot files stay readable.
 //! A file written by a newer release (a higher `format_version`) is refused, never guessed at.
 
@@ -17,6 +17,12 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct Snapshot {
     /// The format version of the file.
     pub format_version: u32,
+    /// The migration this snapshot belongs to (absent for a snapshot of the models alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The migration whose snapshot this one was diffed from (absent for the first migration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
     /// The schema.
     pub schema: Schema,
 }
@@ -49,6 +55,8 @@ impl Snapshot {
     pub fn new(schema: Schema) -> Self {
         Self {
             format_version: FORMAT_VERSION,
+            version: None,
+            parent: None,
             schema,
         }
     }

@@ -4,6 +4,7 @@
 //! each database overrides only what differs. An operation a database cannot express is a
 //! returned [`RenderError`], never a panic.
 
+pub mod ddl;
 mod mysql;
 mod postgres;
 mod sqlite;
@@ -66,6 +67,12 @@ pub enum RenderError {
         dialect: &'static str,
         /// The type, described.
         what: String,
+    },
+    /// Migrations for this dialect are not available yet.
+    #[error("migrations for {dialect} are not available yet; PostgreSQL is supported")]
+    UnsupportedDialect {
+        /// The dialect.
+        dialect: &'static str,
     },
     /// An enum type that the schema does not declare.
     #[error("{dialect}: enum type `{name}` is not declared in the schema")]

@@ -1,0 +1,241 @@
+//! Normalized spellings used to compare types, defaults and expressions.
+
+use crate::schema::{ColumnDefault, ColumnType, Value};
+
+/// Lowercases SQL outside string literals and quoted identifiers, and folds white space:
+/// removed next to punctuation, a single space between words.
+pub fn normalize_expression(sql: &str) -> String {
+    let mut out = String::new();
+    let mut chars = sql.chars().peekable();
+    let mut pending_space = false;
+    let is_punct = |c: char| !(c.is_alphanumeric() || c == '_' || c == '\'' || c == '"');
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            let prev_punct = out.chars().last().is_none_or(is_punct);
+            if !prev_punct && !is_punct(c) {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        if c == '\'' || c == '"' {
+            out.push(c);
+            while let Some(d) = chars.next() {
+                out.push(d);
+                if d == c {
+                    if chars.peek() == Some(&c) {
+                        out.push(chars.next().expect("peeked"));
+                    } else {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Synonyms of SQL type spellings, mapped to one form.
+const TYPE_SYNONYMS: &[(&str, &str)] = &[
+    ("character varying", "varchar"),
+    ("timestamp with time zone", "timestamptz"),
+    ("timestamp without time zone", "timestamp"),
+    ("time without time zone", "time"),
+    ("time with time zone", "timetz"),
+    ("double precision", "float8"),
+    ("double", "float8"),
+    ("int", "integer"),
+    ("int4", "integer"),
+    ("int8", "bigint"),
+    ("int2", "smallint"),
+    ("bool", "boolean"),
+    ("float4", "real"),
+    ("decimal", "numeric"),
+    ("character", "char"),
+];
+
+/// A canonical spelling of a column type (PostgreSQL's words, lowercase, synonyms folded).
+pub fn canonical_type(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Boolean => "boolean".into(),
+        ColumnType::SmallInt => "smallint".into(),
+        ColumnType::Integer => "integer".into(),
+        ColumnType::BigInt => "bigint".into(),
+        ColumnType::Real => "real".into(),
+        ColumnType::Double => "float8".into(),
+        ColumnType::Text => "text".into(),
+        ColumnType::Varchar { length } => format!("varchar({length})"),
+        ColumnType::Bytes => "bytea".into(),
+        ColumnType::Uuid => "uuid".into(),
+        ColumnType::Timestamp => "timestamp".into(),
+        ColumnType::TimestampTz => "timestamptz".into(),
+        ColumnType::Date => "date".into(),
+        ColumnType::Time => "time".into(),
+        ColumnType::Json => "jsonb".into(),
+        ColumnType::Decimal { precision, scale } => match (precision, scale) {
+            (Some(p), Some(s)) => format!("numeric({p},{s})"),
+            (Some(p), None) => format!("numeric({p},0)"),
+            (None, Some(s)) => format!("numeric(38,{s})"),
+            (None, None) => "numeric".into(),
+        },
+        ColumnType::Array { element } => format!("{}[]", canonical_type(element)),
+        ColumnType::Enum { name } => format!("enum {name}"),
+        ColumnType::Custom { sql } => canonical_sql_type(sql),
+    }
+}
+
+fn canonical_sql_type(sql: &str) -> String {
+    let mut text = normalize_expression(sql);
+    // Longest synonyms first, at word boundaries.
+    for (from, to) in TYPE_SYNONYMS {
+        if text == *from
+            || text.starts_with(&format!("{from}("))
+            || text.starts_with(&format!("{from}["))
+        {
+            text = format!("{to}{}", &text[from.len()..]);
+            break;
+        }
+    }
+    if let Some(rest) = text.strip_prefix("numeric(") {
+        if !rest.contains(',') {
+            text = format!("numeric({},0)", rest.trim_end_matches(')'));
+        }
+    }
+    text
+}
+
+fn canonical_value(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.clone(),
+        Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
+        Value::Bytes(hex) => format!("'\\x{hex}'"),
+        Value::Array(items) => format!(
+            "array[{}]",
+            items.iter().map(canonical_value).collect::<Vec<_>>().join(",")
+        ),
+    }
+}
+
+/// A default's SQL, normalized: a typed `default` and an equivalent `default_sql` are equal.
+pub fn canonical_default(default: &ColumnDefault) -> String {
+    match default {
+        ColumnDefault::Value(v) => canonical_value(v),
+        ColumnDefault::Sql(sql) => normalize_expression(sql),
+    }
+}
+
+fn integer_rank(ty: &ColumnType) -> Option<u8> {
+    match ty {
+        ColumnType::SmallInt => Some(1),
+        ColumnType::Integer => Some(2),
+        ColumnType::BigInt => Some(3),
+        _ => None,
+    }
+}
+
+/// Whether converting `from` to `to` can lose information or fail for existing values.
+pub fn is_narrowing(from: &ColumnType, to: &ColumnType) -> bool {
+    use ColumnType::*;
+    if canonical_type(from) == canonical_type(to) {
+        return false;
+    }
+    match (from, to) {
+        (_, Text) => false,
+        (Varchar { .. }, Varchar { length: b }) => match from {
+            Varchar { length: a } => b < a,
+            _ => true,
+        },
+        (a, b) if integer_rank(a).is_some() && integer_rank(b).is_some() => {
+            integer_rank(b) < integer_rank(a)
+        }
+        (a, Real | Double | Decimal { .. }) if integer_rank(a).is_some() => false,
+        (Real, Double) => false,
+        (Timestamp, TimestampTz) | (TimestampTz, Timestamp) => false,
+        (Date, Timestamp | TimestampTz) => false,
+        (
+            Decimal {
+                precision: p1,
+                scale: s1,
+            },
+            Decimal {
+                precision: p2,
+                scale: s2,
+            },
+        ) => match (p2, p1) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(p2), Some(p1)) => {
+                p2 < p1 || s2.unwrap_or(0) < s1.unwrap_or(0) || (p2 - s2.unwrap_or(0)) < (p1 - s1.unwrap_or(0))
+            }
+        },
+        // Custom types are the user's to judge; the cast is shown in the file.
+        (Custom { .. }, _) | (_, Custom { .. }) => false,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions() {
+        assert_eq!(normalize_expression("length( title )  >  0"), "length(title)>0");
+        assert_eq!(normalize_expression("A AND  b"), "a and b");
+        assert_eq!(normalize_expression("x = 'It''s  A'"), "x='It''s  A'");
+    }
+
+    #[test]
+    fn types() {
+        let custom = |s: &str| ColumnType::Custom { sql: s.into() };
+        assert_eq!(canonical_type(&custom("Character Varying(20)")), "varchar(20)");
+        assert_eq!(
+            canonical_type(&custom("character varying(20)")),
+            canonical_type(&ColumnType::Varchar { length: 20 })
+        );
+        assert_eq!(canonical_type(&custom("INT")), canonical_type(&ColumnType::Integer));
+        assert_eq!(
+            canonical_type(&custom("timestamp with time zone")),
+            canonical_type(&ColumnType::TimestampTz)
+        );
+        assert_eq!(canonical_type(&custom("citext")), "citext");
+        assert_eq!(
+            canonical_type(&custom("decimal(10, 2)")),
+            canonical_type(&ColumnType::Decimal {
+                precision: Some(10),
+                scale: Some(2)
+            })
+        );
+    }
+
+    #[test]
+    fn defaults() {
+        assert_eq!(
+            canonical_default(&ColumnDefault::Value(Value::Bool(false))),
+            canonical_default(&ColumnDefault::Sql("FALSE".into()))
+        );
+        assert_eq!(
+            canonical_default(&ColumnDefault::Value(Value::Text("it's".into()))),
+            canonical_default(&ColumnDefault::Sql("'it''s'".into()))
+        );
+    }
+
+    #[test]
+    fn narrowing() {
+        use ColumnType::*;
+        assert!(is_narrowing(&BigInt, &Integer));
+        assert!(!is_narrowing(&Integer, &BigInt));
+        assert!(is_narrowing(&Text, &Varchar { length: 10 }));
+        assert!(!is_narrowing(&Varchar { length: 10 }, &Text));
+        assert!(is_narrowing(&Varchar { length: 10 }, &Varchar { length: 5 }));
+        assert!(!is_narrowing(&Varchar { length: 5 }, &Varchar { length: 10 }));
+        assert!(!is_narrowing(&Timestamp, &TimestampTz));
+        assert!(is_narrowing(&Text, &Integer));
+    }
+}

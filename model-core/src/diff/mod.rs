@@ -1,0 +1,1027 @@
+//! The diff: (old schema, new schema) → ordered operations. Pure, and free of any dialect.
+//!
+//! # Ordering
+//!
+//! The up operations come in fixed phases, so that every object exists before it is used and
+//! is no longer used when it is dropped:
+//!
+//! 1. extensions, new enum types, enum value changes;
+//! 2. table and column renames (declared with `renamed_from`), index and constraint renames;
+//! 3. dropping what goes away or changes: foreign keys, checks, uniques, indexes, primary keys,
+//!    then tables (referencing tables first; foreign-key cycles opened first);
+//! 4. column changes on kept tables (types, nullability, defaults, identity, new and dropped
+//!    columns);
+//! 5. new tables in foreign-key order (cycles closed by a later `AddForeignKey`);
+//! 6. adding what is new or changed: primary keys, uniques, checks, indexes, foreign keys;
+//! 7. comments, then dropping enum types no longer used.
+//!
+//! The down operations are the inverses of the up operations in exact reverse order
+//! ([`Plan::down`]).
+//!
+//! Comparisons ignore hints (`renamed_from`, `backfill_sql`), compare types by a normalized
+//! spelling (so `sql_type = "character varying(20)"` equals `max_length = 20`), defaults by
+//! their SQL (so an equivalent `default` and `default_sql` are equal), and checks by their
+//! normalized expression.
+
+mod compare;
+mod operation;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use compare::{canonical_default, canonical_type, normalize_expression};
+pub use operation::{EnumPosition, EnumUsage, Operation};
+
+use crate::registry::RegistryError;
+use crate::schema::{Column, ColumnDefault, ColumnType, Enum, ForeignKey, Schema, Table};
+
+/// What the diff may do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiffOptions {
+    /// Allow dropping tables, columns and enum values, and narrowing types.
+    pub allow_destructive: bool,
+}
+
+/// Why no migration can be planned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiffError {
+    /// Tables of the old schema are gone from the new one.
+    #[error(transparent)]
+    MissingTables(#[from] RegistryError),
+    /// Destructive changes without permission.
+    #[error(
+        "refusing to lose data without --allow-destructive: {}; pass --allow-destructive if \
+         this is intended{}",
+        .changes.join("; "),
+        if .changes.iter().any(|c| c.starts_with("drop column")) {
+            ", or declare a rename with #[column(renamed_from = \"...\")]"
+        } else {
+            ""
+        }
+    )]
+    Destructive {
+        /// What would be lost, one entry per operation.
+        changes: Vec<String>,
+    },
+    /// A NOT NULL column added to an existing table has nothing to fill existing rows with.
+    #[error(
+        "column `{table}.{column}` is NOT NULL and `{table}` already exists, so its rows need a \
+         value: give the field a `default = ...`, make it an `Option<...>`, or declare \
+         `#[column(backfill_sql = \"<SQL value>\")]` to fill existing rows once"
+    )]
+    NotNullWithoutDefault {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+}
+
+/// The planned migration.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan {
+    /// The up operations, in order.
+    pub operations: Vec<Operation>,
+    /// Steps that lose data (allowed with `allow_destructive`), for the migration header.
+    pub destructive: Vec<String>,
+    /// Things worth a reviewer's attention (missing foreign-key indexes, table rewrites).
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// True when the schemas are equal.
+    pub fn is_empty(&self) -> bool {
+        self.operations.is_empty()
+    }
+
+    /// The down operations: inverses of the up operations in reverse order.
+    pub fn down(&self) -> Vec<Operation> {
+        self.operations
+            .iter()
+            .rev()
+            .filter_map(Operation::inverse)
+            .collect()
+    }
+}
+
+/// Plans the migration from `old` to `new`.
+pub fn diff(old: &Schema, new: &Schema, options: DiffOptions) -> Result<Plan, DiffError> {
+    Differ::new(old, new).run(options)
+}
+
+struct Differ<'a> {
+    old: &'a Schema,
+    new: &'a Schema,
+    /// New table name → old table name, for tables in both (same name or declared rename).
+    table_pairs: BTreeMap<&'a str, &'a str>,
+}
+
+/// Phases of the up migration; operations are pushed into their phase and concatenated.
+#[derive(Default)]
+struct Phases {
+    setup: Vec<Operation>,
+    renames: Vec<Operation>,
+    drops: Vec<Operation>,
+    drop_tables: Vec<Operation>,
+    columns: Vec<Operation>,
+    create_tables: Vec<Operation>,
+    adds: Vec<Operation>,
+    comments: Vec<Operation>,
+    teardown: Vec<Operation>,
+}
+
+impl Phases {
+    fn concat(self) -> Vec<Operation> {
+        [
+            self.setup,
+            self.renames,
+            self.drops,
+            self.drop_tables,
+            self.columns,
+            self.create_tables,
+            self.adds,
+            self.comments,
+            self.teardown,
+        ]
+        .concat()
+    }
+}
+
+impl<'a> Differ<'a> {
+    fn new(old: &'a Schema, new: &'a Schema) -> Self {
+        let mut table_pairs = BTreeMap::new();
+        for (name, table) in &new.tables {
+            if old.tables.contains_key(name) {
+                table_pairs.insert(name.as_str(), name.as_str());
+            } else if let Some(from) = table.renamed_from.as_deref() {
+                // A stale hint (the old name is gone and the new one already exists) is
+                // ignored by the branch above; a rename needs the old name free in `new`.
+                if old.tables.contains_key(from) && !new.tables.contains_key(from) {
+                    table_pairs.insert(name.as_str(), from);
+                }
+            }
+        }
+        Self {
+            old,
+            new,
+            table_pairs,
+        }
+    }
+
+    fn old_name_of(&self, new_table: &str) -> Option<&'a str> {
+        self.table_pairs.get(new_table).copied()
+    }
+
+    /// The new name of an old table, if it is kept.
+    fn new_name_of(&self, old_table: &str) -> Option<&'a str> {
+        self.table_pairs
+            .iter()
+            .find(|(_, old)| **old == old_table)
+            .map(|(new, _)| *new)
+    }
+
+    fn run(self, options: DiffOptions) -> Result<Plan, DiffError> {
+        let mut phases = Phases::default();
+        let mut destructive = Vec::new();
+        let mut warnings = Vec::new();
+
+        // Tables that go away.
+        let dropped: Vec<&Table> = self
+            .old
+            .tables
+            .values()
+            .filter(|t| self.new_name_of(&t.name).is_none())
+            .collect();
+        if !dropped.is_empty() && !options.allow_destructive {
+            return Err(DiffError::MissingTables(RegistryError::MissingTables {
+                tables: dropped.iter().map(|t| t.name.clone()).collect(),
+            }));
+        }
+
+        self.extensions(&mut phases);
+        self.enums(&mut phases, &mut destructive, &mut warnings);
+
+        // Renames first, so that everything after speaks of the new names.
+        for (new_name, old_name) in &self.table_pairs {
+            if new_name != old_name {
+                phases.renames.push(Operation::RenameTable {
+                    from: (*old_name).to_owned(),
+                    to: (*new_name).to_owned(),
+                });
+            }
+        }
+        let mut column_pairs: BTreeMap<&str, Vec<(&Column, &Column)>> = BTreeMap::new();
+        for (new_name, old_name) in &self.table_pairs {
+            let old_table = &self.old.tables[*old_name];
+            let new_table = &self.new.tables[*new_name];
+            let pairs = pair_columns(old_table, new_table);
+            for (old_col, new_col) in &pairs {
+                if old_col.name != new_col.name {
+                    phases.renames.push(Operation::RenameColumn {
+                        table: (*new_name).to_owned(),
+                        from: old_col.name.clone(),
+                        to: new_col.name.clone(),
+                    });
+                }
+            }
+            column_pairs.insert(new_name, pairs);
+        }
+
+        // Tables whose primary key changes: foreign keys referencing them must be dropped
+        // before and added after.
+        let mut rekeyed: BTreeSet<&str> = BTreeSet::new();
+        for (new_name, old_name) in &self.table_pairs {
+            let old_table = &self.old.tables[*old_name];
+            let new_table = &self.new.tables[*new_name];
+            let renamed_old_cols = rename_columns(
+                &old_table.primary_key.columns,
+                &column_pairs[new_name],
+            );
+            if renamed_old_cols != new_table.primary_key.columns {
+                rekeyed.insert(new_name);
+            }
+        }
+
+        // Constraints and indexes of kept tables.
+        for (new_name, old_name) in &self.table_pairs {
+            let old_table = &self.old.tables[*old_name];
+            let new_table = &self.new.tables[*new_name];
+            self.table_objects(
+                new_name,
+                old_table,
+                new_table,
+                &column_pairs[new_name],
+                &rekeyed,
+                &mut phases,
+            );
+        }
+
+        // Dropped tables: referencing tables first; foreign keys between dropped tables that
+        // form cycles are dropped first.
+        let dropped_names: BTreeSet<&str> = dropped.iter().map(|t| t.name.as_str()).collect();
+        let (order, cycle_fks) = dependency_order(&dropped, &dropped_names);
+        for (table, fk) in &cycle_fks {
+            phases.drops.push(Operation::DropForeignKey {
+                table: table.clone(),
+                foreign_key: fk.clone(),
+            });
+        }
+        for table in order.iter().rev() {
+            let mut table = (*table).clone();
+            table.foreign_keys.retain(|fk| {
+                !cycle_fks
+                    .iter()
+                    .any(|(t, c)| *t == table.name && c.name == fk.name)
+            });
+            destructive.push(format!("drop table {} and all its rows", table.name));
+            phases.drop_tables.push(Operation::DropTable { table });
+        }
+
+        // Column changes.
+        for (new_name, pairs) in &column_pairs {
+            let old_table = &self.old.tables[self.table_pairs[new_name]];
+            let new_table = &self.new.tables[*new_name];
+            self.columns(
+                new_name,
+                old_table,
+                new_table,
+                pairs,
+                &mut phases,
+                &mut destructive,
+            )?;
+        }
+
+        // New tables, referenced tables first.
+        let created: Vec<&Table> = self
+            .new
+            .tables
+            .values()
+            .filter(|t| self.old_name_of(&t.name).is_none())
+            .collect();
+        let created_names: BTreeSet<&str> = created.iter().map(|t| t.name.as_str()).collect();
+        let (order, cycle_fks) = dependency_order(&created, &created_names);
+        for table in order {
+            let mut table = table.clone();
+            table.foreign_keys.retain(|fk| {
+                !cycle_fks
+                    .iter()
+                    .any(|(t, c)| *t == table.name && c.name == fk.name)
+            });
+            phases.create_tables.push(Operation::CreateTable { table });
+        }
+        for (table, fk) in cycle_fks {
+            phases.adds.push(Operation::AddForeignKey {
+                table,
+                foreign_key: fk,
+            });
+        }
+
+        // Comments on kept tables (new tables carry theirs).
+        for (new_name, old_name) in &self.table_pairs {
+            let old_table = &self.old.tables[*old_name];
+            let new_table = &self.new.tables[*new_name];
+            if old_table.comment != new_table.comment {
+                phases.comments.push(Operation::SetTableComment {
+                    table: (*new_name).to_owned(),
+                    from: old_table.comment.clone(),
+                    to: new_table.comment.clone(),
+                });
+            }
+            for (old_col, new_col) in &column_pairs[new_name] {
+                if old_col.comment != new_col.comment {
+                    phases.comments.push(Operation::SetColumnComment {
+                        table: (*new_name).to_owned(),
+                        column: new_col.name.clone(),
+                        from: old_col.comment.clone(),
+                        to: new_col.comment.clone(),
+                    });
+                }
+            }
+        }
+
+        // Enum types no longer declared go last, after the columns that used them.
+        for (name, definition) in &self.old.enums {
+            if !self.new.enums.contains_key(name) {
+                phases.teardown.push(Operation::DropEnum {
+                    definition: definition.clone(),
+                });
+            }
+        }
+
+        if !destructive.is_empty() && !options.allow_destructive {
+            return Err(DiffError::Destructive {
+                changes: destructive,
+            });
+        }
+        let operations = phases.concat();
+        warnings.extend(missing_fk_indexes(self.new, &operations));
+        Ok(Plan {
+            operations,
+            destructive,
+            warnings,
+        })
+    }
+
+    fn extensions(&self, phases: &mut Phases) {
+        let have: BTreeSet<&String> = self
+            .old
+            .tables
+            .values()
+            .flat_map(|t| &t.extensions)
+            .collect();
+        let want: BTreeSet<&String> = self
+            .new
+            .tables
+            .values()
+            .flat_map(|t| &t.extensions)
+            .collect();
+        for name in want.difference(&have) {
+            phases.setup.push(Operation::CreateExtension {
+                name: (*name).clone(),
+            });
+        }
+    }
+
+    /// Columns of the old schema that use enum `name`.
+    fn old_usages(&self, name: &str) -> Vec<EnumUsage> {
+        let mut usages = Vec::new();
+        for table in self.old.tables.values() {
+            for column in &table.columns {
+                let (is_enum, array) = match &column.ty {
+                    ColumnType::Enum { name: n } => (n == name, false),
+                    ColumnType::Array { element } => {
+                        (matches!(&**element, ColumnType::Enum { name: n } if n == name), true)
+                    }
+                    _ => (false, false),
+                };
+                if is_enum {
+                    usages.push(EnumUsage {
+                        table: table.name.clone(),
+                        column: column.name.clone(),
+                        default: column.default.clone(),
+                        array,
+                    });
+                }
+            }
+        }
+        usages
+    }
+
+    fn enums(&self, phases: &mut Phases, destructive: &mut Vec<String>, warnings: &mut Vec<String>) {
+        for (name, new_enum) in &self.new.enums {
+            let Some(old_enum) = self.old.enums.get(name) else {
+                phases.setup.push(Operation::CreateEnum {
+                    definition: new_enum.clone(),
+                });
+                continue;
+            };
+            if old_enum.value_names().eq(new_enum.value_names()) {
+                continue;
+            }
+            // Declared renames: old spelling → new spelling.
+            let old_values: Vec<&str> = old_enum.value_names().collect();
+            let new_values: Vec<&str> = new_enum.value_names().collect();
+            let renames: Vec<(String, String)> = new_enum
+                .values
+                .iter()
+                .filter_map(|v| {
+                    let from = v.renamed_from.as_deref()?;
+                    (old_values.contains(&from)
+                        && !old_values.contains(&v.name.as_str())
+                        && !new_values.contains(&from))
+                    .then(|| (from.to_owned(), v.name.clone()))
+                })
+                .collect();
+            let renamed_old: Vec<String> = old_values
+                .iter()
+                .map(|v| {
+                    renames
+                        .iter()
+                        .find(|(from, _)| from == v)
+                        .map(|(_, to)| to.clone())
+                        .unwrap_or_else(|| (*v).to_owned())
+                })
+                .collect();
+            let removed: Vec<&String> = renamed_old
+                .iter()
+                .filter(|v| !new_values.contains(&v.as_str()))
+                .collect();
+            let kept_in_order: Vec<&str> = new_values
+                .iter()
+                .copied()
+                .filter(|v| renamed_old.iter().any(|o| o == v))
+                .collect();
+            let same_order = kept_in_order
+                .iter()
+                .copied()
+                .eq(renamed_old.iter().map(String::as_str));
+            if removed.is_empty() && same_order {
+                // Renames, then additions in declaration order.
+                for (from, to) in &renames {
+                    phases.setup.push(Operation::RenameEnumValue {
+                        name: name.clone(),
+                        from: from.clone(),
+                        to: to.clone(),
+                    });
+                }
+                let mut current = Enum {
+                    name: name.clone(),
+                    values: renamed_old
+                        .iter()
+                        .map(|v| crate::schema::EnumValue {
+                            name: v.clone(),
+                            renamed_from: None,
+                        })
+                        .collect(),
+                };
+                let usages = self.old_usages(name);
+                for (i, value) in new_values.iter().enumerate() {
+                    if current.values.iter().any(|v| v.name == *value) {
+                        continue;
+                    }
+                    // Before the next value that already exists, else after the previous one.
+                    let position = new_values[i + 1..]
+                        .iter()
+                        .find(|v| current.values.iter().any(|c| c.name == **v))
+                        .map(|v| EnumPosition::Before((*v).to_owned()))
+                        .or_else(|| {
+                            new_values[..i]
+                                .last()
+                                .map(|v| EnumPosition::After((*v).to_owned()))
+                        })
+                        .unwrap_or(EnumPosition::End);
+                    let before = current.clone();
+                    let index = match &position {
+                        EnumPosition::Before(v) => current
+                            .values
+                            .iter()
+                            .position(|c| c.name == *v)
+                            .unwrap_or(current.values.len()),
+                        EnumPosition::After(v) => current
+                            .values
+                            .iter()
+                            .position(|c| c.name == *v)
+                            .map_or(current.values.len(), |p| p + 1),
+                        EnumPosition::End => current.values.len(),
+                    };
+                    current.values.insert(
+                        index,
+                        crate::schema::EnumValue {
+                            name: (*value).to_owned(),
+                            renamed_from: None,
+                        },
+                    );
+                    phases.setup.push(Operation::AddEnumValue {
+                        before,
+                        after: current.clone(),
+                        value: (*value).to_owned(),
+                        position,
+                        usages: usages.clone(),
+                    });
+                }
+            } else {
+                if !removed.is_empty() {
+                    destructive.push(format!(
+                        "remove {} from enum {name} (rows holding {} make the migration fail)",
+                        removed
+                            .iter()
+                            .map(|v| format!("{v:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        if removed.len() == 1 { "it" } else { "them" }
+                    ));
+                } else {
+                    warnings.push(format!(
+                        "enum {name} is reordered: the type is recreated and every table using it is rewritten"
+                    ));
+                }
+                phases.setup.push(Operation::RecreateEnum {
+                    from: strip_enum_hints(old_enum),
+                    to: strip_enum_hints(new_enum),
+                    renamed: renames,
+                    usages: self.old_usages(name),
+                });
+            }
+        }
+    }
+
+    /// Indexes, uniques, checks, foreign keys and the primary key of one kept table.
+    fn table_objects(
+        &self,
+        table: &str,
+        old: &Table,
+        new: &Table,
+        pairs: &[(&Column, &Column)],
+        rekeyed: &BTreeSet<&str>,
+        phases: &mut Phases,
+    ) {
+        let t = || table.to_owned();
+        // Old objects, with column names and referenced tables as they are after renames.
+        let mut old = old.clone();
+        for index in &mut old.indexes {
+            for key in &mut index.keys {
+                if let crate::schema::IndexTarget::Column(c) = &mut key.target {
+                    *c = rename_column(c, pairs);
+                }
+            }
+        }
+        for unique in &mut old.uniques {
+            unique.columns = rename_columns(&unique.columns, pairs);
+        }
+        for fk in &mut old.foreign_keys {
+            fk.columns = rename_columns(&fk.columns, pairs);
+            if let Some(new_ref) = self.new_name_of(&fk.ref_table) {
+                fk.ref_table = new_ref.to_owned();
+            }
+        }
+        old.primary_key.columns = rename_columns(&old.primary_key.columns, pairs);
+
+        // Primary key.
+        if old.primary_key.columns != new.primary_key.columns {
+            phases.drops.push(Operation::DropPrimaryKey {
+                table: t(),
+                key: old.primary_key.clone(),
+            });
+            phases.adds.push(Operation::AddPrimaryKey {
+                table: t(),
+                key: new.primary_key.clone(),
+            });
+        } else if old.primary_key.name != new.primary_key.name {
+            phases.renames.push(Operation::RenameConstraint {
+                table: t(),
+                from: old.primary_key.name.clone(),
+                to: new.primary_key.name.clone(),
+            });
+        }
+
+        // Indexes.
+        let same_index = |a: &crate::schema::Index, b: &crate::schema::Index| {
+            a.keys == b.keys
+                && a.unique == b.unique
+                && a.method.unwrap_or(crate::schema::IndexMethod::Btree)
+                    == b.method.unwrap_or(crate::schema::IndexMethod::Btree)
+                && a.predicate.as_deref().map(normalize_expression)
+                    == b.predicate.as_deref().map(normalize_expression)
+        };
+        reconcile(
+            &old.indexes,
+            &new.indexes,
+            |i| &i.name,
+            same_index,
+            |i| Operation::DropIndex {
+                table: t(),
+                index: i.clone(),
+            },
+            |i| Operation::CreateIndex {
+                table: t(),
+                index: i.clone(),
+            },
+            |from, to| Operation::RenameIndex {
+                table: t(),
+                from,
+                to,
+            },
+            phases,
+        );
+        reconcile(
+            &old.uniques,
+            &new.uniques,
+            |u| &u.name,
+            |a, b| a.columns == b.columns,
+            |u| Operation::DropUnique {
+                table: t(),
+                unique: u.clone(),
+            },
+            |u| Operation::AddUnique {
+                table: t(),
+                unique: u.clone(),
+            },
+            |from, to| Operation::RenameConstraint {
+                table: t(),
+                from,
+                to,
+            },
+            phases,
+        );
+        reconcile(
+            &old.checks,
+            &new.checks,
+            |c| &c.name,
+            |a, b| normalize_expression(&a.expr) == normalize_expression(&b.expr),
+            |c| Operation::DropCheck {
+                table: t(),
+                check: c.clone(),
+            },
+            |c| Operation::AddCheck {
+                table: t(),
+                check: c.clone(),
+            },
+            |from, to| Operation::RenameConstraint {
+                table: t(),
+                from,
+                to,
+            },
+            phases,
+        );
+        // Foreign keys to a table whose key changes are recreated around the change.
+        let (keep_fks, recreate_fks): (Vec<ForeignKey>, Vec<ForeignKey>) = old
+            .foreign_keys
+            .iter()
+            .cloned()
+            .partition(|fk| !rekeyed.contains(fk.ref_table.as_str()));
+        for fk in &recreate_fks {
+            phases.drops.push(Operation::DropForeignKey {
+                table: t(),
+                foreign_key: fk.clone(),
+            });
+        }
+        let new_fks: Vec<ForeignKey> = new
+            .foreign_keys
+            .iter()
+            .filter(|fk| !rekeyed.contains(fk.ref_table.as_str()))
+            .cloned()
+            .collect();
+        for fk in new
+            .foreign_keys
+            .iter()
+            .filter(|fk| rekeyed.contains(fk.ref_table.as_str()))
+        {
+            phases.adds.push(Operation::AddForeignKey {
+                table: t(),
+                foreign_key: fk.clone(),
+            });
+        }
+        let same_fk = |a: &ForeignKey, b: &ForeignKey| {
+            let mut a = a.clone();
+            a.name = b.name.clone();
+            a == *b
+        };
+        reconcile(
+            &keep_fks,
+            &new_fks,
+            |f| &f.name,
+            same_fk,
+            |f| Operation::DropForeignKey {
+                table: t(),
+                foreign_key: f.clone(),
+            },
+            |f| Operation::AddForeignKey {
+                table: t(),
+                foreign_key: f.clone(),
+            },
+            |from, to| Operation::RenameConstraint {
+                table: t(),
+                from,
+                to,
+            },
+            phases,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn columns(
+        &self,
+        table: &str,
+        old: &Table,
+        new: &Table,
+        pairs: &[(&Column, &Column)],
+        phases: &mut Phases,
+        destructive: &mut Vec<String>,
+    ) -> Result<(), DiffError> {
+        let t = || table.to_owned();
+        for (old_col, new_col) in pairs {
+            let c = || new_col.name.clone();
+            // Identity off before a default can be set.
+            if old_col.identity.is_some() && new_col.identity.is_none() {
+                phases.columns.push(Operation::AlterIdentity {
+                    table: t(),
+                    column: c(),
+                    from: old_col.identity,
+                    to: None,
+                });
+            }
+            if canonical_type(&old_col.ty) != canonical_type(&new_col.ty) {
+                if compare::is_narrowing(&old_col.ty, &new_col.ty) {
+                    destructive.push(format!(
+                        "narrow {table}.{} from {} to {} (values that do not fit make the migration fail or are cut)",
+                        new_col.name,
+                        canonical_type(&old_col.ty),
+                        canonical_type(&new_col.ty)
+                    ));
+                }
+                phases.columns.push(Operation::AlterColumnType {
+                    table: t(),
+                    column: c(),
+                    from: old_col.ty.clone(),
+                    to: new_col.ty.clone(),
+                    default: new_col.default.clone(),
+                });
+            }
+            if old_col.nullable && !new_col.nullable {
+                phases.columns.push(Operation::SetNotNull {
+                    table: t(),
+                    column: c(),
+                    backfill: backfill_of(new_col),
+                });
+            } else if !old_col.nullable && new_col.nullable {
+                phases.columns.push(Operation::DropNotNull {
+                    table: t(),
+                    column: c(),
+                });
+            }
+            let old_default = old_col.default.as_ref().map(canonical_default);
+            let new_default = new_col.default.as_ref().map(canonical_default);
+            if old_default != new_default {
+                phases.columns.push(Operation::AlterDefault {
+                    table: t(),
+                    column: c(),
+                    from: old_col.default.clone(),
+                    to: new_col.default.clone(),
+                });
+            }
+            if new_col.identity.is_some() && old_col.identity != new_col.identity {
+                phases.columns.push(Operation::AlterIdentity {
+                    table: t(),
+                    column: c(),
+                    from: old_col.identity,
+                    to: new_col.identity,
+                });
+            }
+        }
+        for column in &new.columns {
+            if pairs.iter().any(|(_, n)| n.name == column.name) {
+                continue;
+            }
+            let mut backfill = None;
+            if !column.nullable && column.default.is_none() && column.identity.is_none() {
+                match &column.backfill_sql {
+                    Some(sql) => backfill = Some(ColumnDefault::Sql(sql.clone())),
+                    None => {
+                        return Err(DiffError::NotNullWithoutDefault {
+                            table: t(),
+                            column: column.name.clone(),
+                        })
+                    }
+                }
+            }
+            phases.columns.push(Operation::AddColumn {
+                table: t(),
+                column: strip_column_hints(column),
+                backfill,
+            });
+        }
+        for column in &old.columns {
+            if pairs.iter().any(|(o, _)| o.name == column.name) {
+                continue;
+            }
+            destructive.push(format!(
+                "drop column {table}.{} and its data",
+                column.name
+            ));
+            phases.columns.push(Operation::DropColumn {
+                table: t(),
+                column: column.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The value that fills NULLs when a column becomes NOT NULL: `backfill_sql`, else the default.
+fn backfill_of(column: &Column) -> Option<ColumnDefault> {
+    column
+        .backfill_sql
+        .clone()
+        .map(ColumnDefault::Sql)
+        .or_else(|| column.default.clone())
+}
+
+fn strip_column_hints(column: &Column) -> Column {
+    Column {
+        renamed_from: None,
+        backfill_sql: None,
+        ..column.clone()
+    }
+}
+
+fn strip_enum_hints(definition: &Enum) -> Enum {
+    Enum {
+        name: definition.name.clone(),
+        values: definition
+            .values
+            .iter()
+            .map(|v| crate::schema::EnumValue {
+                name: v.name.clone(),
+                renamed_from: None,
+            })
+            .collect(),
+    }
+}
+
+/// Old/new column pairs of one table: same name, or a declared rename.
+fn pair_columns<'t>(old: &'t Table, new: &'t Table) -> Vec<(&'t Column, &'t Column)> {
+    new.columns
+        .iter()
+        .filter_map(|column| {
+            if let Some(old_col) = old.column(&column.name) {
+                return Some((old_col, column));
+            }
+            let from = column.renamed_from.as_deref()?;
+            let old_col = old.column(from)?;
+            (new.column(from).is_none()).then_some((old_col, column))
+        })
+        .collect()
+}
+
+fn rename_column(name: &str, pairs: &[(&Column, &Column)]) -> String {
+    pairs
+        .iter()
+        .find(|(o, _)| o.name == name)
+        .map(|(_, n)| n.name.clone())
+        .unwrap_or_else(|| name.to_owned())
+}
+
+fn rename_columns(names: &[String], pairs: &[(&Column, &Column)]) -> Vec<String> {
+    names.iter().map(|n| rename_column(n, pairs)).collect()
+}
+
+/// Matches named objects: same name and same definition → nothing; same definition under
+/// another name → rename; otherwise drop the old and add the new.
+#[allow(clippy::too_many_arguments)]
+fn reconcile<T>(
+    old: &[T],
+    new: &[T],
+    name: impl Fn(&T) -> &String,
+    same: impl Fn(&T, &T) -> bool,
+    drop: impl Fn(&T) -> Operation,
+    add: impl Fn(&T) -> Operation,
+    rename: impl Fn(String, String) -> Operation,
+    phases: &mut Phases,
+) {
+    let mut unmatched_new: Vec<&T> = Vec::new();
+    let mut matched_old: BTreeSet<usize> = BTreeSet::new();
+    for n in new {
+        match old.iter().position(|o| name(o) == name(n)) {
+            Some(i) if same(&old[i], n) => {
+                matched_old.insert(i);
+            }
+            Some(i) => {
+                matched_old.insert(i);
+                phases.drops.push(drop(&old[i]));
+                phases.adds.push(add(n));
+            }
+            None => unmatched_new.push(n),
+        }
+    }
+    for n in unmatched_new {
+        let renamed = old.iter().enumerate().find(|(i, o)| {
+            !matched_old.contains(i) && same(o, n) && !new.iter().any(|x| name(x) == name(o))
+        });
+        match renamed {
+            Some((i, o)) => {
+                matched_old.insert(i);
+                phases.renames.push(rename(name(o).clone(), name(n).clone()));
+            }
+            None => phases.adds.push(add(n)),
+        }
+    }
+    for (i, o) in old.iter().enumerate() {
+        if !matched_old.contains(&i) {
+            phases.drops.push(drop(o));
+        }
+    }
+}
+
+/// Tables sorted so that referenced tables come before referencing ones (ties by name), and
+/// the foreign keys that had to be set aside to break cycles. Only references between the
+/// given tables count; self-references never need breaking.
+fn dependency_order<'t>(
+    tables: &[&'t Table],
+    names: &BTreeSet<&str>,
+) -> (Vec<&'t Table>, Vec<(String, ForeignKey)>) {
+    let mut remaining: BTreeMap<&str, &'t Table> =
+        tables.iter().map(|t| (t.name.as_str(), *t)).collect();
+    let mut order = Vec::new();
+    let mut set_aside: Vec<(String, ForeignKey)> = Vec::new();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    while !remaining.is_empty() {
+        let ready = remaining
+            .iter()
+            .find(|(name, table)| {
+                table.foreign_keys.iter().all(|fk| {
+                    fk.ref_table == **name
+                        || !names.contains(fk.ref_table.as_str())
+                        || done.contains(fk.ref_table.as_str())
+                        || set_aside
+                            .iter()
+                            .any(|(t, f)| t == *name && f.name == fk.name)
+                })
+            })
+            .map(|(name, _)| *name);
+        match ready {
+            Some(name) => {
+                order.push(remaining[name]);
+                done.insert(name);
+                remaining.remove(name);
+            }
+            None => {
+                // A cycle: set aside the first blocking foreign key of the first table.
+                let (name, table) = remaining.iter().next().expect("not empty");
+                let fk = table
+                    .foreign_keys
+                    .iter()
+                    .find(|fk| {
+                        fk.ref_table != *name
+                            && names.contains(fk.ref_table.as_str())
+                            && !done.contains(fk.ref_table.as_str())
+                            && !set_aside
+                                .iter()
+                                .any(|(t, f)| t == name && f.name == fk.name)
+                    })
+                    .expect("a blocked table has a blocking foreign key");
+                set_aside.push(((*name).to_owned(), fk.clone()));
+            }
+        }
+    }
+    (order, set_aside)
+}
+
+/// Warnings for foreign keys added without an index that starts with their columns.
+fn missing_fk_indexes(schema: &Schema, operations: &[Operation]) -> Vec<String> {
+    let mut added: Vec<(&str, &ForeignKey)> = Vec::new();
+    for op in operations {
+        match op {
+            Operation::CreateTable { table } => {
+                added.extend(table.foreign_keys.iter().map(|fk| (table.name.as_str(), fk)))
+            }
+            Operation::AddForeignKey { table, foreign_key } => {
+                added.push((table.as_str(), foreign_key))
+            }
+            _ => {}
+        }
+    }
+    added
+        .into_iter()
+        .filter_map(|(table_name, fk)| {
+            let table = schema.tables.get(table_name)?;
+            let covers = |cols: &[String]| cols.starts_with(&fk.columns);
+            let indexed = covers(&table.primary_key.columns)
+                || table.uniques.iter().any(|u| covers(&u.columns))
+                || table.indexes.iter().any(|i| {
+                    i.predicate.is_none()
+                        && i.keys.len() >= fk.columns.len()
+                        && i.keys.iter().zip(&fk.columns).all(|(k, c)| {
+                            k.target == crate::schema::IndexTarget::Column(c.clone())
+                        })
+                });
+            (!indexed).then(|| {
+                format!(
+                    "foreign key {} on {table_name}({}) has no index; deletes and updates of {} rows scan {table_name}: consider `#[column(index)]`",
+                    fk.name,
+                    fk.columns.join(", "),
+                    fk.ref_table
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,479 @@
+//! Schema operations: the dialect-free steps of a migration.
+//!
+//! Each operation carries the state it replaces, so [`Operation::inverse`] is exact: the down
+//! migration is the inverse of every up operation, in reverse order.
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{
+    Check, Column, ColumnDefault, ColumnType, Enum, ForeignKey, Identity, Index, PrimaryKey,
+    Table, Unique,
+};
+
+/// Where a new enum value goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnumPosition {
+    /// Before the named value.
+    Before(String),
+    /// After the named value.
+    After(String),
+    /// At the end (the enum was empty).
+    End,
+}
+
+/// A column whose type is an enum, as needed to swap the type under it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnumUsage {
+    /// The table.
+    pub table: String,
+    /// The column.
+    pub column: String,
+    /// Its default, dropped and restored around the swap.
+    pub default: Option<ColumnDefault>,
+    /// Whether the column is an array of the enum.
+    pub array: bool,
+}
+
+/// One step of a migration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Operation {
+    /// `CREATE EXTENSION IF NOT EXISTS` (never dropped by a generated migration).
+    CreateExtension {
+        /// Extension name.
+        name: String,
+    },
+    /// Create an enum type.
+    CreateEnum {
+        /// The type.
+        definition: Enum,
+    },
+    /// Drop an enum type.
+    DropEnum {
+        /// The type, for the inverse.
+        definition: Enum,
+    },
+    /// Add one value to an enum (PostgreSQL `ADD VALUE`).
+    AddEnumValue {
+        /// The enum before the value is added.
+        before: Enum,
+        /// The enum after.
+        after: Enum,
+        /// The new value.
+        value: String,
+        /// Where it goes.
+        position: EnumPosition,
+        /// Columns that use the enum (for the inverse, which swaps the type).
+        usages: Vec<EnumUsage>,
+    },
+    /// Rename one value of an enum.
+    RenameEnumValue {
+        /// Enum type name.
+        name: String,
+        /// Old spelling.
+        from: String,
+        /// New spelling.
+        to: String,
+    },
+    /// Replace an enum type by another with the same name (removed or reordered values):
+    /// rename the old type away, create the new one, convert every column, drop the old one.
+    RecreateEnum {
+        /// The type before.
+        from: Enum,
+        /// The type after.
+        to: Enum,
+        /// Values renamed on the way (old spelling, new spelling).
+        renamed: Vec<(String, String)>,
+        /// Columns to convert.
+        usages: Vec<EnumUsage>,
+    },
+    /// Create a table (with the foreign keys it can have at that point).
+    CreateTable {
+        /// The table.
+        table: Table,
+    },
+    /// Drop a table.
+    DropTable {
+        /// The table, for the inverse.
+        table: Table,
+    },
+    /// Rename a table.
+    RenameTable {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Add a column. With `backfill`, a NOT NULL column is added nullable, filled, then
+    /// made NOT NULL.
+    AddColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: Column,
+        /// Value for existing rows (the declared `backfill_sql`).
+        backfill: Option<ColumnDefault>,
+    },
+    /// Drop a column.
+    DropColumn {
+        /// The table.
+        table: String,
+        /// The column, for the inverse.
+        column: Column,
+    },
+    /// Rename a column.
+    RenameColumn {
+        /// The table.
+        table: String,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Change a column's type, converting existing values.
+    AlterColumnType {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Old type.
+        from: ColumnType,
+        /// New type.
+        to: ColumnType,
+        /// The column's default, dropped and restored around the change.
+        default: Option<ColumnDefault>,
+    },
+    /// Make a column NOT NULL, first filling NULLs from `backfill` when given.
+    SetNotNull {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Value for rows holding NULL (`backfill_sql`, else the column default).
+        backfill: Option<ColumnDefault>,
+    },
+    /// Make a column nullable.
+    DropNotNull {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// Change a column's default.
+    AlterDefault {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Old default.
+        from: Option<ColumnDefault>,
+        /// New default.
+        to: Option<ColumnDefault>,
+    },
+    /// Change a column's identity generation.
+    AlterIdentity {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Old identity.
+        from: Option<Identity>,
+        /// New identity.
+        to: Option<Identity>,
+    },
+    /// Add a primary key.
+    AddPrimaryKey {
+        /// The table.
+        table: String,
+        /// The key.
+        key: PrimaryKey,
+    },
+    /// Drop a primary key.
+    DropPrimaryKey {
+        /// The table.
+        table: String,
+        /// The key, for the inverse.
+        key: PrimaryKey,
+    },
+    /// Create an index.
+    CreateIndex {
+        /// The table.
+        table: String,
+        /// The index.
+        index: Index,
+    },
+    /// Drop an index.
+    DropIndex {
+        /// The table.
+        table: String,
+        /// The index, for the inverse.
+        index: Index,
+    },
+    /// Add a UNIQUE constraint.
+    AddUnique {
+        /// The table.
+        table: String,
+        /// The constraint.
+        unique: Unique,
+    },
+    /// Drop a UNIQUE constraint.
+    DropUnique {
+        /// The table.
+        table: String,
+        /// The constraint, for the inverse.
+        unique: Unique,
+    },
+    /// Add a CHECK constraint.
+    AddCheck {
+        /// The table.
+        table: String,
+        /// The constraint.
+        check: Check,
+    },
+    /// Drop a CHECK constraint.
+    DropCheck {
+        /// The table.
+        table: String,
+        /// The constraint, for the inverse.
+        check: Check,
+    },
+    /// Add a foreign key.
+    AddForeignKey {
+        /// The table.
+        table: String,
+        /// The constraint.
+        foreign_key: ForeignKey,
+    },
+    /// Drop a foreign key.
+    DropForeignKey {
+        /// The table.
+        table: String,
+        /// The constraint, for the inverse.
+        foreign_key: ForeignKey,
+    },
+    /// Rename an index (its definition is unchanged).
+    RenameIndex {
+        /// The table.
+        table: String,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Rename a constraint (primary key, unique, check or foreign key; definition unchanged).
+    RenameConstraint {
+        /// The table.
+        table: String,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Set or clear a table comment.
+    SetTableComment {
+        /// The table.
+        table: String,
+        /// Old comment.
+        from: Option<String>,
+        /// New comment.
+        to: Option<String>,
+    },
+    /// Set or clear a column comment.
+    SetColumnComment {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Old comment.
+        from: Option<String>,
+        /// New comment.
+        to: Option<String>,
+    },
+}
+
+impl Operation {
+    /// The operation that undoes this one, or `None` when there is nothing to undo (creating an
+    /// extension: generated migrations never drop one).
+    pub fn inverse(&self) -> Option<Operation> {
+        use Operation::*;
+        Some(match self.clone() {
+            CreateExtension { .. } => return None,
+            CreateEnum { definition } => DropEnum { definition },
+            DropEnum { definition } => CreateEnum { definition },
+            AddEnumValue {
+                before,
+                after,
+                usages,
+                ..
+            } => RecreateEnum {
+                from: after,
+                to: before,
+                renamed: Vec::new(),
+                usages,
+            },
+            RenameEnumValue { name, from, to } => RenameEnumValue {
+                name,
+                from: to,
+                to: from,
+            },
+            RecreateEnum {
+                from,
+                to,
+                renamed,
+                usages,
+            } => RecreateEnum {
+                from: to,
+                to: from,
+                renamed: renamed.into_iter().map(|(a, b)| (b, a)).collect(),
+                usages,
+            },
+            CreateTable { table } => DropTable { table },
+            DropTable { table } => CreateTable { table },
+            RenameTable { from, to } => RenameTable { from: to, to: from },
+            AddColumn { table, column, .. } => DropColumn { table, column },
+            DropColumn { table, column } => AddColumn {
+                table,
+                column,
+                backfill: None,
+            },
+            RenameColumn { table, from, to } => RenameColumn {
+                table,
+                from: to,
+                to: from,
+            },
+            AlterColumnType {
+                table,
+                column,
+                from,
+                to,
+                default,
+            } => AlterColumnType {
+                table,
+                column,
+                from: to,
+                to: from,
+                default,
+            },
+            SetNotNull { table, column, .. } => DropNotNull { table, column },
+            DropNotNull { table, column } => SetNotNull {
+                table,
+                column,
+                backfill: None,
+            },
+            AlterDefault {
+                table,
+                column,
+                from,
+                to,
+            } => AlterDefault {
+                table,
+                column,
+                from: to,
+                to: from,
+            },
+            AlterIdentity {
+                table,
+                column,
+                from,
+                to,
+            } => AlterIdentity {
+                table,
+                column,
+                from: to,
+                to: from,
+            },
+            AddPrimaryKey { table, key } => DropPrimaryKey { table, key },
+            DropPrimaryKey { table, key } => AddPrimaryKey { table, key },
+            CreateIndex { table, index } => DropIndex { table, index },
+            DropIndex { table, index } => CreateIndex { table, index },
+            AddUnique { table, unique } => DropUnique { table, unique },
+            DropUnique { table, unique } => AddUnique { table, unique },
+            AddCheck { table, check } => DropCheck { table, check },
+            DropCheck { table, check } => AddCheck { table, check },
+            AddForeignKey { table, foreign_key } => DropForeignKey { table, foreign_key },
+            DropForeignKey { table, foreign_key } => AddForeignKey { table, foreign_key },
+            RenameIndex { table, from, to } => RenameIndex {
+                table,
+                from: to,
+                to: from,
+            },
+            RenameConstraint { table, from, to } => RenameConstraint {
+                table,
+                from: to,
+                to: from,
+            },
+            SetTableComment { table, from, to } => SetTableComment {
+                table,
+                from: to,
+                to: from,
+            },
+            SetColumnComment {
+                table,
+                column,
+                from,
+                to,
+            } => SetColumnComment {
+                table,
+                column,
+                from: to,
+                to: from,
+            },
+        })
+    }
+
+    /// A one-line summary for migration headers (`create table tasks`).
+    pub fn summary(&self) -> String {
+        use Operation::*;
+        match self {
+            CreateExtension { name } => format!("create extension {name}"),
+            CreateEnum { definition } => format!("create enum {}", definition.name),
+            DropEnum { definition } => format!("drop enum {}", definition.name),
+            AddEnumValue { after, value, .. } => {
+                format!("add value {value:?} to enum {}", after.name)
+            }
+            RenameEnumValue { name, from, to } => {
+                format!("rename value {from:?} of enum {name} to {to:?}")
+            }
+            RecreateEnum { to, .. } => format!("recreate enum {} ({})", to.name, {
+                let values: Vec<&str> = to.value_names().collect();
+                values.join(", ")
+            }),
+            CreateTable { table } => format!("create table {}", table.name),
+            DropTable { table } => format!("drop table {}", table.name),
+            RenameTable { from, to } => format!("rename table {from} to {to}"),
+            AddColumn { table, column, .. } => format!("add column {table}.{}", column.name),
+            DropColumn { table, column } => format!("drop column {table}.{}", column.name),
+            RenameColumn { table, from, to } => format!("rename column {table}.{from} to {to}"),
+            AlterColumnType { table, column, .. } => format!("change type of {table}.{column}"),
+            SetNotNull { table, column, .. } => format!("make {table}.{column} NOT NULL"),
+            DropNotNull { table, column } => format!("make {table}.{column} nullable"),
+            AlterDefault { table, column, .. } => format!("change default of {table}.{column}"),
+            AlterIdentity { table, column, .. } => {
+                format!("change identity of {table}.{column}")
+            }
+            AddPrimaryKey { table, key } => format!("add primary key {} on {table}", key.name),
+            DropPrimaryKey { table, key } => format!("drop primary key {} on {table}", key.name),
+            CreateIndex { table, index } => format!("create index {} on {table}", index.name),
+            DropIndex { table, index } => format!("drop index {} on {table}", index.name),
+            AddUnique { table, unique } => format!("add unique {} on {table}", unique.name),
+            DropUnique { table, unique } => format!("drop unique {} on {table}", unique.name),
+            AddCheck { table, check } => format!("add check {} on {table}", check.name),
+            DropCheck { table, check } => format!("drop check {} on {table}", check.name),
+            AddForeignKey { table, foreign_key } => {
+                format!("add foreign key {} on {table}", foreign_key.name)
+            }
+            DropForeignKey { table, foreign_key } => {
+                format!("drop foreign key {} on {table}", foreign_key.name)
+            }
+            RenameIndex { table, from, to } => format!("rename index {from} on {table} to {to}"),
+            RenameConstraint { table, from, to } => {
+                format!("rename constraint {from} on {table} to {to}")
+            }
+            SetTableComment { table, .. } => format!("set comment on table {table}"),
+            SetColumnComment { table, column, .. } => {
+                format!("set comment on column {table}.{column}")
+            }
+        }
+    }
+}

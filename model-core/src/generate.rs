@@ -1,0 +1,236 @@
+//! Turning a plan into migration files: the header, one commented block per operation, and
+//! the snapshot the migration leaves behind.
+//!
+//! PostgreSQL cannot use an enum value in the transaction that added it. When a migration adds
+//! enum values and also uses one of them (as a default, say), it is split in two: first the
+//! new values, then everything else.
+
+use crate::dialect::ddl::{render, RenderedOperation};
+use crate::dialect::{Dialect, RenderError};
+use crate::diff::{diff, DiffError, DiffOptions, Operation, Plan};
+use crate::migration::{slug, DirectoryError, MigrationDir, NewMigration};
+use crate::schema::{ColumnDefault, Schema, Value};
+use crate::snapshot::Snapshot;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The migration message.
+    pub message: String,
+    /// Allow destructive steps.
+    pub allow_destructive: bool,
+    /// Write an empty migration (for hand-written SQL) whose snapshot equals its parent's.
+    pub empty: bool,
+    /// The generation time (for the version).
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Why no migration could be generated.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenerateError {
+    /// The migration directory.
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+    /// The diff.
+    #[error(transparent)]
+    Diff(#[from] DiffError),
+    /// Rendering SQL.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
+/// Plans the migrations that bring `dir` to `current`: none when nothing changed, usually
+/// one, two when new enum values must be committed before use.
+pub fn plan(
+    dir: &MigrationDir,
+    current: &Schema,
+    request: &Request,
+) -> Result<Vec<NewMigration>, GenerateError> {
+    let head = dir.head()?;
+    let parent_version = head.map(|m| m.version.clone());
+    let parent_name = head.map(|m| format!("{}_{}", m.version, m.slug));
+    let last = dir.head_schema()?;
+    let first_version = dir.next_version(request.now);
+    let base_slug = slug(&request.message);
+
+    if request.empty {
+        let snapshot = Snapshot {
+            version: Some(first_version.clone()),
+            parent: parent_version,
+            ..Snapshot::new(last)
+        };
+        let header = header(&request.message, parent_name.as_deref(), &Plan::default(), &[]);
+        return Ok(vec![NewMigration {
+            version: first_version,
+            slug: base_slug,
+            up: format!("{header}\n-- Write the migration here.\n"),
+            down: format!("{}\n-- Write its revert here.\n", down_header(&request.message)),
+            snapshot,
+        }]);
+    }
+
+    let options = DiffOptions {
+        allow_destructive: request.allow_destructive,
+    };
+    let full = diff(&last, current, options)?;
+    if full.is_empty() {
+        return Ok(Vec::new());
+    }
+
+    let mut steps: Vec<(Schema, Plan, String, String)> = Vec::new();
+    if let Some(intermediate) = enum_split(&last, current, &full) {
+        let first = diff(&last, &intermediate, options)?;
+        let second = diff(&intermediate, current, options)?;
+        steps.push((
+            intermediate,
+            first,
+            format!("{} (new enum values)", request.message),
+            format!("{base_slug}_enum_values"),
+        ));
+        steps.push((current.clone(), second, request.message.clone(), base_slug));
+    } else {
+        steps.push((current.clone(), full, request.message.clone(), base_slug));
+    }
+
+    let mut out = Vec::new();
+    let mut version: u64 = first_version.parse().expect("versions are digits");
+    let mut parent_version = parent_version;
+    let mut parent_name = parent_name;
+    let mut before = last;
+    for (after, plan, message, step_slug) in steps {
+        let up_ops = render(dir.dialect(), &plan.operations, &after)?;
+        let down_ops = render(dir.dialect(), &plan.down(), &before)?;
+        let up = format!(
+            "{}{}",
+            header(&message, parent_name.as_deref(), &plan, &up_ops),
+            body(&up_ops)
+        );
+        let down = format!("{}{}", down_header(&message), body(&down_ops));
+        let v = version.to_string();
+        out.push(NewMigration {
+            version: v.clone(),
+            slug: step_slug.clone(),
+            up,
+            down,
+            snapshot: Snapshot {
+                version: Some(v.clone()),
+                parent: parent_version.clone(),
+                ..Snapshot::new(after.clone())
+            },
+        });
+        parent_version = Some(v.clone());
+        parent_name = Some(format!("{v}_{step_slug}"));
+        before = after;
+        version += 1;
+    }
+    Ok(out)
+}
+
+/// When `plan` adds enum values and uses one of them, the schema after adding the values only.
+fn enum_split(last: &Schema, current: &Schema, plan: &Plan) -> Option<Schema> {
+    let mut added: Vec<(&str, &str)> = Vec::new();
+    for op in &plan.operations {
+        if let Operation::AddEnumValue { after, value, .. } = op {
+            added.push((after.name.as_str(), value.as_str()));
+        }
+    }
+    if added.is_empty() {
+        return None;
+    }
+    let uses = |d: &ColumnDefault| match d {
+        ColumnDefault::Value(Value::Text(t)) => added.iter().any(|(_, v)| v == t),
+        ColumnDefault::Sql(sql) => added
+            .iter()
+            .any(|(_, v)| sql.contains(&format!("'{}'", v.replace('\'', "''")))),
+        _ => false,
+    };
+    let used = plan.operations.iter().any(|op| match op {
+        Operation::AddColumn {
+            column, backfill, ..
+        } => column.default.as_ref().is_some_and(uses) || backfill.as_ref().is_some_and(uses),
+        Operation::AlterDefault { to, .. } => to.as_ref().is_some_and(uses),
+        Operation::SetNotNull { backfill, .. } => backfill.as_ref().is_some_and(uses),
+        Operation::AlterColumnType { default, .. } => default.as_ref().is_some_and(uses),
+        Operation::CreateTable { table } => table
+            .columns
+            .iter()
+            .any(|c| c.default.as_ref().is_some_and(uses)),
+        Operation::AddCheck { check, .. } => added
+            .iter()
+            .any(|(_, v)| check.expr.contains(&format!("'{}'", v.replace('\'', "''")))),
+        _ => false,
+    });
+    if !used {
+        return None;
+    }
+    let mut intermediate = last.clone();
+    for (name, _) in &added {
+        if let Some(definition) = current.enums.get(*name) {
+            // Only the additions: the values of the old enum in their new order, plus the new.
+            let mut values = definition.clone();
+            let old = &last.enums[*name];
+            values.values.retain(|v| {
+                old.values.iter().any(|o| o.name == v.name)
+                    || added.iter().any(|(n, a)| n == name && *a == v.name)
+            });
+            for v in &mut values.values {
+                v.renamed_from = None;
+            }
+            intermediate.enums.insert((*name).to_owned(), values);
+        }
+    }
+    Some(intermediate)
+}
+
+fn header(
+    message: &str,
+    parent: Option<&str>,
+    plan: &Plan,
+    rendered: &[RenderedOperation],
+) -> String {
+    let mut out = format!("-- {}\n", one_line(message));
+    out.push_str(&format!(
+        "-- parent: {}\n",
+        parent.unwrap_or("none (first migration)")
+    ));
+    if !rendered.is_empty() {
+        out.push_str("--\n-- operations:\n");
+        for (i, op) in rendered.iter().enumerate() {
+            out.push_str(&format!("--   {}. {}\n", i + 1, op.summary));
+        }
+    }
+    for item in &plan.destructive {
+        out.push_str(&format!("-- DESTRUCTIVE: {item}\n"));
+    }
+    for item in &plan.warnings {
+        out.push_str(&format!("-- WARNING: {item}\n"));
+    }
+    out
+}
+
+fn down_header(message: &str) -> String {
+    format!("-- revert: {}\n", one_line(message))
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn body(rendered: &[RenderedOperation]) -> String {
+    let mut out = String::new();
+    for (i, op) in rendered.iter().enumerate() {
+        out.push_str(&format!("\n-- {}. {}\n", i + 1, op.summary));
+        for note in &op.notes {
+            out.push_str(&format!("-- {note}\n"));
+        }
+        for statement in &op.statements {
+            out.push_str(statement);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The dialect a migration directory is generated for when the project names none.
+pub const DEFAULT_DIALECT: Dialect = Dialect::Postgres;
