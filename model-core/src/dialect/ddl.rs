@@ -227,10 +227,23 @@ impl Renderer<'_> {
         Ok(statements)
     }
 
-    /// `USING` expression converting `column` from one type to another.
+    /// ` USING ...` converting `column` from one type to another, or nothing where PostgreSQL's
+    /// assignment cast applies (integer widths, text lengths): that cast fails on a value that
+    /// does not fit instead of cutting it, as an explicit cast to `VARCHAR(n)` would.
     fn using(&self, column: &str, from: &ColumnType, to: &ColumnType) -> Result<String, RenderError> {
+        use ColumnType::*;
         let c = self.i(column);
-        Ok(match (from, to) {
+        let textual = |t: &ColumnType| matches!(t, Text | Varchar { .. });
+        let integral = |t: &ColumnType| matches!(t, SmallInt | Integer | BigInt);
+        let decimal = |t: &ColumnType| matches!(t, Decimal { .. });
+        if (textual(from) && textual(to))
+            || (integral(from) && integral(to))
+            || (decimal(from) && decimal(to))
+            || (matches!(from, Real) && matches!(to, Double))
+        {
+            return Ok(String::new());
+        }
+        Ok(" USING ".to_owned() + &match (from, to) {
             (ColumnType::Timestamp, ColumnType::TimestampTz)
             | (ColumnType::TimestampTz, ColumnType::Timestamp) => {
                 format!("{c} AT TIME ZONE 'UTC'")
@@ -281,9 +294,18 @@ impl Renderer<'_> {
                 "ALTER TABLE {t} ALTER COLUMN {c} TYPE {ty} USING {using};"
             ));
             if let Some(default) = &usage.default {
+                // The default follows the value's rename, as the rows do.
+                let default = match default {
+                    ColumnDefault::Value(crate::schema::Value::Text(v)) => renamed
+                        .iter()
+                        .find(|(from, _)| from == v)
+                        .map(|(_, to)| ColumnDefault::Value(crate::schema::Value::Text(to.clone())))
+                        .unwrap_or_else(|| default.clone()),
+                    _ => default.clone(),
+                };
                 out.push(format!(
                     "ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {};",
-                    self.default(default)
+                    self.default(&default)
                 ));
             }
         }
@@ -401,7 +423,7 @@ impl Renderer<'_> {
                 out.push(self.alter(
                     table,
                     format!(
-                        "ALTER COLUMN {c} TYPE {} USING {}",
+                        "ALTER COLUMN {c} TYPE {}{}",
                         self.ty(to)?,
                         self.using(column, from, to)?
                     ),

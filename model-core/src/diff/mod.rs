@@ -94,13 +94,34 @@ impl Plan {
         self.operations.is_empty()
     }
 
-    /// The down operations: inverses of the up operations in reverse order.
+    /// The down operations: inverses of the up operations in reverse order. Consecutive swaps
+    /// of one enum type (the inverses of several added values) are merged into one swap.
     pub fn down(&self) -> Vec<Operation> {
-        self.operations
-            .iter()
-            .rev()
-            .filter_map(Operation::inverse)
-            .collect()
+        let mut out: Vec<Operation> = Vec::new();
+        for op in self.operations.iter().rev().filter_map(Operation::inverse) {
+            if let (
+                Some(Operation::RecreateEnum {
+                    to: prev_to,
+                    renamed: prev_renamed,
+                    ..
+                }),
+                Operation::RecreateEnum {
+                    from, to, renamed, ..
+                },
+            ) = (out.last_mut(), &op)
+            {
+                if prev_to.name == from.name
+                    && prev_to == from
+                    && prev_renamed.is_empty()
+                    && renamed.is_empty()
+                {
+                    *prev_to = to.clone();
+                    continue;
+                }
+            }
+            out.push(op);
+        }
+        out
     }
 }
 
@@ -121,25 +142,50 @@ struct Differ<'a> {
 struct Phases {
     setup: Vec<Operation>,
     renames: Vec<Operation>,
+    drop_fks: Vec<Operation>,
     drops: Vec<Operation>,
     drop_tables: Vec<Operation>,
     columns: Vec<Operation>,
+    add_keys: Vec<Operation>,
     create_tables: Vec<Operation>,
     adds: Vec<Operation>,
+    add_fks: Vec<Operation>,
     comments: Vec<Operation>,
     teardown: Vec<Operation>,
 }
 
 impl Phases {
+    /// Drops go in two steps: foreign keys first, since they depend on keys and uniques.
+    fn drop(&mut self, op: Operation) {
+        match op {
+            Operation::DropForeignKey { .. } => self.drop_fks.push(op),
+            _ => self.drops.push(op),
+        }
+    }
+
+    /// Adds go in three steps: keys that foreign keys may reference (primary keys, uniques,
+    /// unique indexes) before new tables, other objects after them, foreign keys last.
+    fn add(&mut self, op: Operation) {
+        match &op {
+            Operation::AddPrimaryKey { .. } | Operation::AddUnique { .. } => self.add_keys.push(op),
+            Operation::CreateIndex { index, .. } if index.unique => self.add_keys.push(op),
+            Operation::AddForeignKey { .. } => self.add_fks.push(op),
+            _ => self.adds.push(op),
+        }
+    }
+
     fn concat(self) -> Vec<Operation> {
         [
             self.setup,
             self.renames,
+            self.drop_fks,
             self.drops,
             self.drop_tables,
             self.columns,
+            self.add_keys,
             self.create_tables,
             self.adds,
+            self.add_fks,
             self.comments,
             self.teardown,
         ]
@@ -240,6 +286,38 @@ impl<'a> Differ<'a> {
             if renamed_old_cols != new_table.primary_key.columns {
                 rekeyed.insert(new_name);
             }
+            // A unique constraint or unique index that is dropped or rebuilt may be what a
+            // foreign key references.
+            let unique_sets = |t: &Table, pairs: Option<&[(&Column, &Column)]>| {
+                let mut sets: Vec<(String, Vec<String>)> = t
+                    .uniques
+                    .iter()
+                    .map(|u| (u.name.clone(), u.columns.clone()))
+                    .collect();
+                sets.extend(t.indexes.iter().filter(|i| i.unique).map(|i| {
+                    (
+                        i.name.clone(),
+                        i.keys
+                            .iter()
+                            .map(|k| format!("{:?}", k))
+                            .collect::<Vec<_>>(),
+                    )
+                }));
+                if let Some(pairs) = pairs {
+                    for (_, cols) in &mut sets {
+                        *cols = rename_columns(cols, pairs);
+                    }
+                }
+                sets
+            };
+            let before = unique_sets(old_table, Some(&column_pairs[new_name]));
+            let after = unique_sets(new_table, None);
+            if before
+                .iter()
+                .any(|(_, cols)| !after.iter().any(|(_, c)| c == cols))
+            {
+                rekeyed.insert(new_name);
+            }
         }
 
         // Constraints and indexes of kept tables.
@@ -261,7 +339,7 @@ impl<'a> Differ<'a> {
         let dropped_names: BTreeSet<&str> = dropped.iter().map(|t| t.name.as_str()).collect();
         let (order, cycle_fks) = dependency_order(&dropped, &dropped_names);
         for (table, fk) in &cycle_fks {
-            phases.drops.push(Operation::DropForeignKey {
+            phases.drop(Operation::DropForeignKey {
                 table: table.clone(),
                 foreign_key: fk.clone(),
             });
@@ -310,7 +388,7 @@ impl<'a> Differ<'a> {
             phases.create_tables.push(Operation::CreateTable { table });
         }
         for (table, fk) in cycle_fks {
-            phases.adds.push(Operation::AddForeignKey {
+            phases.add(Operation::AddForeignKey {
                 table,
                 foreign_key: fk,
             });
@@ -418,20 +496,9 @@ impl<'a> Differ<'a> {
             if old_enum.value_names().eq(new_enum.value_names()) {
                 continue;
             }
-            // Declared renames: old spelling → new spelling.
             let old_values: Vec<&str> = old_enum.value_names().collect();
             let new_values: Vec<&str> = new_enum.value_names().collect();
-            let renames: Vec<(String, String)> = new_enum
-                .values
-                .iter()
-                .filter_map(|v| {
-                    let from = v.renamed_from.as_deref()?;
-                    (old_values.contains(&from)
-                        && !old_values.contains(&v.name.as_str())
-                        && !new_values.contains(&from))
-                    .then(|| (from.to_owned(), v.name.clone()))
-                })
-                .collect();
+            let renames = enum_renames(old_enum, new_enum);
             let renamed_old: Vec<String> = old_values
                 .iter()
                 .map(|v| {
@@ -578,11 +645,11 @@ impl<'a> Differ<'a> {
 
         // Primary key.
         if old.primary_key.columns != new.primary_key.columns {
-            phases.drops.push(Operation::DropPrimaryKey {
+            phases.drop(Operation::DropPrimaryKey {
                 table: t(),
                 key: old.primary_key.clone(),
             });
-            phases.adds.push(Operation::AddPrimaryKey {
+            phases.add(Operation::AddPrimaryKey {
                 table: t(),
                 key: new.primary_key.clone(),
             });
@@ -670,7 +737,7 @@ impl<'a> Differ<'a> {
             .cloned()
             .partition(|fk| !rekeyed.contains(fk.ref_table.as_str()));
         for fk in &recreate_fks {
-            phases.drops.push(Operation::DropForeignKey {
+            phases.drop(Operation::DropForeignKey {
                 table: t(),
                 foreign_key: fk.clone(),
             });
@@ -686,7 +753,7 @@ impl<'a> Differ<'a> {
             .iter()
             .filter(|fk| rekeyed.contains(fk.ref_table.as_str()))
         {
-            phases.adds.push(Operation::AddForeignKey {
+            phases.add(Operation::AddForeignKey {
                 table: t(),
                 foreign_key: fk.clone(),
             });
@@ -769,7 +836,10 @@ impl<'a> Differ<'a> {
                     column: c(),
                 });
             }
-            let old_default = old_col.default.as_ref().map(canonical_default);
+            let old_default = old_col
+                .default
+                .as_ref()
+                .map(|d| canonical_default(&renamed_default(d, &old_col.ty, self.old, self.new)));
             let new_default = new_col.default.as_ref().map(canonical_default);
             if old_default != new_default {
                 phases.columns.push(Operation::AlterDefault {
@@ -825,6 +895,43 @@ impl<'a> Differ<'a> {
         }
         Ok(())
     }
+}
+
+/// Declared renames of enum values: old spelling → new spelling. A stale hint (the old
+/// spelling is gone, or the new one already existed) is ignored.
+fn enum_renames(old: &Enum, new: &Enum) -> Vec<(String, String)> {
+    let old_values: Vec<&str> = old.value_names().collect();
+    let new_values: Vec<&str> = new.value_names().collect();
+    new.values
+        .iter()
+        .filter_map(|v| {
+            let from = v.renamed_from.as_deref()?;
+            (old_values.contains(&from)
+                && !old_values.contains(&v.name.as_str())
+                && !new_values.contains(&from))
+            .then(|| (from.to_owned(), v.name.clone()))
+        })
+        .collect()
+}
+
+/// A default of an enum column as it reads after the enum's value renames (the database
+/// renames values under existing defaults).
+fn renamed_default(
+    default: &ColumnDefault,
+    ty: &ColumnType,
+    old: &Schema,
+    new: &Schema,
+) -> ColumnDefault {
+    if let (ColumnType::Enum { name }, ColumnDefault::Value(crate::schema::Value::Text(v))) =
+        (ty, default)
+    {
+        if let (Some(o), Some(n)) = (old.enums.get(name), new.enums.get(name)) {
+            if let Some((_, to)) = enum_renames(o, n).into_iter().find(|(from, _)| from == v) {
+                return ColumnDefault::Value(crate::schema::Value::Text(to));
+            }
+        }
+    }
+    default.clone()
 }
 
 /// The value that fills NULLs when a column becomes NOT NULL: `backfill_sql`, else the default.
@@ -907,8 +1014,8 @@ fn reconcile<T>(
             }
             Some(i) => {
                 matched_old.insert(i);
-                phases.drops.push(drop(&old[i]));
-                phases.adds.push(add(n));
+                phases.drop(drop(&old[i]));
+                phases.add(add(n));
             }
             None => unmatched_new.push(n),
         }
@@ -922,12 +1029,12 @@ fn reconcile<T>(
                 matched_old.insert(i);
                 phases.renames.push(rename(name(o).clone(), name(n).clone()));
             }
-            None => phases.adds.push(add(n)),
+            None => phases.add(add(n)),
         }
     }
     for (i, o) in old.iter().enumerate() {
         if !matched_old.contains(&i) {
-            phases.drops.push(drop(o));
+            phases.drop(drop(o));
         }
     }
 }
