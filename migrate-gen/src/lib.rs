@@ -97,8 +97,8 @@ enum Command {
     },
 }
 
-/// `migrate-gen "add priority"` means `migrate-gen generate "add priority"`: a first argument
-/// that is neither a flag nor a command is a migration message.
+/// `migrate-gen "add priority"` means `migrate-gen generate "add priority"`: arguments that
+/// name no command are the arguments of `generate`.
 fn with_default_command<I, T>(args: I) -> Vec<std::ffi::OsString>
 where
     I: IntoIterator<Item = T>,
@@ -106,15 +106,21 @@ where
 {
     use clap::CommandFactory;
     let mut args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
-    if let Some(first) = args.get(1).and_then(|a| a.to_str()) {
-        let command = Cli::command();
-        let known = first == "help"
-            || command
-                .get_subcommands()
-                .any(|c| c.get_name() == first || c.get_all_aliases().any(|a| a == first));
-        if !first.starts_with('-') && !known {
-            args.insert(1, "generate".into());
-        }
+    let command = Cli::command();
+    let is_command = |a: &std::ffi::OsString| {
+        a.to_str().is_some_and(|a| {
+            a == "help"
+                || command
+                    .get_subcommands()
+                    .any(|c| c.get_name() == a || c.get_all_aliases().any(|x| x == a))
+        })
+    };
+    let top_level_flag = |a: &std::ffi::OsString| {
+        matches!(a.to_str(), Some("-h" | "--help" | "-V" | "--version"))
+    };
+    let rest = args.get(1..).unwrap_or_default();
+    if !rest.is_empty() && !rest.iter().any(is_command) && !rest.iter().all(top_level_flag) {
+        args.insert(1, "generate".into());
     }
     args
 }

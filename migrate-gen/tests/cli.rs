@@ -1,50 +1,200 @@
-//! The companion binary sees every model of the crate it links.
+//! The companion binary end to end: it sees every model of the crate it links, and generates
+//! migrations into a directory without any database.
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 
-fn migrate_gen(args: &[&str]) -> std::process::Output {
+fn migrate_gen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_migrate-gen"))
         .args(args)
         .output()
         .expect("run migrate-gen")
 }
 
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
 #[test]
 fn the_binary_sees_every_model_of_the_linked_crate() {
     let out = migrate_gen(&["snapshot"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let tables: Vec<&String> = json["schema"]["tables"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .collect();
+    let tables: Vec<&String> = json["schema"]["tables"].as_object().unwrap().keys().collect();
     assert_eq!(tables, ["tasks", "users"]);
-    let enums: Vec<&String> = json["schema"]["enums"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .collect();
+    let enums: Vec<&String> = json["schema"]["enums"].as_object().unwrap().keys().collect();
     assert_eq!(enums, ["priority"]);
 }
 
 #[test]
-fn generate_reports_that_it_is_not_available_yet() {
-    for args in [&["generate", "add priority"][..], &["add priority"][..]] {
-        let out = migrate_gen(args);
-        assert_eq!(out.status.code(), Some(69));
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.contains("\"add priority\""), "{err}");
+fn generate_writes_a_migration_then_reports_no_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let dir_arg = dir.to_str().unwrap();
+
+    // The bare message form is `generate`.
+    let out = migrate_gen(&["create users and tasks", "--dir", dir_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("Wrote "), "{}", stdout(&out));
+    let names = files(&dir);
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names[3], "migrate-gen.json");
+    let version = names[0].split('_').next().unwrap().to_owned();
+    assert_eq!(version.len(), 14);
+    for suffix in [".down.sql", ".snapshot.json", ".up.sql"] {
+        assert!(names.contains(&format!("{version}_create_users_and_tasks{suffix}")));
     }
+    let up = std::fs::read_to_string(dir.join(format!("{version}_create_users_and_tasks.up.sql")))
+        .unwrap();
+    assert!(up.starts_with("-- create users and tasks\n-- parent: none (first migration)\n"));
+    assert!(up.contains("CREATE TYPE priority AS ENUM ('HIGH', 'MEDIUM', 'LOW', 'NONE');"));
+
+    let out = migrate_gen(&["generate", "again", "--dir", dir_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!("No changes: the models match {version}_create_users_and_tasks.\n")
+    );
+    assert_eq!(files(&dir), names, "nothing written");
+
+    // --empty writes a pair for hand-written SQL whose snapshot is its parent's.
+    let out = migrate_gen(&["generate", "--empty", "backfill data", "--dir", dir_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names = files(&dir);
+    assert_eq!(names.len(), 7);
+    let empty_version = names
+        .iter()
+        .find(|n| n.ends_with("_backfill_data.snapshot.json"))
+        .unwrap()
+        .split('_')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(empty_version > version, "versions increase: {empty_version} > {version}");
+    let snap: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(format!("{empty_version}_backfill_data.snapshot.json")))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(snap["parent"], serde_json::json!(version));
+    let out = migrate_gen(&["generate", "after empty", "--dir", dir_arg]);
+    assert!(stdout(&out).starts_with("No changes"), "{}", stdout(&out));
 }
 
 #[test]
-fn unknown_commands_are_usage_errors() {
+fn dry_run_prints_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let out = migrate_gen(&["generate", "--dry-run", "first", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("_first.up.sql\n-- first\n"), "{text}");
+    assert!(text.contains("DROP TABLE tasks;"), "{text}");
+    assert!(!dir.exists());
+}
+
+#[test]
+fn a_table_missing_from_the_models_is_named_and_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let dir_arg = dir.to_str().unwrap();
+    assert!(migrate_gen(&["first", "--dir", dir_arg]).status.success());
+    // Pretend the last migration left a table that the models no longer declare.
+    let snapshot_path = dir.join(
+        files(&dir)
+            .into_iter()
+            .find(|n| n.ends_with(".snapshot.json"))
+            .unwrap(),
+    );
+    let mut snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot_path).unwrap()).unwrap();
+    let mut audit = snap["schema"]["tables"]["users"].clone();
+    audit["name"] = "audit_log".into();
+    audit["primary_key"]["name"] = "pk_audit_log".into();
+    audit["uniques"][0]["name"] = "uq_audit_log_email".into();
+    snap["schema"]["tables"]["audit_log"] = audit;
+    std::fs::write(&snapshot_path, serde_json::to_string_pretty(&snap).unwrap()).unwrap();
+
+    let out = migrate_gen(&["second", "--dir", dir_arg]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("`audit_log`"), "{err}");
+    assert!(err.contains("--allow-destructive"), "{err}");
+
+    let out = migrate_gen(&["drop audit log", "--allow-destructive", "--dir", dir_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let up_path = dir.join(
+        files(&dir)
+            .into_iter()
+            .find(|n| n.ends_with("_drop_audit_log.up.sql"))
+            .unwrap(),
+    );
+    let up = std::fs::read_to_string(up_path).unwrap();
+    assert!(up.contains("-- DESTRUCTIVE: drop table audit_log and all its rows"), "{up}");
+}
+
+#[test]
+fn several_heads_stop_generation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let dir_arg = dir.to_str().unwrap();
+    assert!(migrate_gen(&["first", "--dir", dir_arg]).status.success());
+    assert!(migrate_gen(&["--empty", "branch a", "--dir", dir_arg]).status.success());
+    // A second child of the first migration, as after merging two branches.
+    let names = files(&dir);
+    let branch_a = names.iter().find(|n| n.ends_with("_branch_a.snapshot.json")).unwrap();
+    let version_a: u64 = branch_a.split('_').next().unwrap().parse().unwrap();
+    let version_b = version_a + 1;
+    for suffix in ["up.sql", "down.sql", "snapshot.json"] {
+        let text = std::fs::read_to_string(dir.join(branch_a.replace("snapshot.json", suffix)))
+            .unwrap()
+            .replace(&version_a.to_string(), &version_b.to_string());
+        std::fs::write(dir.join(format!("{version_b}_branch_b.{suffix}")), text).unwrap();
+    }
+    let out = migrate_gen(&["third", "--dir", dir_arg]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("2 heads ({version_a}, {version_b})")), "{err}");
+}
+
+#[test]
+fn a_directory_of_another_dialect_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("migrate-gen.json"), "{\"dialect\": \"sqlite\"}").unwrap();
+    let out = migrate_gen(&["first", "--dir", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(stderr(&out).contains("holds sqlite migrations, not postgres"), "{}", stderr(&out));
+}
+
+#[test]
+fn unknown_flags_are_usage_errors() {
     let out = migrate_gen(&["--frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_teaches_the_commands() {
+    let out = migrate_gen(&["generate", "--help"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for needle in ["--dry-run", "--empty", "--allow-destructive", "--dir", "Examples:"] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
 }
