@@ -78,7 +78,9 @@ enum Command {
     ///
     /// `migrate-gen "add priority"` is short for `migrate-gen generate "add priority"`. No
     /// database is needed: the last migration's snapshot says what the database holds.
-    #[command(after_help = "Examples:\n  migrate-gen \"add priority\"\n  migrate-gen generate --dry-run \"add priority\"\n  migrate-gen generate --empty \"backfill priorities\"")]
+    #[command(
+        after_help = "Examples:\n  migrate-gen \"add priority\"\n  migrate-gen generate --dry-run \"add priority\"\n  migrate-gen generate --empty \"backfill priorities\""
+    )]
     Generate {
         /// What the migration does, e.g. "add priority"; it names the files.
         message: String,
@@ -115,9 +117,8 @@ where
                     .any(|c| c.get_name() == a || c.get_all_aliases().any(|x| x == a))
         })
     };
-    let top_level_flag = |a: &std::ffi::OsString| {
-        matches!(a.to_str(), Some("-h" | "--help" | "-V" | "--version"))
-    };
+    let top_level_flag =
+        |a: &std::ffi::OsString| matches!(a.to_str(), Some("-h" | "--help" | "-V" | "--version"));
     let rest = args.get(1..).unwrap_or_default();
     if !rest.is_empty() && !rest.iter().any(is_command) && !rest.iter().all(top_level_flag) {
         args.insert(1, "generate".into());

@@ -36,9 +36,17 @@ fn the_binary_sees_every_model_of_the_linked_crate() {
     let out = migrate_gen(&["snapshot"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let tables: Vec<&String> = json["schema"]["tables"].as_object().unwrap().keys().collect();
+    let tables: Vec<&String> = json["schema"]["tables"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
     assert_eq!(tables, ["tasks", "users"]);
-    let enums: Vec<&String> = json["schema"]["enums"].as_object().unwrap().keys().collect();
+    let enums: Vec<&String> = json["schema"]["enums"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
     assert_eq!(enums, ["priority"]);
 }
 
@@ -86,7 +94,10 @@ fn generate_writes_a_migration_then_reports_no_changes() {
         .next()
         .unwrap()
         .to_owned();
-    assert!(empty_version > version, "versions increase: {empty_version} > {version}");
+    assert!(
+        empty_version > version,
+        "versions increase: {empty_version} > {version}"
+    );
     let snap: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join(format!("{empty_version}_backfill_data.snapshot.json")))
             .unwrap(),
@@ -101,7 +112,13 @@ fn generate_writes_a_migration_then_reports_no_changes() {
 fn dry_run_prints_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("migrations");
-    let out = migrate_gen(&["generate", "--dry-run", "first", "--dir", dir.to_str().unwrap()]);
+    let out = migrate_gen(&[
+        "generate",
+        "--dry-run",
+        "first",
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("_first.up.sql\n-- first\n"), "{text}");
@@ -147,7 +164,10 @@ fn a_table_missing_from_the_models_is_named_and_refused() {
             .unwrap(),
     );
     let up = std::fs::read_to_string(up_path).unwrap();
-    assert!(up.contains("-- DESTRUCTIVE: drop table audit_log and all its rows"), "{up}");
+    assert!(
+        up.contains("-- DESTRUCTIVE: drop table audit_log and all its rows"),
+        "{up}"
+    );
 }
 
 #[test]
@@ -156,10 +176,15 @@ fn several_heads_stop_generation() {
     let dir = tmp.path().join("migrations");
     let dir_arg = dir.to_str().unwrap();
     assert!(migrate_gen(&["first", "--dir", dir_arg]).status.success());
-    assert!(migrate_gen(&["--empty", "branch a", "--dir", dir_arg]).status.success());
+    assert!(migrate_gen(&["--empty", "branch a", "--dir", dir_arg])
+        .status
+        .success());
     // A second child of the first migration, as after merging two branches.
     let names = files(&dir);
-    let branch_a = names.iter().find(|n| n.ends_with("_branch_a.snapshot.json")).unwrap();
+    let branch_a = names
+        .iter()
+        .find(|n| n.ends_with("_branch_a.snapshot.json"))
+        .unwrap();
     let version_a: u64 = branch_a.split('_').next().unwrap().parse().unwrap();
     let version_b = version_a + 1;
     for suffix in ["up.sql", "down.sql", "snapshot.json"] {
@@ -171,16 +196,27 @@ fn several_heads_stop_generation() {
     let out = migrate_gen(&["third", "--dir", dir_arg]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains(&format!("2 heads ({version_a}, {version_b})")), "{err}");
+    assert!(
+        err.contains(&format!("2 heads ({version_a}, {version_b})")),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_directory_of_another_dialect_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("migrate-gen.json"), "{\"dialect\": \"sqlite\"}").unwrap();
+    std::fs::write(
+        tmp.path().join("migrate-gen.json"),
+        "{\"dialect\": \"sqlite\"}",
+    )
+    .unwrap();
     let out = migrate_gen(&["first", "--dir", tmp.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(5));
-    assert!(stderr(&out).contains("holds sqlite migrations, not postgres"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("holds sqlite migrations, not postgres"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -194,7 +230,13 @@ fn help_teaches_the_commands() {
     let out = migrate_gen(&["generate", "--help"]);
     assert!(out.status.success());
     let text = stdout(&out);
-    for needle in ["--dry-run", "--empty", "--allow-destructive", "--dir", "Examples:"] {
+    for needle in [
+        "--dry-run",
+        "--empty",
+        "--allow-destructive",
+        "--dir",
+        "Examples:",
+    ] {
         assert!(text.contains(needle), "{needle} in {text}");
     }
 }

@@ -60,12 +60,20 @@ pub fn plan(
             parent: parent_version,
             ..Snapshot::new(last)
         };
-        let header = header(&request.message, parent_name.as_deref(), &Plan::default(), &[]);
+        let header = header(
+            &request.message,
+            parent_name.as_deref(),
+            &Plan::default(),
+            &[],
+        );
         return Ok(vec![NewMigration {
             version: first_version,
             slug: base_slug,
             up: format!("{header}\n-- Write the migration here.\n"),
-            down: format!("{}\n-- Write its revert here.\n", down_header(&request.message)),
+            down: format!(
+                "{}\n-- Write its revert here.\n",
+                down_header(&request.message)
+            ),
             snapshot,
         }]);
     }
@@ -94,11 +102,11 @@ pub fn plan(
     }
 
     let mut out = Vec::new();
-    let mut version: u64 = first_version.parse().expect("versions are digits");
+    let first: u64 = first_version.parse().expect("versions are digits");
     let mut parent_version = parent_version;
     let mut parent_name = parent_name;
     let mut before = last;
-    for (after, plan, message, step_slug) in steps {
+    for (version, (after, plan, message, step_slug)) in (first..).zip(steps) {
         let up_ops = render(dir.dialect(), &plan.operations, &after)?;
         let down_ops = render(dir.dialect(), &plan.down(), &before)?;
         let up = format!(
@@ -122,7 +130,6 @@ pub fn plan(
         parent_version = Some(v.clone());
         parent_name = Some(format!("{v}_{step_slug}"));
         before = after;
-        version += 1;
     }
     Ok(out)
 }

@@ -59,7 +59,9 @@ pub enum DirectoryError {
         message: String,
     },
     /// The directory holds migrations for another database.
-    #[error("{path} holds {found} migrations, not {expected}; use the directory for {expected} (--dir)")]
+    #[error(
+        "{path} holds {found} migrations, not {expected}; use the directory for {expected} (--dir)"
+    )]
     WrongDialect {
         /// The directory.
         path: PathBuf,
@@ -129,8 +131,46 @@ pub struct MigrationFiles {
     pub down: PathBuf,
     /// Path of the snapshot file.
     pub snapshot_path: PathBuf,
-    /// The snapshot.
-    pub snapshot: Snapshot,
+    /// The migration this one was generated on top of.
+    pub parent: Option<String>,
+}
+
+impl MigrationFiles {
+    /// Reads the snapshot this migration leaves behind.
+    pub fn snapshot(&self) -> Result<Snapshot, DirectoryError> {
+        read_snapshot(&self.snapshot_path)
+    }
+}
+
+fn read_snapshot(path: &Path) -> Result<Snapshot, DirectoryError> {
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    Snapshot::from_json(&text).map_err(|source| DirectoryError::Snapshot {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// The `parent` of a snapshot file, read from its first lines (the writer puts `version` and
+/// `parent` before the schema), so that finding the head never parses every snapshot. A file
+/// laid out differently is parsed whole.
+fn read_parent(path: &Path) -> Result<Option<String>, DirectoryError> {
+    use std::io::Read;
+    let mut head = vec![0u8; 1024];
+    let mut file = std::fs::File::open(path).map_err(io(path))?;
+    let n = file.read(&mut head).map_err(io(path))?;
+    let head = String::from_utf8_lossy(&head[..n]);
+    if let Some(end) = head.find("\"schema\"") {
+        let before = &head[..end];
+        let parent = before.lines().find_map(|line| {
+            let value = line.trim().strip_prefix("\"parent\":")?.trim();
+            let value = value.trim_end_matches(',').trim();
+            serde_json::from_str::<String>(value).ok()
+        });
+        if parent.is_some() || !before.contains("\"parent\"") {
+            return Ok(parent);
+        }
+    }
+    Ok(read_snapshot(path)?.parent)
 }
 
 /// A migration directory for one dialect.
@@ -197,7 +237,7 @@ impl MigrationDir {
                 !self
                     .migrations
                     .iter()
-                    .any(|c| c.snapshot.parent.as_deref() == Some(m.version.as_str()))
+                    .any(|c| c.parent.as_deref() == Some(m.version.as_str()))
             })
             .map(|m| m.version.clone())
             .collect()
@@ -206,7 +246,7 @@ impl MigrationDir {
     /// The single head, or `None` for an empty directory.
     pub fn head(&self) -> Result<Option<&MigrationFiles>, DirectoryError> {
         for m in &self.migrations {
-            if let Some(parent) = &m.snapshot.parent {
+            if let Some(parent) = &m.parent {
                 if !self.migrations.iter().any(|p| &p.version == parent) {
                     return Err(DirectoryError::UnknownParent {
                         path: self.path.clone(),
@@ -227,12 +267,13 @@ impl MigrationDir {
         }
     }
 
-    /// The schema the migrations leave behind (empty for an empty directory).
+    /// The schema the migrations leave behind (empty for an empty directory). Only the head's
+    /// snapshot is parsed.
     pub fn head_schema(&self) -> Result<Schema, DirectoryError> {
-        Ok(self
-            .head()?
-            .map(|m| m.snapshot.schema.clone())
-            .unwrap_or_default())
+        match self.head()? {
+            Some(m) => Ok(m.snapshot()?.schema),
+            None => Ok(Schema::default()),
+        }
     }
 
     /// The version for a migration generated at `now`: its UTC timestamp, or one more than the
@@ -300,10 +341,11 @@ impl MigrationDir {
             up: self.path.join(&files[0].0),
             down: self.path.join(&files[1].0),
             snapshot_path: self.path.join(&files[2].0),
-            snapshot: migration.snapshot,
+            parent: migration.snapshot.parent,
         };
         self.migrations.push(files.clone());
-        self.migrations.sort_by(|a, b| version_order(&a.version, &b.version));
+        self.migrations
+            .sort_by(|a, b| version_order(&a.version, &b.version));
         Ok(files)
     }
 }
@@ -398,18 +440,14 @@ fn read_migrations(path: &Path) -> Result<Vec<MigrationFiles>, DirectoryError> {
             }
         }
         let snapshot_path = snapshot_path.expect("checked above");
-        let text = std::fs::read_to_string(&snapshot_path).map_err(io(&snapshot_path))?;
-        let snapshot = Snapshot::from_json(&text).map_err(|source| DirectoryError::Snapshot {
-            path: snapshot_path.clone(),
-            source,
-        })?;
+        let parent = read_parent(&snapshot_path)?;
         out.push(MigrationFiles {
             up: path.join(format!("{base}.up.sql")),
             down: path.join(format!("{base}.down.sql")),
             version,
             slug,
             snapshot_path,
-            snapshot,
+            parent,
         });
     }
     out.sort_by(|a, b| version_order(&a.version, &b.version));

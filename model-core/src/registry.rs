@@ -303,7 +303,11 @@ fn claim<'s>(
 fn unique_names(schema: &Schema) -> Result<(), RegistryError> {
     let mut relations: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
     for table in schema.tables.values() {
-        claim(&mut relations, &table.name, format!("table `{}`", table.name))?;
+        claim(
+            &mut relations,
+            &table.name,
+            format!("table `{}`", table.name),
+        )?;
     }
     for table in schema.tables.values() {
         let t = &table.name;
@@ -328,7 +332,11 @@ fn unique_names(schema: &Schema) -> Result<(), RegistryError> {
             claim(&mut constraints, &check.name, format!("a check on `{t}`"))?;
         }
         for fk in &table.foreign_keys {
-            claim(&mut constraints, &fk.name, format!("a foreign key on `{t}`"))?;
+            claim(
+                &mut constraints,
+                &fk.name,
+                format!("a foreign key on `{t}`"),
+            )?;
         }
         for (name, what) in &constraints {
             if relations.contains_key(name) && !schema.tables.contains_key(*name) {

@@ -83,7 +83,11 @@ pub async fn catalog(pool: &sqlx::PgPool) -> String {
          AND obj_description(c.oid, 'pg_class') IS NOT NULL ORDER BY 1",
     ];
     for query in queries {
-        for row in sqlx::query(query).fetch_all(pool).await.expect("catalog query") {
+        for row in sqlx::query(query)
+            .fetch_all(pool)
+            .await
+            .expect("catalog query")
+        {
             out.push_str(&row.get::<String, _>(0));
             out.push('\n');
         }
@@ -141,9 +145,10 @@ pub async fn run(
             if check.is_empty() {
                 return String::new();
             }
-            let rows = sqlx::query(check).fetch_all(&pool).await.unwrap_or_else(|e| {
-                panic!("check query after {stage} failed: {e}")
-            });
+            let rows = sqlx::query(check)
+                .fetch_all(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("check query after {stage} failed: {e}"));
             rows.iter()
                 .map(|r| r.get::<String, _>(0))
                 .collect::<Vec<_>>()

@@ -230,7 +230,10 @@ fn dropping_a_column_is_refused_without_permission() {
 #[test]
 fn not_null_without_default_or_backfill_is_refused() {
     let new = schema(
-        vec![v1::User::table_def(), columns_v2::TaskWithoutBackfill::table_def()],
+        vec![
+            v1::User::table_def(),
+            columns_v2::TaskWithoutBackfill::table_def(),
+        ],
         vec![],
     );
     let err = diff(&seed_v1(), &new, ALLOW).unwrap_err();
@@ -308,10 +311,22 @@ fn narrowing_is_destructive() {
     let old = schema(vec![types_v2::Event::table_def()], vec![]);
     let new = schema(vec![types_v1::Event::table_def()], vec![]);
     let err = diff(&old, &new, SAFE).unwrap_err().to_string();
-    assert!(err.contains("narrow events.counter from bigint to integer"), "{err}");
-    assert!(err.contains("narrow events.code from varchar(20) to varchar(10)"), "{err}");
-    assert!(err.contains("narrow events.label from text to varchar(50)"), "{err}");
-    assert!(!err.contains("events.title"), "text is wider than varchar: {err}");
+    assert!(
+        err.contains("narrow events.counter from bigint to integer"),
+        "{err}"
+    );
+    assert!(
+        err.contains("narrow events.code from varchar(20) to varchar(10)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("narrow events.label from text to varchar(50)"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("events.title"),
+        "text is wider than varchar: {err}"
+    );
 }
 
 #[test]

@@ -157,7 +157,10 @@ async fn indexes_uniques_and_checks() {
     // The reworded check is not touched; the unique constraint is renamed, not rebuilt.
     assert!(!plan.operations.iter().any(|op| matches!(op,
         Operation::DropCheck { check, .. } if check.name == "ck_products_price")));
-    assert!(plan.operations.iter().any(|op| matches!(op, Operation::RenameConstraint { .. })));
+    assert!(plan
+        .operations
+        .iter()
+        .any(|op| matches!(op, Operation::RenameConstraint { .. })));
     insta::assert_snapshot!(run(&old, &new, SAFE, "", "").await);
 }
 
@@ -213,7 +216,9 @@ async fn foreign_keys_added_changed_and_self_referencing() {
         vec![],
     );
     let sql = run(&old, &new, SAFE, "", "").await;
-    assert!(sql.contains("WARNING: foreign key fk_posts_editor_authors on posts(editor) has no index"));
+    assert!(
+        sql.contains("WARNING: foreign key fk_posts_editor_authors on posts(editor) has no index")
+    );
     insta::assert_snapshot!(sql);
 }
 
@@ -330,7 +335,8 @@ fn jobs(table: model_core::schema::Table, e: model_core::schema::Enum) -> Schema
     schema(vec![table], vec![e])
 }
 
-const JOB_ROWS: &str = "INSERT INTO jobs (id, status, history) VALUES (1, 'Open', '{Open}'), (2, 'Open', '{}')";
+const JOB_ROWS: &str =
+    "INSERT INTO jobs (id, status, history) VALUES (1, 'Open', '{Open}'), (2, 'Open', '{}')";
 
 #[tokio::test]
 async fn enum_values_added_in_declaration_order() {
@@ -342,7 +348,10 @@ async fn enum_values_added_in_declaration_order() {
 #[tokio::test]
 async fn enum_value_renamed() {
     let old = jobs(enum_v1::Job::table_def(), enum_v1::Status::enum_def());
-    let new = jobs(enum_renamed::Job::table_def(), enum_renamed::Status::enum_def());
+    let new = jobs(
+        enum_renamed::Job::table_def(),
+        enum_renamed::Status::enum_def(),
+    );
     let sql = run(&old, &new, SAFE, JOB_ROWS, "SELECT status::text FROM jobs").await;
     assert!(sql.contains("RENAME VALUE 'Open' TO 'OPEN'"));
     insta::assert_snapshot!(sql);
@@ -351,7 +360,10 @@ async fn enum_value_renamed() {
 #[tokio::test]
 async fn enum_reordered_through_a_type_swap() {
     let old = jobs(enum_v1::Job::table_def(), enum_v1::Status::enum_def());
-    let new = jobs(enum_reordered::Job::table_def(), enum_reordered::Status::enum_def());
+    let new = jobs(
+        enum_reordered::Job::table_def(),
+        enum_reordered::Status::enum_def(),
+    );
     let plan = diff(&old, &new, SAFE).unwrap();
     assert!(plan.warnings.iter().any(|w| w.contains("reordered")));
     insta::assert_snapshot!(run(&old, &new, SAFE, JOB_ROWS, "SELECT status::text FROM jobs").await);
@@ -360,10 +372,15 @@ async fn enum_reordered_through_a_type_swap() {
 #[tokio::test]
 async fn enum_value_removed_only_when_allowed() {
     let old = jobs(enum_v1::Job::table_def(), enum_v1::Status::enum_def());
-    let new = jobs(enum_removed::Job::table_def(), enum_removed::Status::enum_def());
+    let new = jobs(
+        enum_removed::Job::table_def(),
+        enum_removed::Status::enum_def(),
+    );
     let err = diff(&old, &new, SAFE).unwrap_err().to_string();
     assert!(err.contains("remove \"Done\" from enum status"), "{err}");
-    insta::assert_snapshot!(run(&old, &new, ALLOW, JOB_ROWS, "SELECT status::text FROM jobs").await);
+    insta::assert_snapshot!(
+        run(&old, &new, ALLOW, JOB_ROWS, "SELECT status::text FROM jobs").await
+    );
 }
 
 mod rename_v2 {
@@ -501,8 +518,13 @@ mod quoting_v2 {
 async fn reserved_words_and_quotes_are_escaped() {
     let old = schema(vec![quoting_v1::User::table_def()], vec![]);
     let new = schema(
-        vec![quoting_v1::User::table_def(), quoting_v2::Order::table_def()],
+        vec![
+            quoting_v1::User::table_def(),
+            quoting_v2::Order::table_def(),
+        ],
         vec![quoting_v2::Select::enum_def()],
     );
-    insta::assert_snapshot!(run(&old, &new, SAFE, "INSERT INTO \"user\" (id) VALUES (1)", "").await);
+    insta::assert_snapshot!(
+        run(&old, &new, SAFE, "INSERT INTO \"user\" (id) VALUES (1)", "").await
+    );
 }

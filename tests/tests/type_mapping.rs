@@ -372,7 +372,9 @@ impl SqlType for CaseInsensitive {
     type Value = CaseInsensitive;
     const EXTENSIONS: &'static [&'static str] = &["citext"];
     fn column_type() -> ColumnType {
-        ColumnType::Custom { sql: "citext".into() }
+        ColumnType::Custom {
+            sql: "citext".into(),
+        }
     }
     fn literal(value: &CaseInsensitive) -> Value {
         Value::Text(value.0.clone())
@@ -393,7 +395,12 @@ struct Handle {
 fn extensions_come_from_types_and_table_attributes() {
     let table = Handle::table_def();
     assert_eq!(table.extensions, ["citext", "pg_trgm"]);
-    assert_eq!(table.columns[1].ty, ColumnType::Custom { sql: "citext".into() });
+    assert_eq!(
+        table.columns[1].ty,
+        ColumnType::Custom {
+            sql: "citext".into()
+        }
+    );
     assert!(table.columns[2].nullable);
     // A single integer key that is not a foreign key is an identity column.
     assert_eq!(

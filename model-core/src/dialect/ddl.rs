@@ -230,7 +230,12 @@ impl Renderer<'_> {
     /// ` USING ...` converting `column` from one type to another, or nothing where PostgreSQL's
     /// assignment cast applies (integer widths, text lengths): that cast fails on a value that
     /// does not fit instead of cutting it, as an explicit cast to `VARCHAR(n)` would.
-    fn using(&self, column: &str, from: &ColumnType, to: &ColumnType) -> Result<String, RenderError> {
+    fn using(
+        &self,
+        column: &str,
+        from: &ColumnType,
+        to: &ColumnType,
+    ) -> Result<String, RenderError> {
         use ColumnType::*;
         let c = self.i(column);
         let textual = |t: &ColumnType| matches!(t, Text | Varchar { .. });
@@ -243,16 +248,17 @@ impl Renderer<'_> {
         {
             return Ok(String::new());
         }
-        Ok(" USING ".to_owned() + &match (from, to) {
-            (ColumnType::Timestamp, ColumnType::TimestampTz)
-            | (ColumnType::TimestampTz, ColumnType::Timestamp) => {
-                format!("{c} AT TIME ZONE 'UTC'")
-            }
-            (ColumnType::Enum { .. }, _) | (_, ColumnType::Enum { .. }) => {
-                format!("{c}::text::{}", self.ty(to)?)
-            }
-            _ => format!("{c}::{}", self.ty(to)?),
-        })
+        Ok(" USING ".to_owned()
+            + &match (from, to) {
+                (ColumnType::Timestamp, ColumnType::TimestampTz)
+                | (ColumnType::TimestampTz, ColumnType::Timestamp) => {
+                    format!("{c} AT TIME ZONE 'UTC'")
+                }
+                (ColumnType::Enum { .. }, _) | (_, ColumnType::Enum { .. }) => {
+                    format!("{c}::text::{}", self.ty(to)?)
+                }
+                _ => format!("{c}::{}", self.ty(to)?),
+            })
     }
 
     fn recreate_enum(
@@ -283,7 +289,10 @@ impl Renderer<'_> {
                     .iter()
                     .map(|(a, b)| format!("WHEN {} THEN {}", self.d.string(a), self.d.string(b)))
                     .collect();
-                format!("(CASE {c}::text {} ELSE {c}::text END)::{name}", arms.join(" "))
+                format!(
+                    "(CASE {c}::text {} ELSE {c}::text END)::{name}",
+                    arms.join(" ")
+                )
             };
             let ty = if usage.array {
                 format!("{name}[]")
@@ -372,9 +381,14 @@ impl Renderer<'_> {
                 backfill,
             } => match backfill {
                 Some(value) if !column.nullable && column.default.is_none() => {
-                    notes.push("Added as nullable, filled for existing rows, then made NOT NULL.".into());
+                    notes.push(
+                        "Added as nullable, filled for existing rows, then made NOT NULL.".into(),
+                    );
                     vec![
-                        self.alter(table, format!("ADD COLUMN {}", self.column_def(column, false)?)),
+                        self.alter(
+                            table,
+                            format!("ADD COLUMN {}", self.column_def(column, false)?),
+                        ),
                         format!(
                             "UPDATE {} SET {} = {};",
                             self.i(table),
@@ -531,7 +545,11 @@ impl Renderer<'_> {
             }
             AddCheck { table, check } => vec![self.alter(
                 table,
-                format!("ADD CONSTRAINT {} CHECK ({})", self.i(&check.name), check.expr),
+                format!(
+                    "ADD CONSTRAINT {} CHECK ({})",
+                    self.i(&check.name),
+                    check.expr
+                ),
             )],
             DropCheck { table, check } => {
                 vec![self.alter(table, format!("DROP CONSTRAINT {}", self.i(&check.name)))]
@@ -557,10 +575,7 @@ impl Renderer<'_> {
             }
             SetColumnComment {
                 table, column, to, ..
-            } => vec![self.comment(
-                format!("COLUMN {}.{}", self.i(table), self.i(column)),
-                to,
-            )],
+            } => vec![self.comment(format!("COLUMN {}.{}", self.i(table), self.i(column)), to)],
         };
         Ok(RenderedOperation {
             summary: op.summary(),

@@ -117,7 +117,11 @@ fn canonical_value(value: &Value) -> String {
         Value::Bytes(hex) => format!("'\\x{hex}'"),
         Value::Array(items) => format!(
             "array[{}]",
-            items.iter().map(canonical_value).collect::<Vec<_>>().join(",")
+            items
+                .iter()
+                .map(canonical_value)
+                .collect::<Vec<_>>()
+                .join(",")
         ),
     }
 }
@@ -171,7 +175,9 @@ pub fn is_narrowing(from: &ColumnType, to: &ColumnType) -> bool {
             (None, _) => false,
             (Some(_), None) => true,
             (Some(p2), Some(p1)) => {
-                p2 < p1 || s2.unwrap_or(0) < s1.unwrap_or(0) || (p2 - s2.unwrap_or(0)) < (p1 - s1.unwrap_or(0))
+                p2 < p1
+                    || s2.unwrap_or(0) < s1.unwrap_or(0)
+                    || (p2 - s2.unwrap_or(0)) < (p1 - s1.unwrap_or(0))
             }
         },
         // Custom types are the user's to judge; the cast is shown in the file.
@@ -186,7 +192,10 @@ mod tests {
 
     #[test]
     fn expressions() {
-        assert_eq!(normalize_expression("length( title )  >  0"), "length(title)>0");
+        assert_eq!(
+            normalize_expression("length( title )  >  0"),
+            "length(title)>0"
+        );
         assert_eq!(normalize_expression("A AND  b"), "a and b");
         assert_eq!(normalize_expression("x = 'It''s  A'"), "x='It''s  A'");
     }
@@ -194,12 +203,18 @@ mod tests {
     #[test]
     fn types() {
         let custom = |s: &str| ColumnType::Custom { sql: s.into() };
-        assert_eq!(canonical_type(&custom("Character Varying(20)")), "varchar(20)");
+        assert_eq!(
+            canonical_type(&custom("Character Varying(20)")),
+            "varchar(20)"
+        );
         assert_eq!(
             canonical_type(&custom("character varying(20)")),
             canonical_type(&ColumnType::Varchar { length: 20 })
         );
-        assert_eq!(canonical_type(&custom("INT")), canonical_type(&ColumnType::Integer));
+        assert_eq!(
+            canonical_type(&custom("INT")),
+            canonical_type(&ColumnType::Integer)
+        );
         assert_eq!(
             canonical_type(&custom("timestamp with time zone")),
             canonical_type(&ColumnType::TimestampTz)
@@ -233,8 +248,14 @@ mod tests {
         assert!(!is_narrowing(&Integer, &BigInt));
         assert!(is_narrowing(&Text, &Varchar { length: 10 }));
         assert!(!is_narrowing(&Varchar { length: 10 }, &Text));
-        assert!(is_narrowing(&Varchar { length: 10 }, &Varchar { length: 5 }));
-        assert!(!is_narrowing(&Varchar { length: 5 }, &Varchar { length: 10 }));
+        assert!(is_narrowing(
+            &Varchar { length: 10 },
+            &Varchar { length: 5 }
+        ));
+        assert!(!is_narrowing(
+            &Varchar { length: 5 },
+            &Varchar { length: 10 }
+        ));
         assert!(!is_narrowing(&Timestamp, &TimestampTz));
         assert!(is_narrowing(&Text, &Integer));
     }

@@ -279,10 +279,8 @@ impl<'a> Differ<'a> {
         for (new_name, old_name) in &self.table_pairs {
             let old_table = &self.old.tables[*old_name];
             let new_table = &self.new.tables[*new_name];
-            let renamed_old_cols = rename_columns(
-                &old_table.primary_key.columns,
-                &column_pairs[new_name],
-            );
+            let renamed_old_cols =
+                rename_columns(&old_table.primary_key.columns, &column_pairs[new_name]);
             if renamed_old_cols != new_table.primary_key.columns {
                 rekeyed.insert(new_name);
             }
@@ -467,9 +465,10 @@ impl<'a> Differ<'a> {
             for column in &table.columns {
                 let (is_enum, array) = match &column.ty {
                     ColumnType::Enum { name: n } => (n == name, false),
-                    ColumnType::Array { element } => {
-                        (matches!(&**element, ColumnType::Enum { name: n } if n == name), true)
-                    }
+                    ColumnType::Array { element } => (
+                        matches!(&**element, ColumnType::Enum { name: n } if n == name),
+                        true,
+                    ),
                     _ => (false, false),
                 };
                 if is_enum {
@@ -485,7 +484,12 @@ impl<'a> Differ<'a> {
         usages
     }
 
-    fn enums(&self, phases: &mut Phases, destructive: &mut Vec<String>, warnings: &mut Vec<String>) {
+    fn enums(
+        &self,
+        phases: &mut Phases,
+        destructive: &mut Vec<String>,
+        warnings: &mut Vec<String>,
+    ) {
         for (name, new_enum) in &self.new.enums {
             let Some(old_enum) = self.old.enums.get(name) else {
                 phases.setup.push(Operation::CreateEnum {
@@ -884,10 +888,7 @@ impl<'a> Differ<'a> {
             if pairs.iter().any(|(o, _)| o.name == column.name) {
                 continue;
             }
-            destructive.push(format!(
-                "drop column {table}.{} and its data",
-                column.name
-            ));
+            destructive.push(format!("drop column {table}.{} and its data", column.name));
             phases.columns.push(Operation::DropColumn {
                 table: t(),
                 column: column.clone(),
@@ -1027,7 +1028,9 @@ fn reconcile<T>(
         match renamed {
             Some((i, o)) => {
                 matched_old.insert(i);
-                phases.renames.push(rename(name(o).clone(), name(n).clone()));
+                phases
+                    .renames
+                    .push(rename(name(o).clone(), name(n).clone()));
             }
             None => phases.add(add(n)),
         }
@@ -1098,9 +1101,12 @@ fn missing_fk_indexes(schema: &Schema, operations: &[Operation]) -> Vec<String> 
     let mut added: Vec<(&str, &ForeignKey)> = Vec::new();
     for op in operations {
         match op {
-            Operation::CreateTable { table } => {
-                added.extend(table.foreign_keys.iter().map(|fk| (table.name.as_str(), fk)))
-            }
+            Operation::CreateTable { table } => added.extend(
+                table
+                    .foreign_keys
+                    .iter()
+                    .map(|fk| (table.name.as_str(), fk)),
+            ),
             Operation::AddForeignKey { table, foreign_key } => {
                 added.push((table.as_str(), foreign_key))
             }

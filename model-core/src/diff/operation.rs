@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    Check, Column, ColumnDefault, ColumnType, Enum, ForeignKey, Identity, Index, PrimaryKey,
-    Table, Unique,
+    Check, Column, ColumnDefault, ColumnType, Enum, ForeignKey, Identity, Index, PrimaryKey, Table,
+    Unique,
 };
 
 /// Where a new enum value goes.
