@@ -38,7 +38,10 @@ mod clash {
 #[test]
 fn index_names_are_unique_across_tables() {
     let err = registry::build(
-        vec![("a", clash::Left::table_def()), ("b", clash::Right::table_def())],
+        vec![
+            ("a", clash::Left::table_def()),
+            ("b", clash::Right::table_def()),
+        ],
         vec![],
     )
     .unwrap_err();
