@@ -371,7 +371,10 @@ impl Renderer<'_> {
                 self.recreate_enum(from, to, renamed, usages)
             }
             CreateTable { table } => self.create_table(table)?,
-            DropTable { table } => vec![format!("DROP TABLE {};", self.i(&table.name))],
+            DropTable { table } => {
+                notes.push("DESTRUCTIVE: the table and all its rows are deleted.".into());
+                vec![format!("DROP TABLE {};", self.i(&table.name))]
+            }
             RenameTable { from, to } => {
                 vec![self.alter(from, format!("RENAME TO {}", self.i(to)))]
             }
@@ -416,6 +419,7 @@ impl Renderer<'_> {
                 }
             },
             DropColumn { table, column } => {
+                notes.push("DESTRUCTIVE: the column and its data are deleted.".into());
                 vec![self.alter(table, format!("DROP COLUMN {}", self.i(&column.name)))]
             }
             RenameColumn { table, from, to } => vec![self.alter(
