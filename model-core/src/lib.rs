@@ -73,6 +73,7 @@ pub mod migration;
 mod model;
 pub mod naming;
 pub mod registry;
+pub mod runner;
 pub mod schema;
 pub mod snapshot;
 mod types;

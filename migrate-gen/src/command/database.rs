@@ -1,0 +1,460 @@
+//! Commands that read or change where a database stands: `upgrade`, `downgrade`, `current`,
+//! `history`, `heads`, `show`, `stamp`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use model_core::dialect::Dialect;
+use model_core::migration::MigrationDir;
+use model_core::runner::{
+    self, find, load, mask_password, offline_sql, Direction, DownTarget, Event, Migration,
+    PgBackend, Runner, RunnerError, UpTarget,
+};
+
+use super::{fail, print};
+use crate::cli::Global;
+use crate::exit;
+
+fn code_of(err: &RunnerError) -> u8 {
+    match err {
+        RunnerError::Connect { .. } | RunnerError::BadUrl { .. } => exit::CONNECT,
+        RunnerError::Statement { .. } => exit::MIGRATION_FAILED,
+        RunnerError::UnknownVersion { .. }
+        | RunnerError::Edited { .. }
+        | RunnerError::Dirty { .. } => exit::STATE,
+        RunnerError::Target(_) => exit::USAGE,
+        RunnerError::Directory(_) | RunnerError::Read { .. } => exit::DIRECTORY,
+        _ => exit::CONNECT,
+    }
+}
+
+fn runner_fail(err: RunnerError) -> ExitCode {
+    let code = code_of(&err);
+    // One line: the database's message goes on the same line.
+    fail(code, err.to_string().replace("\n  ", "; "))
+}
+
+/// Opens the directory for the runner: it must exist and have a single head.
+fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), ExitCode> {
+    if !path.is_dir() {
+        return Err(fail(
+            exit::DIRECTORY,
+            format!(
+                "the migrations directory {} does not exist; generate a migration first, or pass --dir",
+                path.display()
+            ),
+        ));
+    }
+    let dir = MigrationDir::open(path, Dialect::Postgres).map_err(|e| fail(exit::DIRECTORY, e))?;
+    let migrations = load(&dir).map_err(runner_fail)?;
+    Ok((dir, migrations))
+}
+
+fn url(global: &Global) -> Result<&str, ExitCode> {
+    let Some(url) = global.database_url.as_deref() else {
+        return Err(fail(
+            exit::UNSUPPORTED,
+            "no database given: pass --database-url or set DATABASE_URL (the embedded SQLite \
+             default is not supported by the runner yet)",
+        ));
+    };
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(fail(
+            exit::UNSUPPORTED,
+            format!(
+                "{} is not a PostgreSQL URL; applying migrations to SQLite and MySQL is not supported yet",
+                mask_password(url)
+            ),
+        ));
+    }
+    Ok(url)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a single-threaded runtime starts")
+}
+
+async fn connect(global: &Global) -> Result<PgBackend, ExitCode> {
+    PgBackend::connect(url(global)?).await.map_err(runner_fail)
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
+/// Progress lines for `upgrade`/`downgrade`.
+fn progress(global: &Global) -> impl FnMut(Event<'_>) + '_ {
+    move |event| {
+        if global.quiet {
+            return;
+        }
+        let line = match (&event, global.json) {
+            (Event::Start(m, d), false) => format!(
+                "{} {} ...\n",
+                if *d == Direction::Up {
+                    "Applying"
+                } else {
+                    "Reverting"
+                },
+                m.name
+            ),
+            (Event::Done(m, d, took), false) => format!(
+                "{} {} in {} ms\n",
+                if *d == Direction::Up {
+                    "Applied"
+                } else {
+                    "Reverted"
+                },
+                m.name,
+                took.as_millis()
+            ),
+            (Event::Start(..), true) => return,
+            (Event::Done(m, d, took), true) => format!(
+                "{{\"event\":\"{}\",\"version\":{},\"name\":{},\"ms\":{}}}\n",
+                if *d == Direction::Up {
+                    "applied"
+                } else {
+                    "reverted"
+                },
+                m.version,
+                json_string(&m.name),
+                took.as_millis()
+            ),
+        };
+        let _ = print(&line);
+    }
+}
+
+async fn current_name(
+    runner: &mut Runner<'_, PgBackend>,
+    migrations: &[Migration],
+) -> Result<Option<String>, RunnerError> {
+    let status = runner.status().await?;
+    Ok(status.current.map(|i| migrations[i].name.clone()))
+}
+
+fn finish(global: &Global, at: Option<String>, count: usize, migrations: &[Migration]) -> ExitCode {
+    let head = migrations.last().map(|m| m.name.clone());
+    let text = if global.json {
+        format!(
+            "{{\"event\":\"done\",\"ran\":{count},\"current\":{},\"head\":{}}}\n",
+            at.as_deref().map_or("null".into(), json_string),
+            head.as_deref().map_or("null".into(), json_string)
+        )
+    } else if global.quiet {
+        String::new()
+    } else {
+        let at_text = at
+            .clone()
+            .unwrap_or_else(|| "base (no migration applied)".into());
+        let suffix = if at.is_some() && at == head {
+            " (head)"
+        } else {
+            ""
+        };
+        if count == 0 {
+            format!("Nothing to do: the database is at {at_text}{suffix}.\n")
+        } else {
+            format!("The database is at {at_text}{suffix}.\n")
+        }
+    };
+    match print(&text) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(code) => code,
+    }
+}
+
+pub(crate) fn upgrade(
+    path: &Path,
+    global: &Global,
+    target: &str,
+    sql: bool,
+    from: Option<&str>,
+) -> ExitCode {
+    let (_dir, migrations) = match open(path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let target = match UpTarget::parse(target) {
+        Ok(t) => t,
+        Err(err) => return runner_fail(err),
+    };
+    if sql {
+        let start = match from {
+            None | Some("base") => 0,
+            Some(v) => match find(&migrations, v) {
+                Ok(i) => i + 1,
+                Err(err) => return runner_fail(err),
+            },
+        };
+        let end = match &target {
+            UpTarget::Head => migrations.len(),
+            UpTarget::Steps(n) => (start + n).min(migrations.len()),
+            UpTarget::Version(v) => match find(&migrations, v) {
+                Ok(i) => i + 1,
+                Err(err) => return runner_fail(err),
+            },
+        };
+        let chosen: Vec<&Migration> = migrations[start.min(end)..end].iter().collect();
+        return match print(&offline_sql(&chosen, Direction::Up)) {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(code) => code,
+        };
+    }
+    runtime().block_on(async {
+        let backend = match connect(global).await {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        let mut runner = Runner::new(backend, &migrations, path.display().to_string());
+        let count = match runner.upgrade(&target, progress(global)).await {
+            Ok(n) => n,
+            Err(err) => return runner_fail(err),
+        };
+        match current_name(&mut runner, &migrations).await {
+            Ok(at) => finish(global, at, count, &migrations),
+            Err(err) => runner_fail(err),
+        }
+    })
+}
+
+pub(crate) fn downgrade(
+    path: &Path,
+    global: &Global,
+    target: &str,
+    sql: bool,
+    from: Option<&str>,
+) -> ExitCode {
+    let (_dir, migrations) = match open(path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let target = match DownTarget::parse(target) {
+        Ok(t) => t,
+        Err(err) => return runner_fail(err),
+    };
+    if sql {
+        let top = match from {
+            None | Some("head") => migrations.len(),
+            Some("base") => 0,
+            Some(v) => match find(&migrations, v) {
+                Ok(i) => i + 1,
+                Err(err) => return runner_fail(err),
+            },
+        };
+        let bottom = match &target {
+            DownTarget::Base => 0,
+            DownTarget::Steps(n) => top.saturating_sub(*n),
+            DownTarget::Version(v) => match find(&migrations, v) {
+                Ok(i) => i + 1,
+                Err(err) => return runner_fail(err),
+            },
+        };
+        let chosen: Vec<&Migration> = migrations[bottom.min(top)..top].iter().rev().collect();
+        return match print(&offline_sql(&chosen, Direction::Down)) {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(code) => code,
+        };
+    }
+    runtime().block_on(async {
+        let backend = match connect(global).await {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        let mut runner = Runner::new(backend, &migrations, path.display().to_string());
+        let count = match runner.downgrade(&target, progress(global)).await {
+            Ok(n) => n,
+            Err(err) => return runner_fail(err),
+        };
+        match current_name(&mut runner, &migrations).await {
+            Ok(at) => finish(global, at, count, &migrations),
+            Err(err) => runner_fail(err),
+        }
+    })
+}
+
+pub(crate) fn current(path: &Path, global: &Global) -> ExitCode {
+    let (_dir, migrations) = match open(path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    runtime().block_on(async {
+        let backend = match connect(global).await {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        let mut runner = Runner::new(backend, &migrations, path.display().to_string());
+        let status = match runner.status().await {
+            Ok(s) => s,
+            Err(err) => return runner_fail(err),
+        };
+        let at = status.current.map(|i| migrations[i].name.clone());
+        let pending = migrations.len() - status.applied.len();
+        let head = migrations.last().map(|m| m.name.clone());
+        let text = if global.json {
+            format!(
+                "{{\"current\":{},\"head\":{},\"pending\":{pending}}}\n",
+                at.as_deref().map_or("null".into(), json_string),
+                head.as_deref().map_or("null".into(), json_string)
+            )
+        } else {
+            match (&at, pending) {
+                (None, 0) => "base (the directory has no migrations)\n".to_owned(),
+                (None, n) => format!("base (no migration applied; {n} pending)\n"),
+                (Some(name), 0) => format!("{name} (head)\n"),
+                (Some(name), n) => format!("{name} ({n} pending)\n"),
+            }
+        };
+        match print(&text) {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(code) => code,
+        }
+    })
+}
+
+pub(crate) fn history(path: &Path, global: &Global) -> ExitCode {
+    let (_dir, migrations) = match open(path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let applied = if global.database_url.is_some() {
+        let result = runtime().block_on(async {
+            let backend = connect(global).await?;
+            let mut runner = Runner::new(backend, &migrations, path.display().to_string());
+            runner.status().await.map_err(runner_fail)
+        });
+        match result {
+            Ok(status) => Some(status.applied),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
+    let mut out = String::new();
+    for m in &migrations {
+        let row = applied
+            .as_ref()
+            .and_then(|rows| rows.iter().find(|a| a.version == m.version));
+        if global.json {
+            out.push_str(&format!(
+                "{{\"version\":{},\"name\":{},\"parent\":{},\"applied\":{}}}\n",
+                m.version,
+                json_string(&m.name),
+                m.parent.as_deref().map_or("null".into(), json_string),
+                match (&applied, row) {
+                    (None, _) => "null".to_owned(),
+                    (Some(_), Some(r)) => json_string(&r.installed_on),
+                    (Some(_), None) => "false".to_owned(),
+                }
+            ));
+        } else {
+            let mark = match (&applied, row) {
+                (None, _) => String::new(),
+                (Some(_), Some(r)) => format!("  applied {}", r.installed_on),
+                (Some(_), None) => "  pending".to_owned(),
+            };
+            out.push_str(&format!("{}{mark}\n", m.name));
+        }
+    }
+    match print(&out) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(code) => code,
+    }
+}
+
+pub(crate) fn heads(path: &Path, global: &Global) -> ExitCode {
+    if !path.is_dir() {
+        return fail(
+            exit::DIRECTORY,
+            format!("the migrations directory {} does not exist", path.display()),
+        );
+    }
+    let dir = match MigrationDir::open(path, Dialect::Postgres) {
+        Ok(d) => d,
+        Err(err) => return fail(exit::DIRECTORY, err),
+    };
+    let mut out = String::new();
+    for version in dir.heads() {
+        let name = dir
+            .migrations()
+            .iter()
+            .find(|m| m.version == version)
+            .map(|m| format!("{}_{}", m.version, m.slug))
+            .unwrap_or(version);
+        if global.json {
+            out.push_str(&format!("{{\"head\":{}}}\n", json_string(&name)));
+        } else {
+            out.push_str(&name);
+            out.push('\n');
+        }
+    }
+    match print(&out) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(code) => code,
+    }
+}
+
+pub(crate) fn show(path: &Path, version: &str) -> ExitCode {
+    let (_dir, migrations) = match open(path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let m = match find(&migrations, version) {
+        Ok(i) => &migrations[i],
+        Err(err) => return runner_fail(err),
+    };
+    let text = format!(
+        "migration: {}\nparent: {}\nfile: {}\nchecksum: {}\n\n{}",
+        m.name,
+        m.parent.as_deref().unwrap_or("none (first migration)"),
+        m.up_path.display(),
+        runner::script::hex(&m.checksum()),
+        m.up
+    );
+    match print(&text) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(code) => code,
+    }
+}
+
+pub(crate) fn stamp(path: &Path, global: &Global, target: &str) -> ExitCode {
+    let (_dir, migrations) = match open(path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    runtime().block_on(async {
+        let backend = match connect(global).await {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        let mut runner = Runner::new(backend, &migrations, path.display().to_string());
+        if let Err(err) = runner.stamp(target).await {
+            return runner_fail(err);
+        }
+        match current_name(&mut runner, &migrations).await {
+            Ok(at) => {
+                let text = if global.quiet {
+                    String::new()
+                } else if global.json {
+                    format!(
+                        "{{\"event\":\"stamped\",\"current\":{}}}\n",
+                        at.as_deref().map_or("null".into(), json_string)
+                    )
+                } else {
+                    format!(
+                        "Stamped: the database is recorded at {}.\n",
+                        at.unwrap_or_else(|| "base".into())
+                    )
+                };
+                match print(&text) {
+                    Ok(()) => ExitCode::from(exit::OK),
+                    Err(code) => code,
+                }
+            }
+            Err(err) => runner_fail(err),
+        }
+    })
+}

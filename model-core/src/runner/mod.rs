@@ -1,0 +1,624 @@
+//! Applying and reverting migrations.
+//!
+//! One generic algorithm ([`Runner`]) over one [`Backend`] per database: take the database's
+//! migration lock, make sure the version table exists, read what is applied (after taking the
+//! lock, so concurrent runs never apply a migration twice), refuse a dirty or unknown state or
+//! an edited migration, then apply or revert one migration at a time, each in its own
+//! transaction unless it starts with `-- no-transaction`.
+//!
+//! The bookkeeping is sqlx's own: the `_sqlx_migrations` table, the same checksums (SHA-384
+//! of the up file), descriptions and lock, so `sqlx migrate run`, `sqlx::migrate!()` and this
+//! runner agree on what is applied, in any order.
+//!
+//! Statements run one by one, so a failure names the migration, the statement and the
+//! database's message; the transaction then leaves the database at the previous version.
+
+mod postgres;
+pub mod script;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use postgres::PgBackend;
+
+use crate::migration::{DirectoryError, MigrationDir};
+
+/// One migration, read from the directory.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    /// The version.
+    pub version: i64,
+    /// `<version>_<slug>`, how the files are named.
+    pub name: String,
+    /// sqlx's description: the slug with spaces.
+    pub description: String,
+    /// The up script.
+    pub up: String,
+    /// The down script.
+    pub down: String,
+    /// The up file.
+    pub up_path: PathBuf,
+    /// The migration it was generated on top of.
+    pub parent: Option<String>,
+}
+
+impl Migration {
+    /// The checksum sqlx records for this migration.
+    pub fn checksum(&self) -> Vec<u8> {
+        script::checksum(&self.up)
+    }
+}
+
+/// A row of the version table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The version.
+    pub version: i64,
+    /// The description recorded.
+    pub description: String,
+    /// When it was applied (as the database prints it, UTC).
+    pub installed_on: String,
+    /// Whether it completed.
+    pub success: bool,
+    /// The recorded checksum.
+    pub checksum: Vec<u8>,
+}
+
+/// Which way a script runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Apply (record the version).
+    Up,
+    /// Revert (forget the version).
+    Down,
+}
+
+/// Why the runner stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunnerError {
+    /// The database cannot be reached.
+    #[error("cannot connect to {url}: {message}; check that the server runs and the URL is right")]
+    Connect {
+        /// The URL, password masked.
+        url: String,
+        /// What the driver said.
+        message: String,
+    },
+    /// The URL cannot be used.
+    #[error("invalid database URL {url}: {message}")]
+    BadUrl {
+        /// The URL, password masked.
+        url: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A bookkeeping query failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A statement of a migration failed.
+    #[error(
+        "migration {migration} failed{} at statement {index}: {statement}\n  database said: {message}",
+        if *.direction == Direction::Down { " (down)" } else { "" }
+    )]
+    Statement {
+        /// `<version>_<slug>`.
+        migration: String,
+        /// Up or down.
+        direction: Direction,
+        /// 1-based statement number.
+        index: usize,
+        /// The statement (first line, shortened).
+        statement: String,
+        /// The database's message.
+        message: String,
+    },
+    /// The database records a version the directory does not have.
+    #[error(
+        "the database is at version {version}, which is not in {dir}; it was migrated from \
+         another branch or directory: use that directory, or restore the missing migration files"
+    )]
+    UnknownVersion {
+        /// The version.
+        version: i64,
+        /// The directory.
+        dir: String,
+    },
+    /// A migration was changed after it was applied.
+    #[error(
+        "migration {name} was edited after it was applied (its checksum differs from the one \
+         recorded); restore the applied text, and put new changes in a new migration"
+    )]
+    Edited {
+        /// `<version>_<slug>`.
+        name: String,
+    },
+    /// A migration without a transaction failed half-way.
+    #[error(
+        "version {version} is marked as failed (a migration without a transaction stopped \
+         half-way); repair the database by hand, then `stamp` the version you are at"
+    )]
+    Dirty {
+        /// The version.
+        version: i64,
+    },
+    /// The target names no migration or is in the wrong direction.
+    #[error("{0}")]
+    Target(String),
+    /// The directory cannot be read.
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+    /// A migration file cannot be read.
+    #[error("{path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// One database, as the runner needs it.
+#[allow(async_fn_in_trait)]
+pub trait Backend {
+    /// Takes the migration lock (waits for other runners).
+    async fn lock(&mut self) -> Result<(), RunnerError>;
+    /// Releases the migration lock.
+    async fn unlock(&mut self) -> Result<(), RunnerError>;
+    /// Creates the version table when missing.
+    async fn ensure_version_table(&mut self) -> Result<(), RunnerError>;
+    /// The version table's rows, by version; empty when the table does not exist.
+    async fn applied(&mut self) -> Result<Vec<Applied>, RunnerError>;
+    /// Runs one migration's statements and its bookkeeping, in one transaction unless
+    /// `transaction` is false.
+    async fn run(
+        &mut self,
+        migration: &Migration,
+        direction: Direction,
+        statements: &[String],
+        transaction: bool,
+    ) -> Result<Duration, RunnerError>;
+    /// Records `migration` as applied without running it.
+    async fn record(&mut self, migration: &Migration) -> Result<(), RunnerError>;
+    /// Forgets `version` without running anything.
+    async fn forget(&mut self, version: i64) -> Result<(), RunnerError>;
+}
+
+/// Reads every migration of the directory, in order, after checking it has one head.
+pub fn load(dir: &MigrationDir) -> Result<Vec<Migration>, RunnerError> {
+    dir.head()?;
+    dir.migrations()
+        .iter()
+        .map(|m| {
+            let read = |path: &PathBuf| {
+                std::fs::read_to_string(path).map_err(|source| RunnerError::Read {
+                    path: path.clone(),
+                    source,
+                })
+            };
+            let version = m.version.parse::<i64>().map_err(|_| {
+                RunnerError::Target(format!(
+                    "version {} does not fit a 64-bit integer",
+                    m.version
+                ))
+            })?;
+            Ok(Migration {
+                version,
+                name: format!("{}_{}", m.version, m.slug),
+                description: m.slug.replace('_', " "),
+                up: read(&m.up)?,
+                down: read(&m.down)?,
+                up_path: m.up.clone(),
+                parent: m.parent.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Where the database stands relative to the directory.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// Versions applied, in order.
+    pub applied: Vec<Applied>,
+    /// Index in the migration list of the newest applied migration.
+    pub current: Option<usize>,
+}
+
+/// An upgrade target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpTarget {
+    /// Every pending migration.
+    Head,
+    /// The next N pending migrations.
+    Steps(usize),
+    /// Up to and including this version.
+    Version(String),
+}
+
+/// A downgrade target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownTarget {
+    /// Revert the newest N applied migrations.
+    Steps(usize),
+    /// Revert down to this version (it stays applied).
+    Version(String),
+    /// Revert everything.
+    Base,
+}
+
+impl UpTarget {
+    /// Parses `head`, `+N` or a version.
+    pub fn parse(text: &str) -> Result<Self, RunnerError> {
+        match text {
+            "head" | "heads" => Ok(UpTarget::Head),
+            t if t.starts_with('+') => t[1..]
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(UpTarget::Steps)
+                .ok_or_else(|| {
+                    RunnerError::Target(format!("invalid step count `{t}`: use +1, +2, ..."))
+                }),
+            t => Ok(UpTarget::Version(t.to_owned())),
+        }
+    }
+}
+
+impl DownTarget {
+    /// Parses `-N`, `base` or a version.
+    pub fn parse(text: &str) -> Result<Self, RunnerError> {
+        match text {
+            "base" => Ok(DownTarget::Base),
+            t if t.starts_with('-') => t[1..]
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(DownTarget::Steps)
+                .ok_or_else(|| {
+                    RunnerError::Target(format!("invalid step count `{t}`: use -1, -2, ..."))
+                }),
+            t => Ok(DownTarget::Version(t.to_owned())),
+        }
+    }
+}
+
+/// Finds a migration by version or by `<version>_<slug>` (a unique version prefix also works).
+pub fn find(migrations: &[Migration], text: &str) -> Result<usize, RunnerError> {
+    let matches: Vec<usize> = migrations
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.name == text || m.version.to_string() == text)
+        .map(|(i, _)| i)
+        .collect();
+    let matches = if matches.is_empty() {
+        migrations
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.version.to_string().starts_with(text) || m.name.starts_with(text))
+            .map(|(i, _)| i)
+            .collect()
+    } else {
+        matches
+    };
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(RunnerError::Target(format!(
+            "no migration matches `{text}`; `history` lists them"
+        ))),
+        _ => Err(RunnerError::Target(format!(
+            "`{text}` matches several migrations ({}); give more of the version",
+            matches
+                .iter()
+                .map(|i| migrations[*i].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// Progress events, for output.
+#[derive(Debug, Clone)]
+pub enum Event<'a> {
+    /// A migration starts.
+    Start(&'a Migration, Direction),
+    /// A migration finished.
+    Done(&'a Migration, Direction, Duration),
+}
+
+/// The generic algorithm over a backend.
+pub struct Runner<'m, B> {
+    backend: B,
+    migrations: &'m [Migration],
+    dir: String,
+}
+
+impl<'m, B: Backend> Runner<'m, B> {
+    /// A runner for `migrations` (from [`load`]) of the directory `dir`.
+    pub fn new(backend: B, migrations: &'m [Migration], dir: impl Into<String>) -> Self {
+        Self {
+            backend,
+            migrations,
+            dir: dir.into(),
+        }
+    }
+
+    /// The backend.
+    pub fn backend(&mut self) -> &mut B {
+        &mut self.backend
+    }
+
+    /// Where the database stands; refuses dirty and unknown states and edited migrations.
+    pub async fn status(&mut self) -> Result<Status, RunnerError> {
+        let applied = self.backend.applied().await?;
+        let mut current = None;
+        for row in &applied {
+            if !row.success {
+                return Err(RunnerError::Dirty {
+                    version: row.version,
+                });
+            }
+            let Some(index) = self
+                .migrations
+                .iter()
+                .position(|m| m.version == row.version)
+            else {
+                return Err(RunnerError::UnknownVersion {
+                    version: row.version,
+                    dir: self.dir.clone(),
+                });
+            };
+            let migration = &self.migrations[index];
+            if !script::checksum_matches(&migration.up, &row.checksum) {
+                return Err(RunnerError::Edited {
+                    name: migration.name.clone(),
+                });
+            }
+            current = Some(current.map_or(index, |c: usize| c.max(index)));
+        }
+        Ok(Status { applied, current })
+    }
+
+    async fn locked<T>(
+        &mut self,
+        work: impl AsyncFnOnce(&mut Self) -> Result<T, RunnerError>,
+    ) -> Result<T, RunnerError> {
+        self.backend.lock().await?;
+        let result = work(self).await;
+        let unlocked = self.backend.unlock().await;
+        let value = result?;
+        unlocked?;
+        Ok(value)
+    }
+
+    /// Applies pending migrations up to `target`; returns how many ran.
+    pub async fn upgrade(
+        &mut self,
+        target: &UpTarget,
+        mut on: impl FnMut(Event<'_>),
+    ) -> Result<usize, RunnerError> {
+        self.locked(async move |this| {
+            this.backend.ensure_version_table().await?;
+            let status = this.status().await?;
+            let applied: Vec<i64> = status.applied.iter().map(|a| a.version).collect();
+            let pending: Vec<usize> = (0..this.migrations.len())
+                .filter(|i| !applied.contains(&this.migrations[*i].version))
+                .collect();
+            let chosen: Vec<usize> = match target {
+                UpTarget::Head => pending,
+                UpTarget::Steps(n) => pending.into_iter().take(*n).collect(),
+                UpTarget::Version(v) => {
+                    let end = find(this.migrations, v)?;
+                    if status.current.is_some_and(|c| c >= end) {
+                        return Err(RunnerError::Target(format!(
+                            "{} is already applied; use `downgrade {v}` to go back to it",
+                            this.migrations[end].name
+                        )));
+                    }
+                    pending.into_iter().filter(|i| *i <= end).collect()
+                }
+            };
+            let migrations = this.migrations;
+            for i in &chosen {
+                let m = &migrations[*i];
+                on(Event::Start(m, Direction::Up));
+                let statements = script::statements(&m.up);
+                let took = this
+                    .backend
+                    .run(
+                        m,
+                        Direction::Up,
+                        &statements,
+                        !script::is_no_transaction(&m.up),
+                    )
+                    .await?;
+                on(Event::Done(m, Direction::Up, took));
+            }
+            Ok(chosen.len())
+        })
+        .await
+    }
+
+    /// Reverts applied migrations down to `target`; returns how many ran.
+    pub async fn downgrade(
+        &mut self,
+        target: &DownTarget,
+        mut on: impl FnMut(Event<'_>),
+    ) -> Result<usize, RunnerError> {
+        self.locked(async move |this| {
+            this.backend.ensure_version_table().await?;
+            let status = this.status().await?;
+            let mut applied: Vec<usize> = status
+                .applied
+                .iter()
+                .filter_map(|a| this.migrations.iter().position(|m| m.version == a.version))
+                .collect();
+            applied.sort();
+            applied.reverse();
+            let chosen: Vec<usize> = match target {
+                DownTarget::Base => applied,
+                DownTarget::Steps(n) => applied.into_iter().take(*n).collect(),
+                DownTarget::Version(v) => {
+                    let keep = find(this.migrations, v)?;
+                    if status.current.is_none_or(|c| c < keep) {
+                        return Err(RunnerError::Target(format!(
+                            "{} is not applied; use `upgrade {v}` to go forward to it",
+                            this.migrations[keep].name
+                        )));
+                    }
+                    applied.into_iter().filter(|i| *i > keep).collect()
+                }
+            };
+            let migrations = this.migrations;
+            for i in &chosen {
+                let m = &migrations[*i];
+                on(Event::Start(m, Direction::Down));
+                let statements = script::statements(&m.down);
+                let took = this
+                    .backend
+                    .run(
+                        m,
+                        Direction::Down,
+                        &statements,
+                        !script::is_no_transaction(&m.down),
+                    )
+                    .await?;
+                on(Event::Done(m, Direction::Down, took));
+            }
+            Ok(chosen.len())
+        })
+        .await
+    }
+
+    /// Records the database as being at `target` (`base`, `head` or a version) without
+    /// running anything: versions up to it are recorded, later ones forgotten.
+    pub async fn stamp(&mut self, target: &str) -> Result<(), RunnerError> {
+        self.locked(async move |this| {
+            this.backend.ensure_version_table().await?;
+            let applied = this.backend.applied().await?;
+            let end: Option<usize> = match target {
+                "base" => None,
+                "head" => this.migrations.len().checked_sub(1),
+                t => Some(find(this.migrations, t)?),
+            };
+            for row in &applied {
+                let keep = this
+                    .migrations
+                    .iter()
+                    .position(|m| m.version == row.version)
+                    .is_some_and(|i| end.is_some_and(|e| i <= e));
+                if !keep {
+                    this.backend.forget(row.version).await?;
+                }
+            }
+            if let Some(end) = end {
+                for m in &this.migrations[..=end] {
+                    if !applied.iter().any(|a| a.version == m.version && a.success) {
+                        this.backend.forget(m.version).await?;
+                        this.backend.record(m).await?;
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// The SQL that `upgrade`/`downgrade` would run, with the version bookkeeping, for offline
+/// review (`--sql`). PostgreSQL syntax.
+pub fn offline_sql(migrations: &[&Migration], direction: Direction) -> String {
+    let mut out = String::from(
+        "CREATE TABLE IF NOT EXISTS _sqlx_migrations (\n    version BIGINT PRIMARY KEY,\n    \
+         description TEXT NOT NULL,\n    installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),\n    \
+         success BOOLEAN NOT NULL,\n    checksum BYTEA NOT NULL,\n    execution_time BIGINT NOT NULL\n);\n",
+    );
+    for m in migrations {
+        let (sql, verb) = match direction {
+            Direction::Up => (&m.up, "apply"),
+            Direction::Down => (&m.down, "revert"),
+        };
+        let tx = !script::is_no_transaction(sql);
+        out.push_str(&format!("\n-- {verb} {}\n", m.name));
+        if tx {
+            out.push_str("BEGIN;\n");
+        }
+        for statement in script::statements(sql) {
+            out.push_str(&statement);
+            out.push_str(";\n");
+        }
+        match direction {
+            Direction::Up => out.push_str(&format!(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                 VALUES ({}, '{}', TRUE, '\\x{}', -1);\n",
+                m.version,
+                m.description.replace('\'', "''"),
+                script::hex(&m.checksum())
+            )),
+            Direction::Down => out.push_str(&format!(
+                "DELETE FROM _sqlx_migrations WHERE version = {};\n",
+                m.version
+            )),
+        }
+        if tx {
+            out.push_str("COMMIT;\n");
+        }
+    }
+    out
+}
+
+/// A URL with its password replaced by `***`, for messages.
+pub fn mask_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match authority.rfind('@') {
+        Some(at) => {
+            let userinfo = &authority[..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &rest[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(
+            mask_password("postgres://me:s3cret@db:5432/app"),
+            "postgres://me:***@db:5432/app"
+        );
+        assert_eq!(
+            mask_password("postgres://me@db/app?password=x"),
+            "postgres://me@db/app?password=x"
+        );
+        assert_eq!(mask_password("postgres://db/app"), "postgres://db/app");
+        assert_eq!(mask_password("p://u:a@b@h/d"), "p://u:***@h/d");
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(UpTarget::parse("head").unwrap(), UpTarget::Head);
+        assert_eq!(UpTarget::parse("+2").unwrap(), UpTarget::Steps(2));
+        assert!(UpTarget::parse("+0").is_err());
+        assert_eq!(DownTarget::parse("-1").unwrap(), DownTarget::Steps(1));
+        assert_eq!(DownTarget::parse("base").unwrap(), DownTarget::Base);
+        assert_eq!(
+            DownTarget::parse("2026").unwrap(),
+            DownTarget::Version("2026".into())
+        );
+    }
+}

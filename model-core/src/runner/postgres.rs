@@ -1,0 +1,219 @@
+//! The PostgreSQL backend: sqlx's version table and advisory lock.
+
+use std::time::{Duration, Instant};
+
+use sqlx::{Connection, Executor, PgConnection, Row};
+
+use super::script::lock_id;
+use super::{mask_password, Applied, Backend, Direction, Migration, RunnerError};
+
+/// A PostgreSQL connection used by the runner.
+pub struct PgBackend {
+    conn: PgConnection,
+    lock_id: i64,
+}
+
+impl PgBackend {
+    /// Connects to `url`.
+    pub async fn connect(url: &str) -> Result<Self, RunnerError> {
+        let options: sqlx::postgres::PgConnectOptions =
+            url.parse().map_err(|e: sqlx::Error| RunnerError::BadUrl {
+                url: mask_password(url),
+                message: e.to_string(),
+            })?;
+        let mut conn =
+            PgConnection::connect_with(&options)
+                .await
+                .map_err(|e| RunnerError::Connect {
+                    url: mask_password(url),
+                    message: e.to_string(),
+                })?;
+        let database: String = sqlx::query_scalar("SELECT current_database()")
+            .fetch_one(&mut conn)
+            .await?;
+        Ok(Self {
+            conn,
+            lock_id: lock_id(&database),
+        })
+    }
+
+    /// The connection, for tests and introspection.
+    pub fn connection(&mut self) -> &mut PgConnection {
+        &mut self.conn
+    }
+}
+
+fn first_line(statement: &str) -> String {
+    let line = statement
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+        .unwrap_or(statement)
+        .trim();
+    if line.chars().count() > 120 {
+        format!("{}...", line.chars().take(117).collect::<String>())
+    } else {
+        line.to_owned()
+    }
+}
+
+fn database_message(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+async fn execute_all(
+    conn: &mut PgConnection,
+    migration: &Migration,
+    direction: Direction,
+    statements: &[String],
+) -> Result<(), RunnerError> {
+    for (i, statement) in statements.iter().enumerate() {
+        conn.execute(statement.as_str())
+            .await
+            .map_err(|e| RunnerError::Statement {
+                migration: migration.name.clone(),
+                direction,
+                index: i + 1,
+                statement: first_line(statement),
+                message: database_message(&e),
+            })?;
+    }
+    match direction {
+        Direction::Up => {
+            sqlx::query(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                 VALUES ($1, $2, TRUE, $3, -1)",
+            )
+            .bind(migration.version)
+            .bind(&migration.description)
+            .bind(migration.checksum())
+            .execute(&mut *conn)
+            .await?;
+        }
+        Direction::Down => {
+            sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
+                .bind(migration.version)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+impl Backend for PgBackend {
+    async fn lock(&mut self) -> Result<(), RunnerError> {
+        // Poll instead of blocking in `pg_advisory_lock`: a session blocked there holds a
+        // snapshot, and `CREATE INDEX CONCURRENTLY` in the lock holder's migration would wait
+        // for it forever (a deadlock). Each attempt is a short statement.
+        loop {
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(self.lock_id)
+                .fetch_one(&mut self.conn)
+                .await?;
+            if got {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn unlock(&mut self) -> Result<(), RunnerError> {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(self.lock_id)
+            .execute(&mut self.conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn ensure_version_table(&mut self) -> Result<(), RunnerError> {
+        // The same definition as sqlx, so either tool may create it.
+        self.conn
+            .execute(
+                "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    success BOOLEAN NOT NULL,
+    checksum BYTEA NOT NULL,
+    execution_time BIGINT NOT NULL
+)",
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn applied(&mut self) -> Result<Vec<Applied>, RunnerError> {
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+            .fetch_one(&mut self.conn)
+            .await?;
+        if !exists {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(
+            "SELECT version, description, \
+             to_char(installed_on AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' AS installed, \
+             success, checksum FROM _sqlx_migrations ORDER BY version",
+        )
+        .fetch_all(&mut self.conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Applied {
+                version: r.get("version"),
+                description: r.get("description"),
+                installed_on: r.get("installed"),
+                success: r.get("success"),
+                checksum: r.get("checksum"),
+            })
+            .collect())
+    }
+
+    async fn run(
+        &mut self,
+        migration: &Migration,
+        direction: Direction,
+        statements: &[String],
+        transaction: bool,
+    ) -> Result<Duration, RunnerError> {
+        let start = Instant::now();
+        if transaction {
+            let mut tx = self.conn.begin().await?;
+            execute_all(&mut tx, migration, direction, statements).await?;
+            tx.commit().await?;
+        } else {
+            execute_all(&mut self.conn, migration, direction, statements).await?;
+        }
+        let took = start.elapsed();
+        if direction == Direction::Up {
+            sqlx::query("UPDATE _sqlx_migrations SET execution_time = $1 WHERE version = $2")
+                .bind(i64::try_from(took.as_nanos()).unwrap_or(i64::MAX))
+                .bind(migration.version)
+                .execute(&mut self.conn)
+                .await?;
+        }
+        Ok(took)
+    }
+
+    async fn record(&mut self, migration: &Migration) -> Result<(), RunnerError> {
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES ($1, $2, TRUE, $3, 0)",
+        )
+        .bind(migration.version)
+        .bind(&migration.description)
+        .bind(migration.checksum())
+        .execute(&mut self.conn)
+        .await?;
+        Ok(())
+    }
+
+    async fn forget(&mut self, version: i64) -> Result<(), RunnerError> {
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
+            .bind(version)
+            .execute(&mut self.conn)
+            .await?;
+        Ok(())
+    }
+}
