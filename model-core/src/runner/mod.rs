@@ -566,8 +566,10 @@ pub fn offline_sql(migrations: &[&Migration], direction: Direction) -> String {
     out
 }
 
-/// A URL with its password replaced by `***`, for messages.
+/// A URL with its password replaced by `***` (in the user part and in a `password=` query
+/// parameter), for messages.
 pub fn mask_password(url: &str) -> String {
+    let url = &mask_query_password(url);
     let Some(scheme_end) = url.find("://") else {
         return url.to_owned();
     };
@@ -591,6 +593,20 @@ pub fn mask_password(url: &str) -> String {
     }
 }
 
+fn mask_query_password(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+            _ => p.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", params.join("&"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -602,8 +618,8 @@ mod tests {
             "postgres://me:***@db:5432/app"
         );
         assert_eq!(
-            mask_password("postgres://me@db/app?password=x"),
-            "postgres://me@db/app?password=x"
+            mask_password("postgres://me@db/app?sslmode=disable&password=x"),
+            "postgres://me@db/app?sslmode=disable&password=***"
         );
         assert_eq!(mask_password("postgres://db/app"), "postgres://db/app");
         assert_eq!(mask_password("p://u:a@b@h/d"), "p://u:***@h/d");

@@ -168,7 +168,8 @@ mod tests {
         assert_eq!(
             statements(sql),
             [
-                "CREATE TABLE a (x TEXT DEFAULT 'a;b')",
+                // Comments stay with the statement they precede.
+                "-- header; with a semicolon\nCREATE TABLE a (x TEXT DEFAULT 'a;b')",
                 "/* block; /* nested; */ */ INSERT INTO \"we;ird\" VALUES (E'it\\'s;')",
                 "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql",
                 "SELECT $$;$$\n-- trailing comment",
