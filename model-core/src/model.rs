@@ -18,7 +18,7 @@ pub trait Table: 'static {
     const PRIMARY_KEY: &'static [&'static str];
     /// The Rust type of the primary key: the field type for a single-column key, or
     /// [`CompositeKey`] for a composite one.
-    type PrimaryKey;
+    type PrimaryKey: ?Sized;
     /// One [`ColumnRef`] field per struct field, named like the struct field.
     type Columns: 'static;
     /// The typed column handles, as used by `references = Model::field`.
@@ -29,7 +29,12 @@ pub trait Table: 'static {
 
 /// The [`Table::PrimaryKey`] of a table with a composite primary key. A single-column foreign
 /// key cannot reference it.
-pub struct CompositeKey(());
+///
+/// It is unsized and never constructed: being the one key type that is not `Sized` is what lets
+/// the compiler tell a composite key apart from a single column (of any type) in `references`.
+pub struct CompositeKey {
+    _unsized: [()],
+}
 
 /// A typed handle on a column: its name, and the Rust type of its field.
 pub struct ColumnRef<T: ?Sized> {

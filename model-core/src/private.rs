@@ -415,6 +415,37 @@ impl EnumBuilder {
     }
 }
 
+/// A field type with a column mapping, as generated code sees it: every [`SqlType`]. Generated
+/// code goes through this trait (`<T as FieldType>::...`, never a function bound) so that a
+/// type without a mapping is one error at the field, however many times the code uses it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no SQL column type",
+    label = "this field's type has no column mapping",
+    note = "implement `model_core::SqlType` for `{Self}`, or give the field `#[column(sql_type = \"...\")]`"
+)]
+pub trait FieldType {
+    /// [`SqlType::NULLABLE`]
+    const NULLABLE: bool;
+    /// [`SqlType::Value`]
+    type Value;
+    /// A column of this type called `name`.
+    fn column(name: &str) -> ColumnBuilder;
+    /// [`SqlType::literal`], by value.
+    fn literal(value: Self::Value) -> Value;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: SqlType + ?Sized> FieldType for T {
+    const NULLABLE: bool = T::NULLABLE;
+    type Value = T::Value;
+    fn column(name: &str) -> ColumnBuilder {
+        ColumnBuilder::typed::<T>(name)
+    }
+    fn literal(value: T::Value) -> Value {
+        T::literal(&value)
+    }
+}
+
 /// Implemented for field types that may reference a column of type `Target`: the same type,
 /// or either side wrapped in `Option`.
 #[diagnostic::on_unimplemented(
@@ -422,31 +453,46 @@ impl EnumBuilder {
     label = "the referenced column has type `{Target}`",
     note = "a foreign key field must have the referenced column's type, or `Option` of it"
 )]
-pub trait References<Target> {}
+pub trait References<Target: ?Sized> {}
 impl<T> References<T> for T {}
 impl<T> References<T> for ::core::option::Option<T> {}
 impl<T> References<::core::option::Option<T>> for T {}
+/// A composite key is not a column: the type check lets it through, and the derive reports a
+/// single-field `references` to such a table with its own message (a constant check on
+/// [`Table::PRIMARY_KEY`]) instead of as a type mismatch. `CompositeKey` being unsized keeps
+/// this impl apart from the ones above.
+impl<F: ?Sized> References<CompositeKey> for F {}
 
 /// Compiles only when a field of type `F` may reference a column of type `T`.
 pub const fn check_reference<F: ?Sized + References<T>, T>(_column: &ColumnRef<T>) {}
 
-/// Compiles only when a field of type `F` may reference the primary key of `T`.
-pub const fn check_reference_primary_key<F: ?Sized + References<T::PrimaryKey>, T: Table>() {}
+/// Compiles only when a field of type `F` may reference a primary key of type `K` (the
+/// referenced table's [`Table::PrimaryKey`]).
+pub const fn check_reference_primary_key<F: ?Sized + References<K>, K: ?Sized>() {}
 
-/// Compiles only when `T` is a table.
-pub const fn check_table<T: Table>() {}
-
-/// Implemented for `Option<T>`: the columns that accept NULL.
+/// Implemented for `Option<T>`: the columns that accept NULL (`on_delete = "set null"`).
 #[diagnostic::on_unimplemented(
     message = "`on_delete = \"set null\"` needs a nullable column, but the field has type `{Self}`",
     label = "not an `Option`",
-    note = "make the field `Option<{Self}>`, or choose another action"
+    note = "make the field `Option<{Self}>`, or choose another `on_delete` action"
 )]
-pub trait Nullable {}
-impl<T> Nullable for ::core::option::Option<T> {}
+pub trait NullableOnDelete {}
+impl<T> NullableOnDelete for ::core::option::Option<T> {}
 
-/// Compiles only when `T` is nullable.
-pub const fn check_set_null<T: ?Sized + Nullable>() {}
+/// Implemented for `Option<T>`: the columns that accept NULL (`on_update = "set null"`).
+#[diagnostic::on_unimplemented(
+    message = "`on_update = \"set null\"` needs a nullable column, but the field has type `{Self}`",
+    label = "not an `Option`",
+    note = "make the field `Option<{Self}>`, or choose another `on_update` action"
+)]
+pub trait NullableOnUpdate {}
+impl<T> NullableOnUpdate for ::core::option::Option<T> {}
+
+/// Compiles only when `T` is nullable, for `on_delete = "set null"`.
+pub const fn check_set_null_on_delete<T: ?Sized + NullableOnDelete>() {}
+
+/// Compiles only when `T` is nullable, for `on_update = "set null"`.
+pub const fn check_set_null_on_update<T: ?Sized + NullableOnUpdate>() {}
 
 /// Implemented for the string types that `max_length` applies to.
 #[diagnostic::on_unimplemented(
@@ -474,10 +520,42 @@ impl Precision for ::core::option::Option<rust_decimal::Decimal> {}
 /// Compiles only when `precision`/`scale` apply to `T`.
 pub const fn check_precision<T: ?Sized + Precision>() {}
 
-/// Converts a `default = <expr>` into the field's literal value; fails to compile when the
-/// expression does not convert into the field's value type.
-pub fn default_literal<T: SqlType + ?Sized>(value: T::Value) -> Value {
-    T::literal(&value)
+/// Implemented for the integer types an identity column can have. (`do_not_recommend` keeps
+/// the impls out of the error, whose note already names them.)
+#[diagnostic::on_unimplemented(
+    message = "`identity` needs an integer primary key, but the field has type `{Self}`",
+    label = "needs `i16`, `i32` or `i64`",
+    note = "remove `identity`: only integer keys are identity columns; a key of another type gets its values from the application or from `default_sql`"
+)]
+pub trait IdentityType {}
+#[diagnostic::do_not_recommend]
+impl IdentityType for i16 {}
+#[diagnostic::do_not_recommend]
+impl IdentityType for i32 {}
+#[diagnostic::do_not_recommend]
+impl IdentityType for i64 {}
+
+/// Compiles only when an identity column may have type `T`.
+pub const fn check_identity<T: ?Sized + IdentityType>() {}
+
+/// A `default = <expr>` value: anything that converts `Into` the column's value type `T`. The
+/// blanket impl is `do_not_recommend`, so a mismatch is reported with this trait's message
+/// rather than as a missing `From` impl followed by every `From` impl of `T`.
+#[diagnostic::on_unimplemented(
+    message = "`default` value of type `{Self}` does not convert into the column's type `{T}`",
+    label = "expected `{T}`, or a value that converts `Into` it",
+    note = "`default` takes a Rust value of the field's type (for `Option<T>`, a `T`); for an SQL expression use `default_sql = \"...\"`"
+)]
+pub trait IntoDefault<T> {
+    /// The value, converted.
+    fn into_default(self) -> T;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T, V: ::core::convert::Into<T>> IntoDefault<T> for V {
+    fn into_default(self) -> T {
+        self.into()
+    }
 }
 
 /// Decodes a database spelling into an enum value, for the sqlx `Decode` impls.

@@ -63,10 +63,17 @@ impl<'a> Model<'a> {
                 );
                 return None;
             }
-            _ => {
+            syn::Data::Enum(_) => {
                 cx.error_spanned_by(
                     &input.ident,
                     "`#[derive(Table)]` applies to structs; use `#[derive(DbEnum)]` for enums",
+                );
+                return None;
+            }
+            syn::Data::Union(_) => {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "`#[derive(Table)]` applies to structs with named fields, one per column, not to unions",
                 );
                 return None;
             }
@@ -174,12 +181,22 @@ fn rename(name: &str, rule: &str) -> String {
 
 impl<'a> DbEnumModel<'a> {
     pub fn from_ast(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<DbEnumModel<'a>> {
-        let syn::Data::Enum(data) = &input.data else {
-            cx.error_spanned_by(
-                &input.ident,
-                "`#[derive(DbEnum)]` applies to fieldless enums; use `#[derive(Table)]` for structs",
-            );
-            return None;
+        let data = match &input.data {
+            syn::Data::Enum(data) => data,
+            syn::Data::Struct(_) => {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "`#[derive(DbEnum)]` applies to fieldless enums; use `#[derive(Table)]` for structs",
+                );
+                return None;
+            }
+            syn::Data::Union(_) => {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "`#[derive(DbEnum)]` applies to fieldless enums, not to unions",
+                );
+                return None;
+            }
         };
         if !input.generics.params.is_empty() {
             cx.error_spanned_by(

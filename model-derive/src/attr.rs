@@ -33,7 +33,8 @@ impl<'c, T> Attr<'c, T> {
         }
     }
 
-    pub fn set<A: ToTokens>(&mut self, obj: A, value: T) {
+    /// Sets the value; false (after reporting) when it was already set.
+    pub fn set<A: ToTokens>(&mut self, obj: A, value: T) -> bool {
         let tokens = obj.into_token_stream();
         if self.value.is_some() {
             self.cx.error_spanned_by(
@@ -43,9 +44,11 @@ impl<'c, T> Attr<'c, T> {
                     self.context, self.name
                 ),
             );
+            false
         } else {
             self.tokens = tokens;
             self.value = Some(value);
+            true
         }
     }
 
@@ -98,6 +101,16 @@ fn path_name(meta: &ParseNestedMeta) -> String {
 
 fn strings(meta: &ParseNestedMeta) -> syn::Result<Vec<Spanned<String>>> {
     let input = meta.value()?;
+    if !input.peek(syn::token::Bracket) {
+        let example = match input.fork().parse::<LitStr>() {
+            Ok(lit) => format!("{:?}", lit.value()),
+            Err(_) => "\"...\"".to_owned(),
+        };
+        return Err(input.error(format!(
+            "expected a list of strings in brackets: `{} = [{example}]`",
+            path_name(meta)
+        )));
+    }
     let content;
     bracketed!(content in input);
     let lits = content.parse_terminated(<LitStr as syn::parse::Parse>::parse, Token![,])?;
@@ -113,6 +126,18 @@ fn integer(meta: &ParseNestedMeta) -> syn::Result<(LitInt, u32)> {
     })?;
     let value = lit.base10_parse::<u32>()?;
     Ok((lit, value))
+}
+
+/// The error for `index` / `unique` / `check` at table level without a parenthesized list.
+fn expect_list(meta: &ParseNestedMeta, example: &str) -> syn::Result<()> {
+    if meta.input.peek(syn::token::Paren) {
+        Ok(())
+    } else {
+        Err(meta.error(format!(
+            "`{}` takes a list of settings: `{example}`",
+            path_name(meta)
+        )))
+    }
 }
 
 /// Rejects `key = value` and `key(...)` for a bare flag.
@@ -161,6 +186,9 @@ pub struct TableAttrs {
     pub indexes: Vec<IndexAttr>,
     pub uniques: Vec<UniqueAttr>,
     pub checks: Vec<CheckAttr>,
+    /// Every explicit index, constraint and primary key name, in source order, with what it
+    /// names (for the duplicate-name check): `"index"`, `"unique constraint"`, ...
+    pub names: Vec<(&'static str, Spanned<String>)>,
 }
 
 impl TableAttrs {
@@ -187,15 +215,33 @@ impl TableAttrs {
                 } else if meta.path == symbol::COMMENT {
                     comment.set(&meta.path, string(&meta)?);
                 } else if meta.path == symbol::PRIMARY_KEY_NAME {
-                    pk_name.set(&meta.path, string(&meta)?);
+                    let value = string(&meta)?;
+                    if pk_name.set(&meta.path, value.clone()) {
+                        out.names.push(("primary key", value));
+                    }
                 } else if meta.path == symbol::EXTENSIONS {
                     extensions.set(&meta.path, strings(&meta)?);
                 } else if meta.path == symbol::INDEX {
-                    out.indexes.push(parse_index(cx, &meta)?);
+                    expect_list(&meta, "index(columns = [\"...\"])")?;
+                    let index = parse_index(cx, &meta)?;
+                    if let Some(name) = &index.name {
+                        out.names.push(("index", name.clone()));
+                    }
+                    out.indexes.push(index);
                 } else if meta.path == symbol::UNIQUE {
-                    out.uniques.push(parse_unique(cx, &meta)?);
+                    expect_list(&meta, "unique(columns = [\"...\"])")?;
+                    let unique = parse_unique(cx, &meta)?;
+                    if let Some(name) = &unique.name {
+                        out.names.push(("unique constraint", name.clone()));
+                    }
+                    out.uniques.push(unique);
                 } else if meta.path == symbol::CHECK {
-                    out.checks.push(parse_check(cx, &meta)?);
+                    expect_list(&meta, "check(expr = \"...\")")?;
+                    let check = parse_check(cx, &meta)?;
+                    if let Some(name) = &check.name {
+                        out.names.push(("check constraint", name.clone()));
+                    }
+                    out.checks.push(check);
                 } else {
                     return Err(unknown(&meta, "table", symbol::TABLE_KEYS));
                 }
@@ -341,15 +387,31 @@ pub struct ColumnAttrs {
     pub fk_name: Option<Spanned<String>>,
     pub identity: Option<(Span, IdentityAttr)>,
     pub comment: Option<Spanned<String>>,
+    /// Whether some `#[column(...)]` attribute failed to parse: what it said is unknown, so
+    /// rules about the absence of a key (a primary key, `references`) must not be checked.
+    pub parse_failed: bool,
+    /// Explicit index and constraint names (`index = "..."`, `unique = "..."`, `fk_name`), in
+    /// source order, with what they name.
+    pub names: Vec<(&'static str, Spanned<String>)>,
 }
 
-fn field_object(meta: &ParseNestedMeta) -> syn::Result<FieldObject> {
+fn field_object(meta: &ParseNestedMeta, example: &str) -> syn::Result<FieldObject> {
+    let key = path_name(meta);
     if meta.input.peek(Token![=]) {
+        let name = meta.value()?.parse::<LitStr>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("expected a string literal: `{key}` or `{key} = \"{example}\"`"),
+            )
+        })?;
         Ok(FieldObject {
-            name: Some(string(meta)?),
+            name: Some(Spanned::from_lit(&name)),
         })
+    } else if meta.input.peek(syn::token::Paren) {
+        Err(meta.error(format!(
+            "on a field, use `{key}` or `{key} = \"{example}\"`; for more settings use `#[table({key}(columns = [...], ...))]` on the struct"
+        )))
     } else {
-        flag(meta)?;
         Ok(FieldObject { name: None })
     }
 }
@@ -395,12 +457,15 @@ impl ColumnAttrs {
         let mut fk_name = Attr::none(cx, CX, symbol::FK_NAME);
         let mut identity_attr = Attr::none(cx, CX, symbol::IDENTITY);
         let mut comment = Attr::none(cx, CX, symbol::COMMENT);
+        let mut parse_failed = false;
+        let mut names = Vec::new();
         for attr in attrs {
             if attr.path() != symbol::COLUMN {
                 continue;
             }
             if let syn::Meta::Path(_) = attr.meta {
                 cx.error_spanned_by(attr, "expected `#[column(...)]` with attributes inside");
+                parse_failed = true;
                 continue;
             }
             let result = attr.parse_nested_meta(|meta| {
@@ -428,9 +493,17 @@ impl ColumnAttrs {
                 } else if *p == symbol::BACKFILL_SQL {
                     backfill_sql.set(p, string(&meta)?);
                 } else if *p == symbol::UNIQUE {
-                    unique.set(p, field_object(&meta)?);
+                    let object = field_object(&meta, "uq_name")?;
+                    let name = object.name.clone();
+                    if unique.set(p, object) {
+                        names.extend(name.map(|n| ("unique constraint", n)));
+                    }
                 } else if *p == symbol::INDEX {
-                    index.set(p, field_object(&meta)?);
+                    let object = field_object(&meta, "ix_name")?;
+                    let name = object.name.clone();
+                    if index.set(p, object) {
+                        names.extend(name.map(|n| ("index", n)));
+                    }
                 } else if *p == symbol::REFERENCES {
                     let path: syn::Path = meta.value()?.parse().map_err(|e| {
                         syn::Error::new(
@@ -450,7 +523,10 @@ impl ColumnAttrs {
                     flag(&meta)?;
                     initially_deferred.set(p, p.span());
                 } else if *p == symbol::FK_NAME {
-                    fk_name.set(p, string(&meta)?);
+                    let name = string(&meta)?;
+                    if fk_name.set(p, name.clone()) {
+                        names.push(("foreign key", name));
+                    }
                 } else if *p == symbol::IDENTITY {
                     identity_attr.set(p, identity(&meta)?);
                 } else if *p == symbol::COMMENT {
@@ -462,6 +538,7 @@ impl ColumnAttrs {
             });
             if let Err(err) = result {
                 cx.syn_error(err);
+                parse_failed = true;
             }
         }
         ColumnAttrs {
@@ -485,6 +562,8 @@ impl ColumnAttrs {
             fk_name: fk_name.get(),
             identity: identity_attr.get(),
             comment: comment.get(),
+            parse_failed,
+            names,
         }
     }
 }

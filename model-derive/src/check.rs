@@ -48,8 +48,9 @@ pub struct ForeignKeyDef {
     pub on_update: &'static str,
     pub deferrable: &'static str,
     pub name: Option<String>,
-    /// Span of `on_delete = "set null"`, to anchor the nullability check.
-    pub set_null: Option<Span>,
+    /// `"set null"` in `on_delete` or `on_update`: the attribute's name and the value's span,
+    /// for the nullability check.
+    pub set_null: Option<(&'static str, Span)>,
 }
 
 /// Everything codegen needs beyond the model itself.
@@ -98,6 +99,10 @@ fn column_list(model: &Model) -> String {
 }
 
 fn unknown_column(cx: &Ctxt, model: &Model, span: Span, what: &str, name: &str) {
+    if model.fields.iter().any(|f| f.attrs.parse_failed) {
+        // A `name = ...` that failed to parse may be the column this refers to.
+        return;
+    }
     cx.syn_error(syn::Error::new(
         span,
         format!(
@@ -140,7 +145,9 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
     }
 
     let primary_key = model.primary_key();
-    if primary_key.is_empty() {
+    // A `#[column(...)]` that failed to parse may hold the `primary_key` (`primary_key = true`):
+    // its error says what to fix, and "no primary key" would be noise.
+    if primary_key.is_empty() && !model.fields.iter().any(|f| f.attrs.parse_failed) {
         cx.error_spanned_by(
             model.ident,
             format!(
@@ -152,10 +159,13 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
 
     for (i, field) in model.fields.iter().enumerate() {
         identifier(cx, "column name", &field.column);
-        if let Some(earlier) = model.fields[..i]
-            .iter()
-            .find(|f| f.column.value == field.column.value)
-        {
+        // A failed `name = ...` leaves the field's name as the column name: no clash to report.
+        let earlier = model.fields[..i].iter().find(|f| {
+            f.column.value == field.column.value
+                && !f.attrs.parse_failed
+                && !field.attrs.parse_failed
+        });
+        if let Some(earlier) = earlier {
             cx.syn_error(syn::Error::new(
                 field.column.span,
                 format!(
@@ -331,11 +341,13 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
         }
     }
 
+    duplicate_names(cx, model);
+
     let foreign_keys = model
         .fields
         .iter()
         .enumerate()
-        .filter_map(|(i, field)| foreign_key(cx, i, field))
+        .filter_map(|(i, field)| foreign_key(cx, model, i, field))
         .collect();
 
     Checked {
@@ -343,6 +355,36 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
         uniques,
         checks,
         foreign_keys,
+    }
+}
+
+/// Two explicit names of indexes, constraints or the primary key that are equal: PostgreSQL keeps
+/// index and constraint names in one namespace, so the second one could never be created.
+fn duplicate_names(cx: &Ctxt, model: &Model) {
+    let names = model
+        .attrs
+        .names
+        .iter()
+        .chain(model.fields.iter().flat_map(|f| f.attrs.names.iter()));
+    let mut seen: Vec<&(&str, Spanned<String>)> = Vec::new();
+    for entry in names {
+        let (what, name) = entry;
+        if let Some((earlier, _)) = seen.iter().find(|(_, n)| n.value == name.value) {
+            let article = match *earlier {
+                "primary key" => "the",
+                "index" => "an",
+                _ => "a",
+            };
+            cx.syn_error(syn::Error::new(
+                name.span,
+                format!(
+                    "duplicate name `{}`: {article} {earlier} of table `{}` already has it; choose another name for this {what} (the indexes and constraints of a table need distinct names)",
+                    name.value, model.table_name.value
+                ),
+            ));
+        } else {
+            seen.push(entry);
+        }
     }
 }
 
@@ -403,7 +445,9 @@ fn check_field(cx: &Ctxt, model: &Model, field: &Field, key_len: usize) {
         }
         _ => {}
     }
-    if a.references.is_none() {
+    // A failed `#[column(...)]` may hold the `references` or `primary_key` these rules look for.
+    let complete = !a.parse_failed;
+    if a.references.is_none() && complete {
         for (key, span) in [
             ("on_delete", a.on_delete.as_ref().map(|s| s.span)),
             ("on_update", a.on_update.as_ref().map(|s| s.span)),
@@ -426,10 +470,12 @@ fn check_field(cx: &Ctxt, model: &Model, field: &Field, key_len: usize) {
     }
     if let Some((span, choice)) = a.identity {
         if a.primary_key.is_none() {
-            cx.syn_error(syn::Error::new(
-                span,
-                "`identity` applies to the primary key; mark this field `primary_key` or remove `identity`",
-            ));
+            if complete {
+                cx.syn_error(syn::Error::new(
+                    span,
+                    "`identity` applies to the primary key; mark this field `primary_key` or remove `identity`",
+                ));
+            }
         } else if key_len > 1 && choice != IdentityAttr::Off {
             cx.syn_error(syn::Error::new(
                 span,
@@ -473,9 +519,17 @@ fn action(cx: &Ctxt, value: &Option<Spanned<String>>) -> &'static str {
     }
 }
 
-fn foreign_key(cx: &Ctxt, index: usize, field: &Field) -> Option<ForeignKeyDef> {
+fn foreign_key(cx: &Ctxt, model: &Model, index: usize, field: &Field) -> Option<ForeignKeyDef> {
     let a = &field.attrs;
-    let path = a.references.as_ref()?;
+    let mut path = a.references.clone()?;
+    // `references = Self` / `Self::field`: generated code lives outside the struct's impl, where
+    // `Self` means nothing, so name the struct (at the span of `Self`, for errors).
+    if let Some(first) = path.segments.first_mut() {
+        if first.ident == "Self" && path.leading_colon.is_none() {
+            first.ident = syn::Ident::new(&model.ident.to_string(), first.ident.span());
+        }
+    }
+    let path = &path;
     let on_delete = action(cx, &a.on_delete);
     let on_update = action(cx, &a.on_update);
     // `User::email` names a field; `User`, `crate::models::User` name a model. Fields are
@@ -507,12 +561,12 @@ fn foreign_key(cx: &Ctxt, index: usize, field: &Field) -> Option<ForeignKeyDef> 
         .on_delete
         .as_ref()
         .filter(|_| on_delete == "SetNull")
-        .map(|s| s.span)
+        .map(|s| ("on_delete", s.span))
         .or_else(|| {
             a.on_update
                 .as_ref()
                 .filter(|_| on_update == "SetNull")
-                .map(|s| s.span)
+                .map(|s| ("on_update", s.span))
         });
     Some(ForeignKeyDef {
         field: index,

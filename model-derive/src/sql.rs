@@ -96,6 +96,10 @@ fn tokenize(sql: &str) -> Result<Vec<Token>, String> {
 }
 
 /// Keywords, literals and type names that are never columns.
+///
+/// Words that are keywords only as functions (`position(...)`, `substring(...)`, `extract(...)`,
+/// `trim(...)`, `overlay(...)`, `coalesce(...)`) are not listed: a word before `(` is never
+/// taken for a column, and as a bare word each is a plausible column name.
 const NOT_COLUMNS: &[&str] = &[
     "all",
     "and",
@@ -103,6 +107,7 @@ const NOT_COLUMNS: &[&str] = &[
     "array",
     "as",
     "asc",
+    "asymmetric",
     "at",
     "between",
     "bigint",
@@ -133,8 +138,11 @@ const NOT_COLUMNS: &[&str] = &[
     "escape",
     "exists",
     "false",
+    "filter",
     "first",
     "float",
+    "following",
+    "for",
     "from",
     "glob",
     "hour",
@@ -161,6 +169,11 @@ const NOT_COLUMNS: &[&str] = &[
     "nulls",
     "numeric",
     "or",
+    "over",
+    "overlaps",
+    "partition",
+    "placing",
+    "preceding",
     "precision",
     "real",
     "regexp",
@@ -169,6 +182,7 @@ const NOT_COLUMNS: &[&str] = &[
     "similar",
     "smallint",
     "some",
+    "symmetric",
     "text",
     "then",
     "time",
@@ -177,12 +191,16 @@ const NOT_COLUMNS: &[&str] = &[
     "to",
     "trailing",
     "true",
+    "unbounded",
     "unknown",
+    "using",
     "uuid",
     "varchar",
     "varying",
     "when",
+    "where",
     "with",
+    "within",
     "without",
     "year",
     "zone",
@@ -192,9 +210,22 @@ const NOT_COLUMNS: &[&str] = &[
 pub fn column_mentions(sql: &str) -> Result<Vec<ColumnMention>, String> {
     let tokens = tokenize(sql)?;
     let mut out = Vec::new();
+    // After `COLLATE`: the collation's (possibly schema-qualified) name is not a column.
+    let mut in_collation = false;
     for (i, token) in tokens.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|p| tokens.get(p));
         let next = tokens.get(i + 1);
+        let is_word = |t: Option<&Token>, w: &str| matches!(t, Some(Token::Word(x)) if x.eq_ignore_ascii_case(w));
+        if in_collation {
+            match token {
+                Token::Word(_) | Token::Quoted(_) => {
+                    in_collation = next == Some(&Token::Punct('.'));
+                    continue;
+                }
+                Token::Punct('.') => continue,
+                _ => in_collation = false,
+            }
+        }
         match token {
             Token::Quoted(name)
                 if next != Some(&Token::Punct('.')) && next != Some(&Token::Punct('(')) =>
@@ -206,14 +237,25 @@ pub fn column_mentions(sql: &str) -> Result<Vec<ColumnMention>, String> {
             }
             Token::Word(word) => {
                 let lower = word.to_lowercase();
+                if lower == "collate" {
+                    in_collation = true;
+                    continue;
+                }
                 let is_call = next == Some(&Token::Punct('('));
                 let is_qualifier = next == Some(&Token::Punct('.'));
                 let is_cast_target = prev == Some(&Token::DoubleColon);
-                let after_as = matches!(prev, Some(Token::Word(w)) if w.eq_ignore_ascii_case("as"));
+                let after_as = is_word(prev, "as");
+                // `ORDER BY`, `PARTITION BY`, `GROUP BY` (in window and aggregate clauses).
+                let before_by = is_word(next, "by");
+                // The field in `extract(field from ...)`: `epoch`, `dow`, `year`, ...
+                let extract_field = prev == Some(&Token::Punct('('))
+                    && is_word(i.checked_sub(2).and_then(|p| tokens.get(p)), "extract");
                 if is_call
                     || is_qualifier
                     || is_cast_target
                     || after_as
+                    || before_by
+                    || extract_field
                     || NOT_COLUMNS.binary_search(&lower.as_str()).is_ok()
                 {
                     continue;
@@ -312,6 +354,11 @@ pub fn parse_index_key(entry: &str) -> Result<IndexKey, String> {
     let mut i = 0;
     if let Some(first) = words.first() {
         let upper = first.to_ascii_uppercase();
+        if upper == "COLLATE" {
+            return Err(
+                "a collation goes inside an expression key: `(column COLLATE \"C\")`".into(),
+            );
+        }
         if !matches!(upper.as_str(), "ASC" | "DESC" | "NULLS") {
             if !first.chars().all(|c| c.is_alphanumeric() || c == '_') {
                 return Err(format!("unexpected `{first}` after the key"));
@@ -377,6 +424,55 @@ mod tests {
     }
 
     #[test]
+    fn keyword_arguments_of_sql_functions() {
+        assert_eq!(names("substring(code from 1 for 3) <> 'XXX'"), ["code"]);
+        assert_eq!(
+            names("overlay(code placing 'x' from 2 for 1) <> ''"),
+            ["code"]
+        );
+        assert_eq!(names("position('@' in email) > 1"), ["email"]);
+        assert_eq!(names("trim(both ' ' from name) <> ''"), ["name"]);
+        assert_eq!(names("trim(leading '0' from code) <> ''"), ["code"]);
+        assert_eq!(names("trim(trailing from code) <> ''"), ["code"]);
+        assert_eq!(names("extract(epoch from created_at) > 0"), ["created_at"]);
+        assert_eq!(names("EXTRACT(DOW FROM due) < 6"), ["due"]);
+        assert_eq!(names("code SIMILAR TO '[A-Z]+'"), ["code"]);
+        assert_eq!(names("coalesce(a, b) > 0"), ["a", "b"]);
+        // A bare word that is a keyword only as a function is a column.
+        assert_eq!(names("position >= 0"), ["position"]);
+    }
+
+    #[test]
+    fn window_and_aggregate_clauses() {
+        assert_eq!(
+            names("count(*) filter (where done) over (partition by owner order by due)"),
+            ["done", "owner", "due"]
+        );
+        assert_eq!(names("(a, b) overlaps (c, d)"), ["a", "b", "c", "d"]);
+        assert_eq!(names("x between symmetric 1 and 2"), ["x"]);
+    }
+
+    #[test]
+    fn collation_names_are_not_columns() {
+        assert_eq!(names("code COLLATE \"C\""), ["code"]);
+        assert_eq!(names("code collate \"en_US\" > 'a'"), ["code"]);
+        assert_eq!(
+            names("code COLLATE pg_catalog.\"default\" = name"),
+            ["code", "name"]
+        );
+        assert_eq!(names("code COLLATE ucs_basic <> other"), ["code", "other"]);
+        let key = parse_index_key("(code COLLATE \"C\") DESC").unwrap();
+        assert_eq!(
+            key.target,
+            KeyTarget::Expression("code COLLATE \"C\"".into())
+        );
+        let KeyTarget::Expression(e) = &key.target else {
+            unreachable!()
+        };
+        assert_eq!(names(e), ["code"]);
+    }
+
+    #[test]
     fn index_keys() {
         assert_eq!(
             parse_index_key("created_at DESC").unwrap(),
@@ -410,5 +506,8 @@ mod tests {
         assert!(parse_index_key("a DESC DESC").is_err());
         assert!(parse_index_key("(a").is_err());
         assert!(parse_index_key("a NULLS").is_err());
+        assert!(parse_index_key("a COLLATE \"C\"")
+            .unwrap_err()
+            .contains("(column COLLATE"));
     }
 }

@@ -1,6 +1,6 @@
 //! Code generation for `#[derive(Table)]`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 
@@ -36,27 +36,111 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     )
 }
 
-/// After an error: an impl that keeps the rest of the user's code from failing too.
+/// After an error: an impl that keeps the rest of the user's code from failing too. It has the
+/// struct's typed column handles, so `references = Model::field` to it still resolves, and a
+/// `CompositeKey` primary key without columns, which every `references = Model` accepts.
 fn stub(input: &syn::DeriveInput) -> TokenStream {
     if !input.generics.params.is_empty() || !matches!(input.data, syn::Data::Struct(_)) {
         return TokenStream::new();
     }
     let ident = &input.ident;
+    let p = quote!(::model_core::__private);
+    let columns_struct = format_ident!("{}Columns", ident);
+    let named: Vec<&syn::Field> = match &input.data {
+        syn::Data::Struct(syn::DataStruct {
+            fields: syn::Fields::Named(named),
+            ..
+        }) => named.named.iter().collect(),
+        _ => Vec::new(),
+    };
+    let column_fields = named.iter().map(|f| {
+        let (fi, ty) = (&f.ident, &f.ty);
+        quote!(pub #fi: #p::ColumnRef<#ty>)
+    });
+    let column_values = named.iter().map(|f| {
+        let fi = &f.ident;
+        quote!(#fi: #p::ColumnRef::new(""))
+    });
     quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, non_snake_case, non_camel_case_types, unused_qualifications, clippy::all)]
         const _: () = {
+            #[allow(private_interfaces, missing_docs)]
+            pub struct #columns_struct {
+                #(#column_fields,)*
+            }
+
+            // Keeps "`Table` is implemented for ..." lists out of the error for a
+            // `references` target that is not a table.
             #[automatically_derived]
-            impl ::model_core::__private::Table for #ident {
+            #[diagnostic::do_not_recommend]
+            #[allow(private_interfaces)]
+            impl #p::Table for #ident {
                 const NAME: &'static str = "";
                 const PRIMARY_KEY: &'static [&'static str] = &[];
-                type PrimaryKey = ::model_core::__private::CompositeKey;
-                type Columns = ();
-                const COLUMNS: () = ();
-                fn table_def() -> ::model_core::__private::schema::Table {
-                    ::model_core::__private::core::unimplemented!()
+                type PrimaryKey = #p::CompositeKey;
+                type Columns = #columns_struct;
+                const COLUMNS: #columns_struct = #columns_struct {
+                    #(#column_values,)*
+                };
+                fn table_def() -> #p::schema::Table {
+                    #p::core::unimplemented!()
                 }
             }
         };
     }
+}
+
+/// `tokens`, reported at `span`'s location (name resolution is unchanged): makes a type-level
+/// error about the field type point at the attribute that asked for the check.
+fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|tt| match tt {
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), located_at(g.stream(), span));
+                group.set_span(g.span().located_at(span));
+                TokenTree::Group(group)
+            }
+            mut other => {
+                other.set_span(other.span().located_at(span));
+                other
+            }
+        })
+        .collect()
+}
+
+/// The spans of the first and the last token of a type.
+fn first_last_span(ty: &syn::Type) -> (Span, Span) {
+    let tokens: Vec<TokenTree> = quote!(#ty).into_iter().collect();
+    let first = tokens.first().map_or_else(|| ty.span(), TokenTree::span);
+    let last = tokens.last().map_or(first, TokenTree::span);
+    (first, last)
+}
+
+/// A path as written (`crate::models::User`).
+fn path_name(path: &syn::Path) -> String {
+    spaced_name(quote!(#path).to_string())
+}
+
+/// A type as written, without the token spacing of `TokenStream::to_string`.
+fn type_name(ty: &syn::Type) -> String {
+    spaced_name(quote!(#ty).to_string())
+}
+
+/// Drops the spaces `TokenStream::to_string` puts between tokens, except between two words
+/// (`dyn Trait`) and after a comma.
+fn spaced_name(spaced: String) -> String {
+    let chars: Vec<char> = spaced.chars().collect();
+    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+        if c != ' ' || (word(prev) && word(chars.get(i + 1))) || prev == Some(&',') {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn opt_str(value: Option<&str>) -> TokenStream {
@@ -168,38 +252,73 @@ fn generate(model: &Model, checked: &Checked) -> TokenStream {
         let on_delete = format_ident!("{}", fk.on_delete);
         let on_update = format_ident!("{}", fk.on_update);
         let deferrable = format_ident!("{}", fk.deferrable);
+        // Every use of the target as a table is spelled the same way, at the target's span, so
+        // that a target that is not a table is one error, not one per use.
+        let table = quote_spanned!(span=> <#target as ::model_core::__private::Table>);
         let ref_columns = match &fk.column {
-            None => quote_spanned!(span=> <#target as #p::Table>::PRIMARY_KEY),
-            Some(col) => {
-                quote_spanned!(col.span()=> &[<#target as #p::Table>::COLUMNS.#col.name()])
-            }
+            None => quote_spanned!(span=> #table::PRIMARY_KEY),
+            Some(col) => quote_spanned!(col.span()=> &[#table::COLUMNS.#col.name()]),
         };
         body.push(quote! {
             table.foreign_key(
                 #name,
                 &[#column],
-                <#target as #p::Table>::NAME,
+                #table::NAME,
                 #ref_columns,
                 #p::ReferentialAction::#on_delete,
                 #p::ReferentialAction::#on_update,
                 #p::Deferrable::#deferrable,
             );
         });
-        compile_checks.push(quote_spanned!(span=> #p::check_table::<#target>();));
         match &fk.column {
-            None => compile_checks.push(quote_spanned! {span=>
-                #p::check_reference_primary_key::<#field_ty, #target>();
-            }),
+            None => {
+                let message = format!(
+                    "`{0}` has a composite primary key, which a single-field `references` cannot point at; name the referenced column: `references = {0}::field`",
+                    path_name(target),
+                );
+                compile_checks.push(quote_spanned! {span=>
+                    if #table::PRIMARY_KEY.len() > 1 {
+                        ::model_core::__private::core::panic!("{}", #message);
+                    }
+                    ::model_core::__private::check_reference_primary_key::<#field_ty, #table::PrimaryKey>();
+                });
+            }
             Some(col) => compile_checks.push(quote_spanned! {col.span()=>
-                #p::check_reference::<#field_ty, _>(&<#target as #p::Table>::COLUMNS.#col);
+                ::model_core::__private::check_reference::<#field_ty, _>(&#table::COLUMNS.#col);
             }),
         }
-        if let Some(span) = fk.set_null {
-            compile_checks.push(quote_spanned!(span=> #p::check_set_null::<#field_ty>();));
+        if let Some((attr, span)) = fk.set_null {
+            let check = format_ident!("check_set_null_{}", attr);
+            compile_checks.push(quote_spanned! {span=>
+                ::model_core::__private::#check::<#field_ty>();
+            });
         }
     }
     for field in &model.fields {
         let ty = field.ty;
+        let a = &field.attrs;
+        if a.primary_key.is_some() && a.sql_type.is_none() && !field.is_option_syntax() {
+            // `Option<...>` spelled out is rejected before codegen; this catches the nullable
+            // types it cannot see (`type MaybeId = Option<i64>`).
+            let message = format!(
+                "primary key column `{}` cannot be NULL, but its type `{}` is nullable (an `Option`); use the non-`Option` type, or remove `primary_key`",
+                field.column.value,
+                type_name(ty),
+            );
+            compile_checks.push(quote_spanned! {ty.span()=>
+                if <#ty as ::model_core::__private::FieldType>::NULLABLE {
+                    ::model_core::__private::core::panic!("{}", #message);
+                }
+            });
+        }
+        if let (Some((span, choice)), None) = (a.identity, &a.sql_type) {
+            if choice != IdentityAttr::Off {
+                let ty = located_at(quote!(#ty), span);
+                compile_checks.push(quote_spanned! {span=>
+                    ::model_core::__private::check_identity::<#ty>();
+                });
+            }
+        }
         if let Some((lit, _)) = &field.attrs.max_length {
             compile_checks.push(quote_spanned!(lit.span()=> #p::check_max_length::<#ty>();));
         }
@@ -221,7 +340,10 @@ fn generate(model: &Model, checked: &Checked) -> TokenStream {
                 #(#column_fields,)*
             }
 
+            // Keeps "`Table` is implemented for ..." lists out of the error for a
+            // `references` target that is not a table.
             #[automatically_derived]
+            #[diagnostic::do_not_recommend]
             #[allow(private_interfaces)]
             impl #p::Table for #ident {
                 const NAME: &'static str = #table_name;
@@ -263,7 +385,9 @@ fn column(field: &crate::ast::Field) -> TokenStream {
             let nullable = field.is_option_syntax();
             quote!(#p::ColumnBuilder::raw(#name, #sql, #nullable))
         }
-        None => quote_spanned!(ty.span()=> #p::ColumnBuilder::typed::<#ty>(#name)),
+        None => {
+            quote_spanned!(ty.span()=> <#ty as ::model_core::__private::FieldType>::column(#name))
+        }
     };
     if let Some((_, length)) = &a.max_length {
         builder = quote!(#builder.max_length(#length));
@@ -281,8 +405,17 @@ fn column(field: &crate::ast::Field) -> TokenStream {
     }
     if let Some(expr) = &a.default {
         let span = expr.span();
-        let value = quote_spanned! {span=>
-            #p::default_literal::<#ty>(#p::core::convert::Into::into(#expr))
+        // The call `<T as FieldType>::literal(...)` spans exactly the field type (its first to
+        // its last token): when `T` has no column type, the error it raises is then the same as
+        // the one `FieldType::column` raises, and the compiler prints it once.
+        let (first, last) = first_last_span(ty);
+        let convert = quote_spanned! {span=>
+            <_ as ::model_core::__private::IntoDefault<_>>::into_default(#expr)
+        };
+        let mut args = Group::new(proc_macro2::Delimiter::Parenthesis, convert);
+        args.set_span(last);
+        let value = quote_spanned! {first=>
+            <#ty as ::model_core::__private::FieldType>::literal #args
         };
         builder = quote!(#builder.default_value(#value));
     }

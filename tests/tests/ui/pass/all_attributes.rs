@@ -14,7 +14,11 @@ enum Status {
 }
 
 #[derive(Table)]
-#[table(name = "authors", renamed_from = "writers", primary_key_name = "authors_pkey")]
+#[table(
+    name = "authors",
+    renamed_from = "writers",
+    primary_key_name = "authors_pkey"
+)]
 #[table(comment = "People who write articles")]
 struct Author {
     #[column(primary_key, identity = "always")]
@@ -77,9 +81,15 @@ fn main() {
     let authors = <Author as Table>::table_def();
     assert_eq!(authors.name, "authors");
     assert_eq!(authors.renamed_from.as_deref(), Some("writers"));
-    assert_eq!(authors.comment.as_deref(), Some("People who write articles"));
+    assert_eq!(
+        authors.comment.as_deref(),
+        Some("People who write articles")
+    );
     assert_eq!(authors.primary_key.name, "authors_pkey");
-    assert_eq!(authors.column("id").unwrap().identity, Some(Identity::Always));
+    assert_eq!(
+        authors.column("id").unwrap().identity,
+        Some(Identity::Always)
+    );
     assert_eq!(
         authors.column("email").unwrap().ty,
         ColumnType::Varchar { length: 320 }
@@ -94,19 +104,30 @@ fn main() {
     assert_eq!(t.column("id").unwrap().identity, None);
 
     let slug = t.column("slug").unwrap();
-    assert_eq!(slug.ty, ColumnType::Custom { sql: "citext".into() });
+    assert_eq!(
+        slug.ty,
+        ColumnType::Custom {
+            sql: "citext".into()
+        }
+    );
     assert!(!slug.nullable);
     let title = t.column("title").unwrap();
     assert_eq!(title.ty, ColumnType::Varchar { length: 200 });
     assert_eq!(title.comment.as_deref(), Some("Headline"));
     assert_eq!(title.renamed_from.as_deref(), Some("headline"));
     let version = t.column("version").unwrap();
-    assert_eq!(version.default, Some(ColumnDefault::Value(Value::Number("1".into()))));
+    assert_eq!(
+        version.default,
+        Some(ColumnDefault::Value(Value::Number("1".into())))
+    );
     assert_eq!(version.backfill_sql.as_deref(), Some("1"));
     let price = t.column("price").unwrap();
     assert_eq!(
         price.ty,
-        ColumnType::Decimal { precision: Some(12), scale: Some(2) }
+        ColumnType::Decimal {
+            precision: Some(12),
+            scale: Some(2)
+        }
     );
     assert_eq!(price.default, Some(ColumnDefault::Sql("0".into())));
     assert_eq!(
@@ -129,7 +150,10 @@ fn main() {
             .unwrap_or_else(|| panic!("no index {name} in {:#?}", t.indexes))
     };
     let pattern = index("ix_articles_title_pattern");
-    assert_eq!(pattern.keys[0].target, IndexTarget::Expression("lower(title)".into()));
+    assert_eq!(
+        pattern.keys[0].target,
+        IndexTarget::Expression("lower(title)".into())
+    );
     assert_eq!(pattern.keys[0].opclass.as_deref(), Some("text_pattern_ops"));
     assert_eq!(pattern.keys[0].order, Some(SortOrder::Desc));
     assert_eq!(pattern.keys[0].nulls, Some(NullsOrder::Last));
@@ -146,11 +170,21 @@ fn main() {
     let uniques: Vec<&str> = t.uniques.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(
         uniques,
-        ["uq_articles_author_id_slug", "uq_articles_slug", "uq_articles_slug_version"]
+        [
+            "uq_articles_author_id_slug",
+            "uq_articles_slug",
+            "uq_articles_slug_version"
+        ]
     );
     assert_eq!(t.checks.len(), 2);
-    assert!(t.checks.iter().any(|c| c.name == "ck_articles_price_positive"));
-    assert!(t.checks.iter().any(|c| c.name.starts_with("ck_articles_") && c.expr == "version > 0"));
+    assert!(t
+        .checks
+        .iter()
+        .any(|c| c.name == "ck_articles_price_positive"));
+    assert!(t
+        .checks
+        .iter()
+        .any(|c| c.name.starts_with("ck_articles_") && c.expr == "version > 0"));
 
     assert_eq!(t.foreign_keys.len(), 3);
     let fk = |column: &str| {

@@ -68,8 +68,11 @@ fn main() {
     let state = TaskState::enum_def();
     assert_eq!(state.name, "task_state");
     assert_eq!(values::<TaskState>(), ["TO_DO", "wip", "finished"]);
-    let renamed: Vec<Option<&str>> =
-        state.values.iter().map(|v| v.renamed_from.as_deref()).collect();
+    let renamed: Vec<Option<&str>> = state
+        .values
+        .iter()
+        .map(|v| v.renamed_from.as_deref())
+        .collect();
     assert_eq!(renamed, [Some("OPEN"), None, Some("DONE")]);
     assert_eq!(TaskState::InProgress.as_db_str(), "wip");
     assert_eq!(TaskState::from_db_str("finished"), Some(TaskState::Done));
@@ -77,7 +80,15 @@ fn main() {
 
     let t = <Task as Table>::table_def();
     let column = t.column("state").unwrap();
-    assert_eq!(column.ty, ColumnType::Enum { name: "task_state".into() });
-    assert_eq!(column.default, Some(ColumnDefault::Value(Value::Text("TO_DO".into()))));
+    assert_eq!(
+        column.ty,
+        ColumnType::Enum {
+            name: "task_state".into()
+        }
+    );
+    assert_eq!(
+        column.default,
+        Some(ColumnDefault::Value(Value::Text("TO_DO".into())))
+    );
     assert!(t.column("previous").unwrap().nullable);
 }

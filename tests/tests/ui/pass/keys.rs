@@ -41,7 +41,10 @@ struct Category {
 
 fn main() {
     let orgs = <Org as Table>::table_def();
-    assert_eq!(orgs.column("id").unwrap().identity, Some(Identity::ByDefault));
+    assert_eq!(
+        orgs.column("id").unwrap().identity,
+        Some(Identity::ByDefault)
+    );
 
     let t = <Membership as Table>::table_def();
     assert_eq!(t.primary_key.name, "pk_memberships");

@@ -12,7 +12,9 @@ impl SqlType for Email {
     type Value = Email;
     const EXTENSIONS: &'static [&'static str] = &["citext"];
     fn column_type() -> ColumnType {
-        ColumnType::Custom { sql: "citext".into() }
+        ColumnType::Custom {
+            sql: "citext".into(),
+        }
     }
     fn literal(value: &Email) -> Value {
         Value::Text(value.0.clone())
@@ -43,19 +45,35 @@ fn main() {
     assert_eq!(t.columns.len(), 6);
     assert_eq!(t.extensions, ["citext"]);
     let email = t.column("email").unwrap();
-    assert_eq!(email.ty, ColumnType::Custom { sql: "citext".into() });
+    assert_eq!(
+        email.ty,
+        ColumnType::Custom {
+            sql: "citext".into()
+        }
+    );
     assert!(!email.nullable);
     assert_eq!(
         email.default,
-        Some(ColumnDefault::Value(Value::Text("nobody@example.com".into())))
+        Some(ColumnDefault::Value(Value::Text(
+            "nobody@example.com".into()
+        )))
     );
     assert!(t.column("backup_email").unwrap().nullable);
     assert_eq!(
         t.column("aliases").unwrap().ty,
-        ColumnType::Array { element: Box::new(ColumnType::Custom { sql: "citext".into() }) }
+        ColumnType::Array {
+            element: Box::new(ColumnType::Custom {
+                sql: "citext".into()
+            })
+        }
     );
     assert_eq!(t.foreign_keys[0].ref_columns, ["email"]);
     let path = t.column("path").unwrap();
-    assert_eq!(path.ty, ColumnType::Custom { sql: "ltree".into() });
+    assert_eq!(
+        path.ty,
+        ColumnType::Custom {
+            sql: "ltree".into()
+        }
+    );
     assert!(path.nullable);
 }
