@@ -80,6 +80,7 @@ pub fn plan(
 
     let options = DiffOptions {
         allow_destructive: request.allow_destructive,
+        loose_expressions: false,
     };
     let full = diff(&last, current, options)?;
     if full.is_empty() {

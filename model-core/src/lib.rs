@@ -69,6 +69,7 @@
 pub mod dialect;
 pub mod diff;
 pub mod generate;
+pub mod introspect;
 pub mod migration;
 mod model;
 pub mod naming;

@@ -13,6 +13,29 @@ use sqlx::{Executor, Row};
 
 use crate::TestDb;
 
+/// Fails unless the live database, introspected, equals `expected` (no spurious differences:
+/// default spellings, type synonyms, implicit indexes, enum order).
+pub async fn assert_introspects_to(pool: &sqlx::PgPool, expected: &Schema, stage: &str) {
+    let mut conn = pool.acquire().await.expect("connection");
+    let live = model_core::introspect::postgres::introspect(&mut conn)
+        .await
+        .expect("introspection");
+    let options = DiffOptions {
+        allow_destructive: true,
+        loose_expressions: true,
+    };
+    let plan = diff(expected, &live, options).expect("comparison");
+    assert!(
+        plan.is_empty(),
+        "{stage}: the introspected database differs from the expected schema:\n{}",
+        plan.operations
+            .iter()
+            .map(|op| format!("  {}", op.summary()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
 /// A schema from model definitions (no registry involved, so versions of one table can live
 /// side by side in a test crate).
 pub fn schema(tables: Vec<Table>, enums: Vec<Enum>) -> Schema {
@@ -161,6 +184,7 @@ pub async fn run(
         .await
         .unwrap_or_else(|e| panic!("up failed: {e}\n{up}"));
     let after_up = catalog(&pool).await;
+    assert_introspects_to(&pool, new, "after up").await;
     assert_eq!(
         after_up,
         fresh_catalog(new).await,
@@ -181,6 +205,7 @@ pub async fn run(
         .await
         .unwrap_or_else(|e| panic!("down failed: {e}\n{down}"));
     let after_down = catalog(&pool).await;
+    assert_introspects_to(&pool, old, "after down").await;
     assert_eq!(
         after_down,
         fresh_catalog(old).await,

@@ -11,9 +11,11 @@ use tests::scenario::{run, schema};
 
 const ALLOW: DiffOptions = DiffOptions {
     allow_destructive: true,
+    loose_expressions: false,
 };
 const SAFE: DiffOptions = DiffOptions {
     allow_destructive: false,
+    loose_expressions: false,
 };
 
 mod keys_v1 {

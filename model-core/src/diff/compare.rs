@@ -40,6 +40,106 @@ pub fn normalize_expression(sql: &str) -> String {
     out
 }
 
+/// A looser normal form for comparing an expression with the database's re-printing of it:
+/// PostgreSQL adds casts and parentheses (`lower(email)` comes back as
+/// `lower((email)::text)`), so casts to a type name and all parentheses are dropped.
+pub fn loose_expression(sql: &str) -> String {
+    // Tokens: quoted strings and identifiers, words, numbers, and single punctuation.
+    let chars: Vec<char> = sql.chars().collect();
+    let mut tokens: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '\'' || c == '"' {
+            let start = i;
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == c {
+                    if chars.get(i + 1) == Some(&c) {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+            let text: String = chars[start..i.min(chars.len())].iter().collect();
+            // A quoted identifier that needs no quotes is the same as the bare word.
+            if c == '"'
+                && text.len() > 2
+                && text[1..text.len() - 1]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                tokens.push(text[1..text.len() - 1].to_owned());
+            } else {
+                tokens.push(text);
+            }
+        } else if c.is_alphanumeric() || c == '_' || c == '.' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
+                i += 1;
+            }
+            tokens.push(chars[start..i].iter().collect::<String>().to_lowercase());
+        } else if c == ':' && chars.get(i + 1) == Some(&':') {
+            tokens.push("::".into());
+            i += 2;
+        } else {
+            tokens.push(c.to_string());
+            i += 1;
+        }
+    }
+    const TYPE_WORDS: &[&str] = &["precision", "varying", "with", "without", "time", "zone"];
+    let mut out: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        let t = &tokens[k];
+        if t == "::" {
+            // Skip the type name, its modifiers and array brackets.
+            k += 1;
+            if k < tokens.len() {
+                k += 1;
+            }
+            loop {
+                match tokens.get(k).map(String::as_str) {
+                    Some(w) if TYPE_WORDS.contains(&w) => k += 1,
+                    Some("(") => {
+                        while k < tokens.len() && tokens[k] != ")" {
+                            k += 1;
+                        }
+                        k += 1;
+                    }
+                    Some("[") if tokens.get(k + 1).map(String::as_str) == Some("]") => k += 2,
+                    _ => break,
+                }
+            }
+            continue;
+        }
+        // `x = ANY (ARRAY[...])` is how PostgreSQL prints `x IN (...)`.
+        if t == "=" && tokens.get(k + 1).map(String::as_str) == Some("any") {
+            let mut j = k + 2;
+            while tokens.get(j).map(String::as_str) == Some("(") {
+                j += 1;
+            }
+            if tokens.get(j).map(String::as_str) == Some("array") {
+                out.push("in".into());
+                k = j + 1;
+                continue;
+            }
+        }
+        if !matches!(t.as_str(), "(" | ")" | "[" | "]") {
+            out.push(t.clone());
+        }
+        k += 1;
+    }
+    out.join(" ")
+}
+
 /// Synonyms of SQL type spellings, mapped to one form.
 const TYPE_SYNONYMS: &[(&str, &str)] = &[
     ("character varying", "varchar"),
@@ -198,6 +298,27 @@ mod tests {
         );
         assert_eq!(normalize_expression("A AND  b"), "a and b");
         assert_eq!(normalize_expression("x = 'It''s  A'"), "x='It''s  A'");
+    }
+
+    #[test]
+    fn loose_expressions() {
+        assert_eq!(
+            loose_expression("length(title) > 0"),
+            loose_expression("(length((title)::text) > 0)")
+        );
+        assert_eq!(
+            loose_expression("lower(email)"),
+            loose_expression("lower((email)::character varying)")
+        );
+        assert_eq!(
+            loose_expression("status IN ('a', 'b')"),
+            loose_expression("(status = ANY (ARRAY['a'::text, 'b'::text]))")
+        );
+        assert_eq!(
+            loose_expression("\"from\" <> 'x'"),
+            loose_expression("from <> 'x'::text")
+        );
+        assert_ne!(loose_expression("a > 1"), loose_expression("a > 2"));
     }
 
     #[test]

@@ -28,7 +28,7 @@ mod operation;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use compare::{canonical_default, canonical_type, normalize_expression};
+pub use compare::{canonical_default, canonical_type, loose_expression, normalize_expression};
 pub use operation::{EnumPosition, EnumUsage, Operation};
 
 use crate::registry::RegistryError;
@@ -39,6 +39,10 @@ use crate::schema::{Column, ColumnDefault, ColumnType, Enum, ForeignKey, Schema,
 pub struct DiffOptions {
     /// Allow dropping tables, columns and enum values, and narrowing types.
     pub allow_destructive: bool,
+    /// Compare expressions (checks, index expressions and predicates, defaults) loosely,
+    /// ignoring the casts and parentheses a database adds when it prints them back: for
+    /// comparing a snapshot with an introspected database.
+    pub loose_expressions: bool,
 }
 
 /// Why no migration can be planned.
@@ -127,12 +131,15 @@ impl Plan {
 
 /// Plans the migration from `old` to `new`.
 pub fn diff(old: &Schema, new: &Schema, options: DiffOptions) -> Result<Plan, DiffError> {
-    Differ::new(old, new).run(options)
+    let mut differ = Differ::new(old, new);
+    differ.loose = options.loose_expressions;
+    differ.run(options)
 }
 
 struct Differ<'a> {
     old: &'a Schema,
     new: &'a Schema,
+    loose: bool,
     /// New table name → old table name, for tables in both (same name or declared rename).
     table_pairs: BTreeMap<&'a str, &'a str>,
 }
@@ -210,7 +217,26 @@ impl<'a> Differ<'a> {
         Self {
             old,
             new,
+            loose: false,
             table_pairs,
+        }
+    }
+
+    fn same_expression(&self, a: &str, b: &str) -> bool {
+        if self.loose {
+            loose_expression(a) == loose_expression(b)
+        } else {
+            normalize_expression(a) == normalize_expression(b)
+        }
+    }
+
+    fn same_default(&self, a: Option<&ColumnDefault>, b: Option<&ColumnDefault>) -> bool {
+        match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                self.same_expression(&canonical_default(a), &canonical_default(b))
+            }
+            _ => false,
         }
     }
 
@@ -666,13 +692,31 @@ impl<'a> Differ<'a> {
         }
 
         // Indexes.
+        let same_key = |a: &crate::schema::IndexKey, b: &crate::schema::IndexKey| {
+            use crate::schema::{IndexTarget, SortOrder};
+            let target = match (&a.target, &b.target) {
+                (IndexTarget::Column(x), IndexTarget::Column(y)) => x == y,
+                (IndexTarget::Expression(x), IndexTarget::Expression(y)) => {
+                    self.same_expression(x, y)
+                }
+                _ => false,
+            };
+            target
+                && a.opclass == b.opclass
+                && a.order.unwrap_or(SortOrder::Asc) == b.order.unwrap_or(SortOrder::Asc)
+                && a.nulls == b.nulls
+        };
         let same_index = |a: &crate::schema::Index, b: &crate::schema::Index| {
-            a.keys == b.keys
+            a.keys.len() == b.keys.len()
+                && a.keys.iter().zip(&b.keys).all(|(x, y)| same_key(x, y))
                 && a.unique == b.unique
                 && a.method.unwrap_or(crate::schema::IndexMethod::Btree)
                     == b.method.unwrap_or(crate::schema::IndexMethod::Btree)
-                && a.predicate.as_deref().map(normalize_expression)
-                    == b.predicate.as_deref().map(normalize_expression)
+                && match (&a.predicate, &b.predicate) {
+                    (None, None) => true,
+                    (Some(x), Some(y)) => self.same_expression(x, y),
+                    _ => false,
+                }
         };
         reconcile(
             &old.indexes,
@@ -718,7 +762,7 @@ impl<'a> Differ<'a> {
             &old.checks,
             &new.checks,
             |c| &c.name,
-            |a, b| normalize_expression(&a.expr) == normalize_expression(&b.expr),
+            |a, b| self.same_expression(&a.expr, &b.expr),
             |c| Operation::DropCheck {
                 table: t(),
                 check: c.clone(),
@@ -843,9 +887,8 @@ impl<'a> Differ<'a> {
             let old_default = old_col
                 .default
                 .as_ref()
-                .map(|d| canonical_default(&renamed_default(d, &old_col.ty, self.old, self.new)));
-            let new_default = new_col.default.as_ref().map(canonical_default);
-            if old_default != new_default {
+                .map(|d| renamed_default(d, &old_col.ty, self.old, self.new));
+            if !self.same_default(old_default.as_ref(), new_col.default.as_ref()) {
                 phases.columns.push(Operation::AlterDefault {
                     table: t(),
                     column: c(),

@@ -1,0 +1,4 @@
+//! Introspection: a live database read back into a [`Schema`](crate::schema::Schema), so that
+//! `drift` and `verify` can compare it with a snapshot. One module per database.
+
+pub mod postgres;

@@ -1,0 +1,422 @@
+//! PostgreSQL introspection from the system catalogs (`pg_class`, `pg_attribute`,
+//! `pg_constraint`, `pg_index`, `pg_enum`), for the `public` schema.
+
+use std::collections::BTreeMap;
+
+use sqlx::{PgConnection, Row};
+
+use crate::schema::{
+    Check, Column, ColumnDefault, ColumnType, Deferrable, Enum, EnumValue, ForeignKey, Identity,
+    Index, IndexKey, IndexMethod, IndexTarget, NullsOrder, PrimaryKey, ReferentialAction, Schema,
+    SortOrder, Table, Unique,
+};
+
+/// Reads the `public` schema (tables other than sqlx's version table, and enum types).
+pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> {
+    let mut schema = Schema::new();
+
+    for row in sqlx::query(
+        "SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels \
+         FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
+         WHERE t.typnamespace = 'public'::regnamespace GROUP BY t.typname",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let name: String = row.try_get("name")?;
+        let labels: Vec<String> = row.try_get("labels")?;
+        schema.enums.insert(
+            name.clone(),
+            Enum {
+                name,
+                values: labels
+                    .into_iter()
+                    .map(|l| EnumValue {
+                        name: l,
+                        renamed_from: None,
+                    })
+                    .collect(),
+            },
+        );
+    }
+
+    let tables = sqlx::query(
+        "SELECT c.oid::bigint AS oid, c.relname AS name, obj_description(c.oid, 'pg_class') AS comment \
+         FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' \
+         AND c.relname <> '_sqlx_migrations' ORDER BY c.relname",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut names_by_oid: BTreeMap<i64, String> = BTreeMap::new();
+    for row in &tables {
+        names_by_oid.insert(row.try_get("oid")?, row.try_get("name")?);
+    }
+
+    for row in tables {
+        let oid: i64 = row.try_get("oid")?;
+        let name: String = row.try_get("name")?;
+        let columns = columns(conn, oid).await?;
+        let mut table = Table {
+            name: name.clone(),
+            renamed_from: None,
+            comment: row.try_get("comment")?,
+            columns,
+            primary_key: PrimaryKey {
+                name: String::new(),
+                columns: Vec::new(),
+            },
+            indexes: indexes(conn, oid).await?,
+            uniques: Vec::new(),
+            checks: Vec::new(),
+            foreign_keys: Vec::new(),
+            extensions: Vec::new(),
+        };
+        constraints(conn, oid, &names_by_oid, &mut table).await?;
+        table.normalize();
+        schema.tables.insert(name, table);
+    }
+    Ok(schema)
+}
+
+async fn columns(conn: &mut PgConnection, table: i64) -> Result<Vec<Column>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, \
+         t.typtype::text AS typtype, et.typtype::text AS elemtype, et.typname AS elemname, t.typname AS typname, \
+         a.attnotnull AS not_null, a.attidentity::text AS identity, \
+         pg_get_expr(d.adbin, d.adrelid) AS default, col_description(a.attrelid, a.attnum) AS comment \
+         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
+         LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+         WHERE a.attrelid = $1::bigint::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let spelled: String = r.try_get("type")?;
+        let typtype: String = r.try_get("typtype")?;
+        let elemtype: Option<String> = r.try_get("elemtype")?;
+        let ty = if typtype == "e" {
+            ColumnType::Enum {
+                name: r.try_get("typname")?,
+            }
+        } else if elemtype.as_deref() == Some("e") {
+            ColumnType::Array {
+                element: Box::new(ColumnType::Enum {
+                    name: r
+                        .try_get::<Option<String>, _>("elemname")?
+                        .unwrap_or_default(),
+                }),
+            }
+        } else {
+            parse_type(&spelled)
+        };
+        let identity = match r.try_get::<String, _>("identity")?.as_str() {
+            "d" => Some(Identity::ByDefault),
+            "a" => Some(Identity::Always),
+            _ => None,
+        };
+        let default: Option<String> = r.try_get("default")?;
+        out.push(Column {
+            name: r.try_get("name")?,
+            ty,
+            nullable: !r.try_get::<bool, _>("not_null")?,
+            default: default.map(|d| ColumnDefault::Sql(strip_literal_cast(&d))),
+            identity,
+            renamed_from: None,
+            backfill_sql: None,
+            comment: r.try_get("comment")?,
+        });
+    }
+    Ok(out)
+}
+
+/// Maps `format_type` output back to a column type; anything unknown stays verbatim.
+pub fn parse_type(spelled: &str) -> ColumnType {
+    if let Some(element) = spelled.strip_suffix("[]") {
+        return ColumnType::Array {
+            element: Box::new(parse_type(element)),
+        };
+    }
+    match spelled {
+        "boolean" => return ColumnType::Boolean,
+        "smallint" => return ColumnType::SmallInt,
+        "integer" => return ColumnType::Integer,
+        "bigint" => return ColumnType::BigInt,
+        "real" => return ColumnType::Real,
+        "double precision" => return ColumnType::Double,
+        "text" => return ColumnType::Text,
+        "bytea" => return ColumnType::Bytes,
+        "uuid" => return ColumnType::Uuid,
+        "timestamp without time zone" => return ColumnType::Timestamp,
+        "timestamp with time zone" => return ColumnType::TimestampTz,
+        "date" => return ColumnType::Date,
+        "time without time zone" => return ColumnType::Time,
+        "jsonb" => return ColumnType::Json,
+        "numeric" => {
+            return ColumnType::Decimal {
+                precision: None,
+                scale: None,
+            }
+        }
+        _ => {}
+    }
+    if let Some(length) = spelled
+        .strip_prefix("character varying(")
+        .and_then(|r| r.strip_suffix(')'))
+        .and_then(|n| n.parse().ok())
+    {
+        return ColumnType::Varchar { length };
+    }
+    if let Some(args) = spelled
+        .strip_prefix("numeric(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        let mut parts = args.split(',').map(|p| p.trim().parse::<u32>().ok());
+        if let (Some(Some(p)), Some(Some(s))) = (parts.next(), parts.next()) {
+            return ColumnType::Decimal {
+                precision: Some(p),
+                scale: Some(s),
+            };
+        }
+    }
+    ColumnType::Custom {
+        sql: spelled.to_owned(),
+    }
+}
+
+/// `'NONE'::priority` → `'NONE'`; `'-4'::integer` → `-4`; other expressions unchanged.
+pub fn strip_literal_cast(expr: &str) -> String {
+    let expr = expr.trim();
+    if let Some(rest) = expr.strip_prefix('\'') {
+        // Find the closing quote of the literal.
+        let chars: Vec<char> = rest.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i] == '\'' {
+                if chars.get(i + 1) == Some(&'\'') {
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            i += 1;
+        }
+        if i < chars.len() {
+            let literal: String = chars[..i].iter().collect();
+            let tail: String = chars[i + 1..].iter().collect();
+            let tail = tail.trim();
+            let is_cast = tail.is_empty()
+                || (tail.starts_with("::")
+                    && tail[2..]
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || " _\"[]().,".contains(c)));
+            if is_cast {
+                if literal.parse::<f64>().is_ok() && !literal.is_empty() {
+                    return literal;
+                }
+                return format!("'{literal}'");
+            }
+        }
+    }
+    // Negative numbers are printed in parentheses by some versions: (-1).
+    if let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')')) {
+        if inner.parse::<f64>().is_ok() {
+            return inner.to_owned();
+        }
+    }
+    expr.to_owned()
+}
+
+async fn indexes(conn: &mut PgConnection, table: i64) -> Result<Vec<Index>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT i.indexrelid::bigint AS oid, ic.relname AS name, i.indisunique AS unique, \
+         am.amname AS method, pg_get_expr(i.indpred, i.indrelid) AS predicate, \
+         i.indnkeyatts AS nkeys, string_to_array(i.indkey::text, ' ')::int2[] AS keys, \
+         string_to_array(i.indoption::text, ' ')::int2[] AS options, \
+         string_to_array(i.indclass::text, ' ')::bigint[] AS classes \
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
+         WHERE i.indrelid = $1::bigint::oid \
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) \
+         ORDER BY ic.relname",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let oid: i64 = r.try_get("oid")?;
+        let nkeys: i16 = r.try_get("nkeys")?;
+        let keys: Vec<i16> = r.try_get("keys")?;
+        let options: Vec<i16> = r.try_get("options")?;
+        let classes: Vec<i64> = r.try_get("classes")?;
+        let mut index_keys = Vec::new();
+        for k in 0..usize::try_from(nkeys).unwrap_or(0) {
+            let text: String =
+                sqlx::query_scalar("SELECT pg_get_indexdef($1::bigint::oid, $2, true)")
+                    .bind(oid)
+                    .bind(i32::try_from(k + 1).unwrap_or(1))
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let opclass: Option<String> = sqlx::query_scalar(
+                "SELECT CASE WHEN opcdefault THEN NULL ELSE opcname::text END FROM pg_opclass WHERE oid = $1::bigint::oid",
+            )
+            .bind(classes.get(k).copied().unwrap_or(0))
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+            let option = options.get(k).copied().unwrap_or(0);
+            let desc = option & 1 != 0;
+            let nulls_first = option & 2 != 0;
+            let target = if keys.get(k).copied().unwrap_or(0) == 0 {
+                let text = text.trim();
+                let text = text
+                    .strip_prefix('(')
+                    .and_then(|t| t.strip_suffix(')'))
+                    .unwrap_or(text);
+                IndexTarget::Expression(text.to_owned())
+            } else {
+                IndexTarget::Column(text.trim_matches('"').to_owned())
+            };
+            index_keys.push(IndexKey {
+                target,
+                opclass,
+                order: desc.then_some(SortOrder::Desc),
+                // Only a non-default NULLS placement is recorded (DESC sorts NULLs first).
+                nulls: match (desc, nulls_first) {
+                    (false, true) => Some(NullsOrder::First),
+                    (true, false) => Some(NullsOrder::Last),
+                    _ => None,
+                },
+            });
+        }
+        let method: String = r.try_get("method")?;
+        out.push(Index {
+            name: r.try_get("name")?,
+            keys: index_keys,
+            unique: r.try_get("unique")?,
+            method: IndexMethod::parse(&method).filter(|m| *m != IndexMethod::Btree),
+            predicate: r.try_get("predicate")?,
+        });
+    }
+    Ok(out)
+}
+
+fn action(code: &str) -> ReferentialAction {
+    match code {
+        "r" => ReferentialAction::Restrict,
+        "c" => ReferentialAction::Cascade,
+        "n" => ReferentialAction::SetNull,
+        "d" => ReferentialAction::SetDefault,
+        _ => ReferentialAction::NoAction,
+    }
+}
+
+async fn constraints(
+    conn: &mut PgConnection,
+    table: i64,
+    names_by_oid: &BTreeMap<i64, String>,
+    out: &mut Table,
+) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.conname AS name, c.contype::text AS kind, \
+         ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o) \
+               JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) AS columns, \
+         ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, o) \
+               JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o) AS ref_columns, \
+         c.confrelid::bigint AS ref_table, c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update, \
+         c.condeferrable AS deferrable, c.condeferred AS deferred, \
+         pg_get_constraintdef(c.oid, true) AS definition \
+         FROM pg_constraint c WHERE c.conrelid = $1::bigint::oid AND c.contype IN ('p', 'u', 'c', 'f') \
+         ORDER BY c.conname",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in rows {
+        let name: String = r.try_get("name")?;
+        let columns: Vec<String> = r.try_get("columns")?;
+        match r.try_get::<String, _>("kind")?.as_str() {
+            "p" => out.primary_key = PrimaryKey { name, columns },
+            "u" => out.uniques.push(Unique { name, columns }),
+            "c" => {
+                let definition: String = r.try_get("definition")?;
+                let expr = definition
+                    .strip_prefix("CHECK ")
+                    .unwrap_or(&definition)
+                    .trim()
+                    .to_owned();
+                let expr = expr
+                    .strip_prefix('(')
+                    .and_then(|e| e.strip_suffix(')'))
+                    .map(str::to_owned)
+                    .unwrap_or(expr);
+                out.checks.push(Check { name, expr });
+            }
+            "f" => {
+                let ref_oid: i64 = r.try_get("ref_table")?;
+                out.foreign_keys.push(ForeignKey {
+                    name,
+                    columns,
+                    ref_table: names_by_oid.get(&ref_oid).cloned().unwrap_or_default(),
+                    ref_columns: r.try_get("ref_columns")?,
+                    on_delete: action(&r.try_get::<String, _>("on_delete")?),
+                    on_update: action(&r.try_get::<String, _>("on_update")?),
+                    deferrable: match (
+                        r.try_get::<bool, _>("deferrable")?,
+                        r.try_get::<bool, _>("deferred")?,
+                    ) {
+                        (false, _) => Deferrable::No,
+                        (true, false) => Deferrable::InitiallyImmediate,
+                        (true, true) => Deferrable::InitiallyDeferred,
+                    },
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_casts() {
+        assert_eq!(strip_literal_cast("'NONE'::priority"), "'NONE'");
+        assert_eq!(strip_literal_cast("'it''s'::text"), "'it''s'");
+        assert_eq!(strip_literal_cast("'-4'::integer"), "-4");
+        assert_eq!(strip_literal_cast("now()"), "now()");
+        assert_eq!(strip_literal_cast("'x'::character varying"), "'x'");
+        assert_eq!(strip_literal_cast("0"), "0");
+    }
+
+    #[test]
+    fn types() {
+        assert_eq!(
+            parse_type("character varying(20)"),
+            ColumnType::Varchar { length: 20 }
+        );
+        assert_eq!(
+            parse_type("numeric(12,2)"),
+            ColumnType::Decimal {
+                precision: Some(12),
+                scale: Some(2)
+            }
+        );
+        assert_eq!(
+            parse_type("bigint[]"),
+            ColumnType::Array {
+                element: Box::new(ColumnType::BigInt)
+            }
+        );
+        assert_eq!(
+            parse_type("citext"),
+            ColumnType::Custom {
+                sql: "citext".into()
+            }
+        );
+    }
+}
