@@ -125,6 +125,17 @@ enum Command {
         /// `head`, `base`, or a version.
         target: String,
     },
+    /// Check without a database that the models match the last migration, the directory has
+    /// one head, and no migration was edited after another was generated on top of it. Silent
+    /// and exit 0 when all is well; exit 1 with the problems listed otherwise. For CI.
+    Check,
+    /// Compare a live database with the snapshot of the version it is at, and list what was
+    /// added, removed or changed by hand. Exit 1 when it differs.
+    Drift,
+    /// Replay every migration into a scratch database on the server: compare the schema with
+    /// each migration's snapshot after every step up, then every step down to base, then up
+    /// again. Exit 1 at the first step that disagrees.
+    Verify,
     /// Print the schema of the linked models as snapshot JSON.
     Snapshot,
 }
@@ -204,5 +215,8 @@ where
         Command::Heads => command::database::heads(&dir, &global),
         Command::Show { version } => command::database::show(&dir, &version),
         Command::Stamp { target } => command::database::stamp(&dir, &global, &target),
+        Command::Check => command::check::run(&dir, &global),
+        Command::Drift => command::inspect::drift(&dir, &global),
+        Command::Verify => command::inspect::verify(&dir, &global),
     }
 }

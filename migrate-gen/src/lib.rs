@@ -24,6 +24,8 @@ pub use cli::run;
 pub mod exit {
     /// Success, including "No changes".
     pub const OK: u8 = 0;
+    /// `check`, `drift` or `verify` found differences (listed on stdout).
+    pub const DIFFERENCES: u8 = 1;
     /// Bad usage: unknown command or flag, missing argument, a target that names no migration.
     pub const USAGE: u8 = 2;
     /// The models cannot be read: an empty registry or an inconsistent set of models.

@@ -49,6 +49,7 @@ pub fn plan(
 ) -> Result<Vec<NewMigration>, GenerateError> {
     let head = dir.head()?;
     let parent_version = head.map(|m| m.version.clone());
+    let parent_checksum = head.map(|m| m.files_checksum()).transpose()?;
     let parent_name = head.map(|m| format!("{}_{}", m.version, m.slug));
     let last = dir.head_schema()?;
     let first_version = dir.next_version(request.now);
@@ -58,6 +59,7 @@ pub fn plan(
         let snapshot = Snapshot {
             version: Some(first_version.clone()),
             parent: parent_version,
+            parent_checksum,
             ..Snapshot::new(last)
         };
         let header = header(
@@ -106,6 +108,7 @@ pub fn plan(
     let first: u64 = first_version.parse().expect("versions are digits");
     let mut parent_version = parent_version;
     let mut parent_name = parent_name;
+    let mut parent_checksum = parent_checksum;
     let mut before = last;
     for (version, (after, plan, message, step_slug)) in (first..).zip(steps) {
         let up_ops = render(dir.dialect(), &plan.operations, &after)?;
@@ -125,9 +128,14 @@ pub fn plan(
             snapshot: Snapshot {
                 version: Some(v.clone()),
                 parent: parent_version.clone(),
+                parent_checksum: parent_checksum.clone(),
                 ..Snapshot::new(after.clone())
             },
         });
+        parent_checksum = Some(crate::migration::files_checksum(
+            &out.last().expect("just pushed").up,
+            &out.last().expect("just pushed").down,
+        ));
         parent_version = Some(v.clone());
         parent_name = Some(format!("{v}_{step_slug}"));
         before = after;

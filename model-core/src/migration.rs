@@ -133,9 +133,33 @@ pub struct MigrationFiles {
     pub snapshot_path: PathBuf,
     /// The migration this one was generated on top of.
     pub parent: Option<String>,
+    /// The checksum of the parent's files recorded when this one was generated.
+    pub parent_checksum: Option<String>,
+}
+
+/// The checksum that a child migration records of its parent: SHA-384 (hex) of the up file, a
+/// NUL, and the down file, with line endings normalized to LF.
+pub fn files_checksum(up: &str, down: &str) -> String {
+    use sha2::{Digest, Sha384};
+    let mut hasher = Sha384::new();
+    hasher.update(up.replace("\r\n", "\n").as_bytes());
+    hasher.update([0u8]);
+    hasher.update(down.replace("\r\n", "\n").as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl MigrationFiles {
+    /// The current checksum of this migration's up and down files.
+    pub fn files_checksum(&self) -> Result<String, DirectoryError> {
+        let up = std::fs::read_to_string(&self.up).map_err(io(&self.up))?;
+        let down = std::fs::read_to_string(&self.down).map_err(io(&self.down))?;
+        Ok(files_checksum(&up, &down))
+    }
+
     /// Reads the snapshot this migration leaves behind.
     pub fn snapshot(&self) -> Result<Snapshot, DirectoryError> {
         read_snapshot(&self.snapshot_path)
@@ -150,10 +174,10 @@ fn read_snapshot(path: &Path) -> Result<Snapshot, DirectoryError> {
     })
 }
 
-/// The `parent` of a snapshot file, read from its first lines (the writer puts `version` and
-/// `parent` before the schema), so that finding the head never parses every snapshot. A file
-/// laid out differently is parsed whole.
-fn read_parent(path: &Path) -> Result<Option<String>, DirectoryError> {
+/// The `parent` and `parent_checksum` of a snapshot file, read from its first lines (the
+/// writer puts them before the schema), so that reading the directory never parses every
+/// snapshot. A file laid out differently is parsed whole.
+fn read_header(path: &Path) -> Result<(Option<String>, Option<String>), DirectoryError> {
     use std::io::Read;
     let mut head = vec![0u8; 1024];
     let mut file = std::fs::File::open(path).map_err(io(path))?;
@@ -161,16 +185,22 @@ fn read_parent(path: &Path) -> Result<Option<String>, DirectoryError> {
     let head = String::from_utf8_lossy(&head[..n]);
     if let Some(end) = head.find("\"schema\"") {
         let before = &head[..end];
-        let parent = before.lines().find_map(|line| {
-            let value = line.trim().strip_prefix("\"parent\":")?.trim();
-            let value = value.trim_end_matches(',').trim();
-            serde_json::from_str::<String>(value).ok()
-        });
-        if parent.is_some() || !before.contains("\"parent\"") {
-            return Ok(parent);
+        let field = |key: &str| {
+            before.lines().find_map(|line| {
+                let value = line.trim().strip_prefix(&format!("\"{key}\":"))?.trim();
+                serde_json::from_str::<String>(value.trim_end_matches(',').trim()).ok()
+            })
+        };
+        let parent = field("parent");
+        let checksum = field("parent_checksum");
+        let complete = (parent.is_some() || !before.contains("\"parent\""))
+            && (checksum.is_some() || !before.contains("\"parent_checksum\""));
+        if complete {
+            return Ok((parent, checksum));
         }
     }
-    Ok(read_snapshot(path)?.parent)
+    let snapshot = read_snapshot(path)?;
+    Ok((snapshot.parent, snapshot.parent_checksum))
 }
 
 /// A migration directory for one dialect.
@@ -341,7 +371,8 @@ impl MigrationDir {
             up: self.path.join(&files[0].0),
             down: self.path.join(&files[1].0),
             snapshot_path: self.path.join(&files[2].0),
-            parent: migration.snapshot.parent,
+            parent: migration.snapshot.parent.clone(),
+            parent_checksum: migration.snapshot.parent_checksum.clone(),
         };
         self.migrations.push(files.clone());
         self.migrations
@@ -440,7 +471,7 @@ fn read_migrations(path: &Path) -> Result<Vec<MigrationFiles>, DirectoryError> {
             }
         }
         let snapshot_path = snapshot_path.expect("checked above");
-        let parent = read_parent(&snapshot_path)?;
+        let (parent, parent_checksum) = read_header(&snapshot_path)?;
         out.push(MigrationFiles {
             up: path.join(format!("{base}.up.sql")),
             down: path.join(format!("{base}.down.sql")),
@@ -448,6 +479,7 @@ fn read_migrations(path: &Path) -> Result<Vec<MigrationFiles>, DirectoryError> {
             slug,
             snapshot_path,
             parent,
+            parent_checksum,
         });
     }
     out.sort_by(|a, b| version_order(&a.version, &b.version));

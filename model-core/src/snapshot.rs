@@ -23,6 +23,10 @@ pub struct Snapshot {
     /// The migration whose snapshot this one was diffed from (absent for the first migration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// SHA-384 (hex) of the parent's up and down files as they were when this migration was
+    /// generated: once a migration has a child, edits to it are detected (`check`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_checksum: Option<String>,
     /// The schema.
     pub schema: Schema,
 }
@@ -57,6 +61,7 @@ impl Snapshot {
             format_version: FORMAT_VERSION,
             version: None,
             parent: None,
+            parent_checksum: None,
             schema,
         }
     }

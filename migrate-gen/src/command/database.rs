@@ -28,7 +28,7 @@ fn code_of(err: &RunnerError) -> u8 {
     }
 }
 
-fn runner_fail(err: RunnerError) -> ExitCode {
+pub(crate) fn runner_fail(err: RunnerError) -> ExitCode {
     let code = code_of(&err);
     // One line: the database's message goes on the same line.
     fail(code, err.to_string().replace("\n  ", "; "))
@@ -50,7 +50,7 @@ fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), ExitCode> {
     Ok((dir, migrations))
 }
 
-fn url(global: &Global) -> Result<&str, ExitCode> {
+pub(crate) fn url(global: &Global) -> Result<&str, ExitCode> {
     let Some(url) = global.database_url.as_deref() else {
         return Err(fail(
             exit::UNSUPPORTED,
@@ -70,14 +70,14 @@ fn url(global: &Global) -> Result<&str, ExitCode> {
     Ok(url)
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a single-threaded runtime starts")
 }
 
-async fn connect(global: &Global) -> Result<PgBackend, ExitCode> {
+pub(crate) async fn connect(global: &Global) -> Result<PgBackend, ExitCode> {
     PgBackend::connect(url(global)?).await.map_err(runner_fail)
 }
 

@@ -1,7 +1,9 @@
 //! One module per command.
 
+pub(crate) mod check;
 pub(crate) mod database;
 pub(crate) mod generate;
+pub(crate) mod inspect;
 pub(crate) mod snapshot;
 
 use std::process::ExitCode;

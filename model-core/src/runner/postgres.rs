@@ -21,11 +21,29 @@ impl PgBackend {
                 url: mask_password(url),
                 message: e.to_string(),
             })?;
+        Self::connect_with(&options).await.map_err(|e| match e {
+            RunnerError::Connect { message, .. } => RunnerError::Connect {
+                url: mask_password(url),
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Connects with parsed options (errors name host, port and database, never a password).
+    pub async fn connect_with(
+        options: &sqlx::postgres::PgConnectOptions,
+    ) -> Result<Self, RunnerError> {
         let mut conn =
-            PgConnection::connect_with(&options)
+            PgConnection::connect_with(options)
                 .await
                 .map_err(|e| RunnerError::Connect {
-                    url: mask_password(url),
+                    url: format!(
+                        "postgres://{}:{}/{}",
+                        options.get_host(),
+                        options.get_port(),
+                        options.get_database().unwrap_or_default()
+                    ),
                     message: e.to_string(),
                 })?;
         let database: String = sqlx::query_scalar("SELECT current_database()")

@@ -1,0 +1,101 @@
+//! `migrate-gen check`: the models, the directory and its files agree (no database; for CI).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use model_core::diff::{diff, DiffOptions};
+use model_core::generate::DEFAULT_DIALECT;
+use model_core::migration::MigrationDir;
+use model_core::registry;
+
+use super::{fail, print};
+use crate::cli::Global;
+use crate::exit;
+
+pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
+    let models = match registry::schema() {
+        Ok(schema) => schema,
+        Err(err) => return fail(exit::MODELS, err),
+    };
+    let dir = match MigrationDir::open(path, DEFAULT_DIALECT) {
+        Ok(dir) => dir,
+        Err(err) => return fail(exit::DIRECTORY, err),
+    };
+    let mut problems: Vec<String> = Vec::new();
+
+    let heads = dir.heads();
+    if heads.len() > 1 {
+        problems.push(format!(
+            "the directory has {} heads ({}): two branches each added a migration; regenerate one on top of the other",
+            heads.len(),
+            heads.join(", ")
+        ));
+    }
+    for m in dir.migrations() {
+        let (Some(parent), Some(recorded)) = (&m.parent, &m.parent_checksum) else {
+            continue;
+        };
+        let Some(parent_files) = dir.migrations().iter().find(|p| &p.version == parent) else {
+            problems.push(format!(
+                "migration {}_{} names parent {parent}, which is not in the directory",
+                m.version, m.slug
+            ));
+            continue;
+        };
+        match parent_files.files_checksum() {
+            Ok(current) if &current == recorded => {}
+            Ok(_) => problems.push(format!(
+                "migration {}_{} was edited after {}_{} was generated on top of it; restore it, or put the change in a new migration",
+                parent_files.version, parent_files.slug, m.version, m.slug
+            )),
+            Err(err) => return fail(exit::DIRECTORY, err),
+        }
+    }
+    if heads.len() <= 1 {
+        let last = match dir.head_schema() {
+            Ok(schema) => schema,
+            Err(err) => return fail(exit::DIRECTORY, err),
+        };
+        let options = DiffOptions {
+            allow_destructive: true,
+            loose_expressions: false,
+        };
+        match diff(&last, &models, options) {
+            Ok(plan) if plan.is_empty() => {}
+            Ok(plan) => {
+                let at = dir
+                    .head()
+                    .ok()
+                    .flatten()
+                    .map(|m| format!("{}_{}", m.version, m.slug))
+                    .unwrap_or_else(|| "the empty schema".into());
+                let mut text = format!(
+                    "the models differ from {at}; generate a migration for {} pending operation{}:",
+                    plan.operations.len(),
+                    if plan.operations.len() == 1 { "" } else { "s" }
+                );
+                for op in &plan.operations {
+                    text.push_str(&format!("\n  {}", op.summary()));
+                }
+                problems.push(text);
+            }
+            Err(err) => problems.push(format!("the models cannot be diffed: {err}")),
+        }
+    }
+
+    if problems.is_empty() {
+        return ExitCode::from(exit::OK);
+    }
+    let text = if global.json {
+        format!(
+            "{}\n",
+            serde_json::json!({ "ok": false, "problems": problems })
+        )
+    } else {
+        problems.join("\n") + "\n"
+    };
+    match print(&text) {
+        Ok(()) => ExitCode::from(exit::DIFFERENCES),
+        Err(code) => code,
+    }
+}

@@ -1,0 +1,335 @@
+//! `drift` and `verify`: live databases compared with the snapshots.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use model_core::diff::{diff, DiffOptions, Operation};
+use model_core::introspect::postgres::introspect;
+use model_core::migration::MigrationDir;
+use model_core::runner::{
+    load, mask_password, DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget,
+};
+use model_core::schema::Schema;
+use sqlx::{Connection, Executor};
+
+use super::database::{connect, runner_fail, runtime, url};
+use super::{fail, print};
+use crate::cli::Global;
+use crate::exit;
+
+const LOOSE: DiffOptions = DiffOptions {
+    allow_destructive: true,
+    loose_expressions: true,
+};
+
+/// How a difference reads: what the database has compared with the snapshot.
+fn describe(op: &Operation) -> String {
+    use Operation::*;
+    let kind = match op {
+        CreateTable { .. }
+        | AddColumn { .. }
+        | CreateIndex { .. }
+        | AddUnique { .. }
+        | AddCheck { .. }
+        | AddForeignKey { .. }
+        | AddPrimaryKey { .. }
+        | CreateEnum { .. }
+        | AddEnumValue { .. }
+        | CreateExtension { .. } => "added",
+        DropTable { .. }
+        | DropColumn { .. }
+        | DropIndex { .. }
+        | DropUnique { .. }
+        | DropCheck { .. }
+        | DropForeignKey { .. }
+        | DropPrimaryKey { .. }
+        | DropEnum { .. } => "removed",
+        _ => "changed",
+    };
+    let what = match op {
+        CreateTable { table } | DropTable { table } => format!("table {}", table.name),
+        AddColumn { table, column, .. } | DropColumn { table, column } => {
+            format!("column {table}.{}", column.name)
+        }
+        CreateIndex { table, index } | DropIndex { table, index } => {
+            format!("index {} on {table}", index.name)
+        }
+        AddUnique { table, unique } | DropUnique { table, unique } => {
+            format!("unique constraint {} on {table}", unique.name)
+        }
+        AddCheck { table, check } | DropCheck { table, check } => {
+            format!("check {} on {table}", check.name)
+        }
+        AddForeignKey { table, foreign_key } | DropForeignKey { table, foreign_key } => {
+            format!("foreign key {} on {table}", foreign_key.name)
+        }
+        AddPrimaryKey { table, key } | DropPrimaryKey { table, key } => {
+            format!("primary key {} on {table}", key.name)
+        }
+        CreateEnum { definition } | DropEnum { definition } => format!("enum {}", definition.name),
+        AlterColumnType { table, column, .. } => format!("type of {table}.{column}"),
+        SetNotNull { table, column, .. } | DropNotNull { table, column } => {
+            format!("nullability of {table}.{column}")
+        }
+        AlterDefault { table, column, .. } => format!("default of {table}.{column}"),
+        _ => op.summary(),
+    };
+    format!("{kind}: {what}")
+}
+
+async fn live_schema(backend: &mut PgBackend) -> Result<Schema, ExitCode> {
+    introspect(backend.connection())
+        .await
+        .map_err(|e| runner_fail(RunnerError::Database(e)))
+}
+
+fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, ExitCode> {
+    match index {
+        None => Ok(Schema::new()),
+        Some(i) => dir.migrations()[i]
+            .snapshot()
+            .map(|s| s.schema)
+            .map_err(|e| fail(exit::DIRECTORY, e)),
+    }
+}
+
+fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), ExitCode> {
+    if !path.is_dir() {
+        return Err(fail(
+            exit::DIRECTORY,
+            format!("the migrations directory {} does not exist", path.display()),
+        ));
+    }
+    let dir = MigrationDir::open(path, model_core::dialect::Dialect::Postgres)
+        .map_err(|e| fail(exit::DIRECTORY, e))?;
+    let migrations = load(&dir).map_err(runner_fail)?;
+    Ok((dir, migrations))
+}
+
+pub(crate) fn drift(path: &Path, global: &Global) -> ExitCode {
+    let (dir, migrations) = match open(path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    runtime().block_on(async {
+        let backend = match connect(global).await {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        let mut runner = Runner::new(backend, &migrations, path.display().to_string());
+        let status = match runner.status().await {
+            Ok(s) => s,
+            Err(err) => return runner_fail(err),
+        };
+        let expected = match snapshot_at(&dir, status.current) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let live = match live_schema(runner.backend()).await {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let at = status
+            .current
+            .map(|i| migrations[i].name.clone())
+            .unwrap_or_else(|| "base".into());
+        let plan = match diff(&expected, &live, LOOSE) {
+            Ok(p) => p,
+            Err(err) => return fail(exit::STATE, err),
+        };
+        let differences: Vec<String> = plan.operations.iter().map(describe).collect();
+        let text = if global.json {
+            format!(
+                "{}\n",
+                serde_json::json!({ "current": at, "drift": differences })
+            )
+        } else if differences.is_empty() {
+            if global.quiet {
+                String::new()
+            } else {
+                format!("No drift: the database matches the snapshot of {at}.\n")
+            }
+        } else {
+            format!(
+                "The database differs from the snapshot of {at}:\n{}\n",
+                differences
+                    .iter()
+                    .map(|d| format!("  {d}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        };
+        match print(&text) {
+            Ok(()) if differences.is_empty() => ExitCode::from(exit::OK),
+            Ok(()) => ExitCode::from(exit::DIFFERENCES),
+            Err(code) => code,
+        }
+    })
+}
+
+/// Compares the scratch database with a snapshot; `Err` carries the message.
+async fn compare(
+    backend: &mut PgBackend,
+    expected: &Schema,
+    stage: &str,
+) -> Result<(), Result<String, ExitCode>> {
+    let live = live_schema(backend).await.map_err(Err)?;
+    let plan = diff(expected, &live, LOOSE).map_err(|e| Err(fail(exit::STATE, e)))?;
+    if plan.is_empty() {
+        return Ok(());
+    }
+    Err(Ok(format!(
+        "{stage}, the database differs from the snapshot:\n{}",
+        plan.operations
+            .iter()
+            .map(|op| format!("  {}", describe(op)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )))
+}
+
+pub(crate) fn verify(path: &Path, global: &Global) -> ExitCode {
+    let (dir, migrations) = match open(path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let url = match url(global) {
+        Ok(u) => u.to_owned(),
+        Err(code) => return code,
+    };
+    runtime().block_on(async {
+        let options: sqlx::postgres::PgConnectOptions = match url.parse() {
+            Ok(o) => o,
+            Err(e) => {
+                return runner_fail(RunnerError::BadUrl {
+                    url: mask_password(&url),
+                    message: e.to_string(),
+                })
+            }
+        };
+        let mut admin = match sqlx::PgConnection::connect_with(&options).await {
+            Ok(c) => c,
+            Err(e) => {
+                return runner_fail(RunnerError::Connect {
+                    url: mask_password(&url),
+                    message: e.to_string(),
+                })
+            }
+        };
+        let scratch = format!(
+            "migrate_gen_verify_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0)
+        );
+        if let Err(e) = admin
+            .execute(format!("CREATE DATABASE \"{scratch}\"").as_str())
+            .await
+        {
+            return fail(
+                exit::CONNECT,
+                format!(
+                    "cannot create the scratch database {scratch} (verify needs CREATEDB): {e}"
+                ),
+            );
+        }
+        let result = verify_in(&dir, &migrations, options.database(&scratch), global, path).await;
+        let _ = admin
+            .execute(format!("DROP DATABASE IF EXISTS \"{scratch}\" WITH (FORCE)").as_str())
+            .await;
+        match result {
+            Ok(()) => {
+                let text = if global.quiet {
+                    String::new()
+                } else if global.json {
+                    format!("{}\n", serde_json::json!({ "verified": migrations.len() }))
+                } else {
+                    format!(
+                        "Verified {} migration{}: every step up and down matches its snapshot.\n",
+                        migrations.len(),
+                        if migrations.len() == 1 { "" } else { "s" }
+                    )
+                };
+                match print(&text) {
+                    Ok(()) => ExitCode::from(exit::OK),
+                    Err(code) => code,
+                }
+            }
+            Err(Ok(message)) => {
+                let text = if global.json {
+                    format!(
+                        "{}\n",
+                        serde_json::json!({ "verified": false, "error": message })
+                    )
+                } else {
+                    format!("{message}\n")
+                };
+                match print(&text) {
+                    Ok(()) => ExitCode::from(exit::DIFFERENCES),
+                    Err(code) => code,
+                }
+            }
+            Err(Err(code)) => code,
+        }
+    })
+}
+
+async fn verify_in(
+    dir: &MigrationDir,
+    migrations: &[Migration],
+    options: sqlx::postgres::PgConnectOptions,
+    global: &Global,
+    path: &Path,
+) -> Result<(), Result<String, ExitCode>> {
+    let backend = PgBackend::connect_with(&options)
+        .await
+        .map_err(|e| Err(runner_fail(e)))?;
+    let mut runner = Runner::new(backend, migrations, path.display().to_string());
+    let say = |line: String| {
+        if !global.quiet && !global.json {
+            let _ = print(&format!("{line}\n"));
+        }
+    };
+    let step = |e: RunnerError| match e {
+        RunnerError::Statement { .. } => Ok(e.to_string().replace("\n  ", "; ")),
+        other => Err(runner_fail(other)),
+    };
+    for (i, m) in migrations.iter().enumerate() {
+        runner
+            .upgrade(&UpTarget::Steps(1), |_| {})
+            .await
+            .map_err(step)?;
+        let expected = snapshot_at(dir, Some(i)).map_err(Err)?;
+        compare(
+            runner.backend(),
+            &expected,
+            &format!("after applying {}", m.name),
+        )
+        .await?;
+        say(format!("up   {} ok", m.name));
+    }
+    for i in (0..migrations.len()).rev() {
+        runner
+            .downgrade(&DownTarget::Steps(1), |_| {})
+            .await
+            .map_err(step)?;
+        let expected = snapshot_at(dir, i.checked_sub(1)).map_err(Err)?;
+        compare(
+            runner.backend(),
+            &expected,
+            &format!("after reverting {}", migrations[i].name),
+        )
+        .await?;
+        say(format!("down {} ok", migrations[i].name));
+    }
+    runner
+        .upgrade(&UpTarget::Head, |_| {})
+        .await
+        .map_err(step)?;
+    let expected = snapshot_at(dir, migrations.len().checked_sub(1)).map_err(Err)?;
+    compare(runner.backend(), &expected, "after upgrading again to head").await?;
+    say("up again to head ok".into());
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! `check` (no database), `drift` and `verify` (real PostgreSQL), end to end.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tests::TestDb;
+
+fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migrate-gen"))
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("run migrate-gen")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}{}",
+        o.status.code(),
+        out(&o),
+        err(&o)
+    );
+    out(&o)
+}
+
+fn file(dir: &Path, suffix: &str) -> PathBuf {
+    let name = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no file ending in {suffix}"));
+    dir.join(name)
+}
+
+fn generated() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    ok(migrate_gen(&dir, "", &["create tables"]));
+    ok(migrate_gen(&dir, "", &["--empty", "fill data"]));
+    std::fs::write(
+        file(&dir, "_fill_data.up.sql"),
+        "UPDATE tasks SET completed = TRUE WHERE completed IS NULL;\n",
+    )
+    .unwrap();
+    (tmp, dir)
+}
+
+#[test]
+fn check_is_silent_when_all_agrees() {
+    let (_tmp, dir) = generated();
+    let o = migrate_gen(&dir, "", &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+    assert_eq!(out(&o), "");
+    assert_eq!(err(&o), "");
+}
+
+#[test]
+fn check_lists_pending_model_changes() {
+    let (_tmp, dir) = generated();
+    // The last snapshot lacks a column the models have.
+    let path = file(&dir, "_fill_data.snapshot.json");
+    let mut snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let columns = snap["schema"]["tables"]["users"]["columns"]
+        .as_array_mut()
+        .unwrap();
+    columns.retain(|c| c["name"] != "display_name");
+    std::fs::write(&path, serde_json::to_string_pretty(&snap).unwrap()).unwrap();
+    let o = migrate_gen(&dir, "", &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = out(&o);
+    assert!(text.contains("the models differ from"), "{text}");
+    assert!(
+        text.contains("1 pending operation:\n  add column users.display_name"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_detects_an_edited_migration_and_several_heads() {
+    let (_tmp, dir) = generated();
+    // The first migration was edited after the second was generated on top of it.
+    let up = file(&dir, "_create_tables.up.sql");
+    let text = std::fs::read_to_string(&up).unwrap();
+    std::fs::write(&up, text.replace("NOT NULL", "NULL")).unwrap();
+    let o = migrate_gen(&dir, "", &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        out(&o).contains("_create_tables was edited after"),
+        "{}",
+        out(&o)
+    );
+    std::fs::write(&up, &text).unwrap();
+    // Line endings alone are not an edit.
+    std::fs::write(&up, text.replace('\n', "\r\n")).unwrap();
+    assert_eq!(migrate_gen(&dir, "", &["check"]).status.code(), Some(0));
+
+    // A second child of the first migration.
+    let first = file(&dir, "_create_tables.snapshot.json");
+    let first_version = first.file_name().unwrap().to_string_lossy()[..14].to_owned();
+    let other: u64 = first_version.parse::<u64>().unwrap() + 500;
+    let second = std::fs::read_to_string(file(&dir, "_fill_data.snapshot.json")).unwrap();
+    let second_version = file(&dir, "_fill_data.snapshot.json")
+        .file_name()
+        .unwrap()
+        .to_string_lossy()[..14]
+        .to_owned();
+    std::fs::write(
+        dir.join(format!("{other}_other.snapshot.json")),
+        second.replace(&second_version, &other.to_string()),
+    )
+    .unwrap();
+    std::fs::write(dir.join(format!("{other}_other.up.sql")), "SELECT 1;\n").unwrap();
+    std::fs::write(dir.join(format!("{other}_other.down.sql")), "SELECT 1;\n").unwrap();
+    let o = migrate_gen(&dir, "", &["check", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert!(
+        report["problems"][0].as_str().unwrap().contains("2 heads"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn drift_catches_an_index_a_dropped_column_and_a_changed_default() {
+    let (_tmp, dir) = generated();
+    let db = TestDb::postgres().await;
+    ok(migrate_gen(&dir, &db.url, &["upgrade", "-q"]));
+    let clean = ok(migrate_gen(&dir, &db.url, &["drift"]));
+    assert!(
+        clean.starts_with("No drift: the database matches the snapshot of "),
+        "{clean}"
+    );
+
+    let pool = db.pg_pool().await;
+    sqlx::raw_sql(
+        "CREATE INDEX ix_by_hand ON tasks (title); \
+         ALTER TABLE users DROP COLUMN display_name; \
+         ALTER TABLE tasks ALTER COLUMN completed SET DEFAULT TRUE;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let o = migrate_gen(&dir, &db.url, &["drift"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let text = out(&o);
+    assert!(
+        text.contains("  added: index ix_by_hand on tasks"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  removed: column users.display_name"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  changed: default of tasks.completed"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 4, "{text}");
+
+    let o = migrate_gen(&dir, &db.url, &["drift", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(report["drift"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn verify_replays_every_step_and_catches_an_unsnapshotted_change() {
+    let (_tmp, dir) = generated();
+    let db = TestDb::postgres().await;
+    let text = ok(migrate_gen(&dir, &db.url, &["verify"]));
+    assert!(text.contains("up   "), "{text}");
+    assert!(
+        text.ends_with("Verified 2 migrations: every step up and down matches its snapshot.\n"),
+        "{text}"
+    );
+    // The target database itself is untouched.
+    let pool = db.pg_pool().await;
+    let tables: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(tables, 0);
+
+    // A hand-written change that the snapshot does not know about.
+    std::fs::write(
+        file(&dir, "_fill_data.up.sql"),
+        "ALTER TABLE tasks ADD COLUMN sneaky INT;\n",
+    )
+    .unwrap();
+    let o = migrate_gen(&dir, &db.url, &["verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
+    let text = out(&o);
+    assert!(
+        text.contains(
+            "_fill_data, the database differs from the snapshot:\n  added: column tasks.sneaky"
+        ),
+        "{text}"
+    );
+    // No scratch database is left behind.
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_database WHERE datname LIKE 'migrate_gen_verify_%'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
+}
