@@ -84,25 +84,27 @@ pub fn plan(
         allow_destructive: request.allow_destructive,
         loose_expressions: false,
     };
-    let full = diff(&last, current, options)?;
-    if full.is_empty() {
+    let plans = plans(&last, current, options)?;
+    if plans.is_empty() {
         return Ok(Vec::new());
     }
-
-    let mut steps: Vec<(Schema, Plan, String, String)> = Vec::new();
-    if let Some(intermediate) = enum_split(&last, current, &full) {
-        let first = diff(&last, &intermediate, options)?;
-        let second = diff(&intermediate, current, options)?;
-        steps.push((
-            intermediate,
-            first,
-            format!("{} (new enum values)", request.message),
-            format!("{base_slug}_enum_values"),
-        ));
-        steps.push((current.clone(), second, request.message.clone(), base_slug));
-    } else {
-        steps.push((current.clone(), full, request.message.clone(), base_slug));
-    }
+    let split = plans.len() > 1;
+    let steps: Vec<(Schema, Plan, String, String)> = plans
+        .into_iter()
+        .enumerate()
+        .map(|(i, (after, plan))| {
+            if split && i == 0 {
+                (
+                    after,
+                    plan,
+                    format!("{} (new enum values)", request.message),
+                    format!("{base_slug}_enum_values"),
+                )
+            } else {
+                (after, plan, request.message.clone(), base_slug.clone())
+            }
+        })
+        .collect();
 
     let mut out = Vec::new();
     let first: u64 = first_version.parse().expect("versions are digits");
@@ -143,6 +145,28 @@ pub fn plan(
     Ok(out)
 }
 
+/// The migrations from `last` to `current`: none when they are equal; one; or two when enum
+/// values are added and used (the first adds the values only). Each comes with the schema it
+/// leaves behind.
+pub fn plans(
+    last: &Schema,
+    current: &Schema,
+    options: DiffOptions,
+) -> Result<Vec<(Schema, Plan)>, DiffError> {
+    let full = diff(last, current, options)?;
+    if full.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(match enum_split(last, current, &full) {
+        Some(intermediate) => {
+            let first = diff(last, &intermediate, options)?;
+            let second = diff(&intermediate, current, options)?;
+            vec![(intermediate, first), (current.clone(), second)]
+        }
+        None => vec![(current.clone(), full)],
+    })
+}
+
 /// When `plan` adds enum values and uses one of them, the schema after adding the values only.
 fn enum_split(last: &Schema, current: &Schema, plan: &Plan) -> Option<Schema> {
     let mut added: Vec<(&str, &str)> = Vec::new();
@@ -167,7 +191,7 @@ fn enum_split(last: &Schema, current: &Schema, plan: &Plan) -> Option<Schema> {
         } => column.default.as_ref().is_some_and(uses) || backfill.as_ref().is_some_and(uses),
         Operation::AlterDefault { to, .. } => to.as_ref().is_some_and(uses),
         Operation::SetNotNull { backfill, .. } => backfill.as_ref().is_some_and(uses),
-        Operation::AlterColumnType { default, .. } => default.as_ref().is_some_and(uses),
+        Operation::AlterColumnType { to_default, .. } => to_default.as_ref().is_some_and(uses),
         Operation::CreateTable { table } => table
             .columns
             .iter()

@@ -241,6 +241,12 @@ impl Renderer<'_> {
         let textual = |t: &ColumnType| matches!(t, Text | Varchar { .. });
         let integral = |t: &ColumnType| matches!(t, SmallInt | Integer | BigInt);
         let decimal = |t: &ColumnType| matches!(t, Decimal { .. });
+        let numeric = |t: &ColumnType| {
+            matches!(
+                t,
+                SmallInt | Integer | BigInt | Real | Double | Decimal { .. }
+            )
+        };
         if (textual(from) && textual(to))
             || (integral(from) && integral(to))
             || (decimal(from) && decimal(to))
@@ -250,14 +256,24 @@ impl Renderer<'_> {
         }
         Ok(" USING ".to_owned()
             + &match (from, to) {
-                (ColumnType::Timestamp, ColumnType::TimestampTz)
-                | (ColumnType::TimestampTz, ColumnType::Timestamp) => {
+                (Timestamp, TimestampTz) | (TimestampTz, Timestamp) => {
                     format!("{c} AT TIME ZONE 'UTC'")
                 }
-                (ColumnType::Enum { .. }, _) | (_, ColumnType::Enum { .. }) => {
-                    format!("{c}::text::{}", self.ty(to)?)
+                (Enum { .. }, _) | (_, Enum { .. }) => format!("{c}::text::{}", self.ty(to)?),
+                // Pairs PostgreSQL casts directly.
+                (_, Text | Varchar { .. }) | (Text | Varchar { .. }, _) => {
+                    format!("{c}::{}", self.ty(to)?)
                 }
-                _ => format!("{c}::{}", self.ty(to)?),
+                (a, b) if numeric(a) && numeric(b) => format!("{c}::{}", self.ty(to)?),
+                // PostgreSQL casts booleans to and from `integer` only.
+                (Boolean, Integer) | (Integer, Boolean) => format!("{c}::{}", self.ty(to)?),
+                (Boolean, SmallInt | BigInt) => format!("{c}::integer::{}", self.ty(to)?),
+                (SmallInt | BigInt, Boolean) => format!("{c}::integer::{}", self.ty(to)?),
+                (Date | Timestamp | TimestampTz, Date | Timestamp | TimestampTz)
+                | (Timestamp | TimestampTz, Time) => format!("{c}::{}", self.ty(to)?),
+                // No direct cast: through text, which works for values whose text the new
+                // type reads, and otherwise fails inside the transaction.
+                _ => format!("{c}::text::{}", self.ty(to)?),
             })
     }
 
@@ -302,19 +318,10 @@ impl Renderer<'_> {
             out.push(format!(
                 "ALTER TABLE {t} ALTER COLUMN {c} TYPE {ty} USING {using};"
             ));
-            if let Some(default) = &usage.default {
-                // The default follows the value's rename, as the rows do.
-                let default = match default {
-                    ColumnDefault::Value(crate::schema::Value::Text(v)) => renamed
-                        .iter()
-                        .find(|(from, _)| from == v)
-                        .map(|(_, to)| ColumnDefault::Value(crate::schema::Value::Text(to.clone())))
-                        .unwrap_or_else(|| default.clone()),
-                    _ => default.clone(),
-                };
+            if let Some(default) = &usage.default_after {
                 out.push(format!(
                     "ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {};",
-                    self.default(&default)
+                    self.default(default)
                 ));
             }
         }
@@ -431,11 +438,12 @@ impl Renderer<'_> {
                 column,
                 from,
                 to,
-                default,
+                from_default,
+                to_default: default,
             } => {
                 let c = self.i(column);
                 let mut out = Vec::new();
-                if default.is_some() {
+                if from_default.is_some() {
                     out.push(self.alter(table, format!("ALTER COLUMN {c} DROP DEFAULT")));
                 }
                 out.push(self.alter(

@@ -271,7 +271,17 @@ impl<'a> Differ<'a> {
         }
 
         self.extensions(&mut phases);
-        self.enums(&mut phases, &mut destructive, &mut warnings);
+        // Columns whose default a type swap sets (no separate default change for them).
+        let mut handled: BTreeSet<(String, String)> = BTreeSet::new();
+        // Old (table, column) whose default a type swap drops for good.
+        let mut detached: BTreeSet<(String, String)> = BTreeSet::new();
+        self.enums(
+            &mut phases,
+            &mut destructive,
+            &mut warnings,
+            &mut handled,
+            &mut detached,
+        );
 
         // Renames first, so that everything after speaks of the new names.
         for (new_name, old_name) in &self.table_pairs {
@@ -368,12 +378,30 @@ impl<'a> Differ<'a> {
                 foreign_key: fk.clone(),
             });
         }
+        // Their foreign keys to kept tables go first, with the other foreign-key drops: a kept
+        // table's key may be about to change under them.
+        for table in &order {
+            for fk in &table.foreign_keys {
+                if !dropped_names.contains(fk.ref_table.as_str()) {
+                    phases.drop(Operation::DropForeignKey {
+                        table: table.name.clone(),
+                        foreign_key: fk.clone(),
+                    });
+                }
+            }
+        }
         for table in order.iter().rev() {
             let mut table = (*table).clone();
+            for column in &mut table.columns {
+                if detached.contains(&(table.name.clone(), column.name.clone())) {
+                    column.default = None;
+                }
+            }
             table.foreign_keys.retain(|fk| {
-                !cycle_fks
-                    .iter()
-                    .any(|(t, c)| *t == table.name && c.name == fk.name)
+                dropped_names.contains(fk.ref_table.as_str())
+                    && !cycle_fks
+                        .iter()
+                        .any(|(t, c)| *t == table.name && c.name == fk.name)
             });
             destructive.push(format!("drop table {} and all its rows", table.name));
             phases.drop_tables.push(Operation::DropTable { table });
@@ -388,6 +416,7 @@ impl<'a> Differ<'a> {
                 old_table,
                 new_table,
                 pairs,
+                (&handled, &detached),
                 &mut phases,
                 &mut destructive,
             )?;
@@ -502,6 +531,7 @@ impl<'a> Differ<'a> {
                         table: table.name.clone(),
                         column: column.name.clone(),
                         default: column.default.clone(),
+                        default_after: column.default.clone(),
                         array,
                     });
                 }
@@ -510,11 +540,27 @@ impl<'a> Differ<'a> {
         usages
     }
 
+    /// The column of the new schema that an enum usage of the old schema becomes, when it is
+    /// still of the same enum type (table and column renames followed).
+    fn new_enum_column(&self, usage: &EnumUsage) -> Option<(String, &'a Column)> {
+        let new_table_name = self.new_name_of(&usage.table)?;
+        let old_table = &self.old.tables[&usage.table];
+        let new_table = &self.new.tables[new_table_name];
+        let (_, new_col) = pair_columns(old_table, new_table)
+            .into_iter()
+            .find(|(o, _)| o.name == usage.column)?;
+        let old_col = old_table.column(&usage.column)?;
+        (canonical_type(&old_col.ty) == canonical_type(&new_col.ty))
+            .then(|| (new_table_name.to_owned(), new_col))
+    }
+
     fn enums(
         &self,
         phases: &mut Phases,
         destructive: &mut Vec<String>,
         warnings: &mut Vec<String>,
+        handled: &mut BTreeSet<(String, String)>,
+        detached: &mut BTreeSet<(String, String)>,
     ) {
         for (name, new_enum) in &self.new.enums {
             let Some(old_enum) = self.old.enums.get(name) else {
@@ -632,11 +678,35 @@ impl<'a> Differ<'a> {
                         "enum {name} is reordered: the type is recreated and every table using it is rewritten"
                     ));
                 }
+                // Each column gets its new default as part of the swap (the old one may name
+                // a value that no longer exists).
+                let usages = self
+                    .old_usages(name)
+                    .into_iter()
+                    .map(|mut usage| {
+                        match self.new_enum_column(&usage) {
+                            Some((table, column)) => {
+                                handled.insert((table, column.name.clone()));
+                                usage.default_after = column.default.clone();
+                            }
+                            None => {
+                                // The column leaves the type (dropped, or another type): the
+                                // swap drops its default, and the later steps on it carry
+                                // none, so that their inverses never name a missing value.
+                                usage.default_after = None;
+                                if usage.default.is_some() {
+                                    detached.insert((usage.table.clone(), usage.column.clone()));
+                                }
+                            }
+                        }
+                        usage
+                    })
+                    .collect();
                 phases.setup.push(Operation::RecreateEnum {
                     from: strip_enum_hints(old_enum),
                     to: strip_enum_hints(new_enum),
                     renamed: renames,
-                    usages: self.old_usages(name),
+                    usages,
                 });
             }
         }
@@ -840,6 +910,7 @@ impl<'a> Differ<'a> {
         old: &Table,
         new: &Table,
         pairs: &[(&Column, &Column)],
+        (handled, detached): (&ColumnSet, &ColumnSet),
         phases: &mut Phases,
         destructive: &mut Vec<String>,
     ) -> Result<(), DiffError> {
@@ -864,14 +935,21 @@ impl<'a> Differ<'a> {
                         canonical_type(&new_col.ty)
                     ));
                 }
+                let swapped_away = detached.contains(&(old.name.clone(), old_col.name.clone()));
                 phases.columns.push(Operation::AlterColumnType {
                     table: t(),
                     column: c(),
                     from: old_col.ty.clone(),
                     to: new_col.ty.clone(),
-                    default: new_col.default.clone(),
+                    from_default: if swapped_away {
+                        None
+                    } else {
+                        old_col.default.clone()
+                    },
+                    to_default: new_col.default.clone(),
                 });
             }
+            let type_changed = canonical_type(&old_col.ty) != canonical_type(&new_col.ty);
             if old_col.nullable && !new_col.nullable {
                 phases.columns.push(Operation::SetNotNull {
                     table: t(),
@@ -888,7 +966,12 @@ impl<'a> Differ<'a> {
                 .default
                 .as_ref()
                 .map(|d| renamed_default(d, &old_col.ty, self.old, self.new));
-            if !self.same_default(old_default.as_ref(), new_col.default.as_ref()) {
+            // A type change sets the new default itself.
+            let swapped = handled.contains(&(table.to_owned(), new_col.name.clone()));
+            if !type_changed
+                && !swapped
+                && !self.same_default(old_default.as_ref(), new_col.default.as_ref())
+            {
                 phases.columns.push(Operation::AlterDefault {
                     table: t(),
                     column: c(),
@@ -932,14 +1015,20 @@ impl<'a> Differ<'a> {
                 continue;
             }
             destructive.push(format!("drop column {table}.{} and its data", column.name));
-            phases.columns.push(Operation::DropColumn {
-                table: t(),
-                column: column.clone(),
-            });
+            let mut column = column.clone();
+            if detached.contains(&(old.name.clone(), column.name.clone())) {
+                column.default = None;
+            }
+            phases
+                .columns
+                .push(Operation::DropColumn { table: t(), column });
         }
         Ok(())
     }
 }
+
+/// A set of (table, column) names.
+type ColumnSet = BTreeSet<(String, String)>;
 
 /// Declared renames of enum values: old spelling → new spelling. A stale hint (the old
 /// spelling is gone, or the new one already existed) is ignored.

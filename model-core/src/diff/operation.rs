@@ -29,8 +29,10 @@ pub struct EnumUsage {
     pub table: String,
     /// The column.
     pub column: String,
-    /// Its default, dropped and restored around the swap.
+    /// Its default before the swap (dropped first).
     pub default: Option<ColumnDefault>,
+    /// Its default after the swap (set last).
+    pub default_after: Option<ColumnDefault>,
     /// Whether the column is an array of the enum.
     pub array: bool,
 }
@@ -141,8 +143,10 @@ pub enum Operation {
         from: ColumnType,
         /// New type.
         to: ColumnType,
-        /// The column's default, dropped and restored around the change.
-        default: Option<ColumnDefault>,
+        /// The default before (dropped before the type changes).
+        from_default: Option<ColumnDefault>,
+        /// The default after (set once the type has changed).
+        to_default: Option<ColumnDefault>,
     },
     /// Make a column NOT NULL, first filling NULLs from `backfill` when given.
     SetNotNull {
@@ -326,7 +330,14 @@ impl Operation {
                 from: to,
                 to: from,
                 renamed: renamed.into_iter().map(|(a, b)| (b, a)).collect(),
-                usages,
+                usages: usages
+                    .into_iter()
+                    .map(|u| EnumUsage {
+                        default: u.default_after,
+                        default_after: u.default,
+                        ..u
+                    })
+                    .collect(),
             },
             CreateTable { table } => DropTable { table },
             DropTable { table } => CreateTable { table },
@@ -347,13 +358,15 @@ impl Operation {
                 column,
                 from,
                 to,
-                default,
+                from_default,
+                to_default,
             } => AlterColumnType {
                 table,
                 column,
                 from: to,
                 to: from,
-                default,
+                from_default: to_default,
+                to_default: from_default,
             },
             SetNotNull { table, column, .. } => DropNotNull { table, column },
             DropNotNull { table, column } => SetNotNull {

@@ -14,6 +14,10 @@ use crate::schema::{
 /// Reads the `public` schema (tables other than sqlx's version table, and enum types).
 pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> {
     let mut schema = Schema::new();
+    // Defaults of time types print in the session's zone; read them in UTC.
+    sqlx::query("SET TIME ZONE 'UTC'")
+        .execute(&mut *conn)
+        .await?;
 
     for row in sqlx::query(
         "SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels \
@@ -118,11 +122,12 @@ async fn columns(conn: &mut PgConnection, table: i64) -> Result<Vec<Column>, sql
             _ => None,
         };
         let default: Option<String> = r.try_get("default")?;
+        let default = default.map(|d| temporal_default(&ty, strip_literal_cast(&d)));
         out.push(Column {
             name: r.try_get("name")?,
             ty,
             nullable: !r.try_get::<bool, _>("not_null")?,
-            default: default.map(|d| ColumnDefault::Sql(strip_literal_cast(&d))),
+            default,
             identity,
             renamed_from: None,
             backfill_sql: None,
@@ -130,6 +135,41 @@ async fn columns(conn: &mut PgConnection, table: i64) -> Result<Vec<Column>, sql
         });
     }
     Ok(out)
+}
+
+/// A literal default of a time type as the models spell it (`'2026-01-01 10:00:00+00'` →
+/// the `Value::Text` a `chrono` default renders to), so equal instants compare equal.
+fn temporal_default(ty: &ColumnType, sql: String) -> ColumnDefault {
+    let literal = sql
+        .strip_prefix('\'')
+        .and_then(|s| s.strip_suffix('\''))
+        .filter(|s| !s.contains('\''));
+    if let Some(text) = literal {
+        let parsed = match ty {
+            ColumnType::TimestampTz => {
+                chrono::DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
+                    .ok()
+                    .map(|t| {
+                        t.with_timezone(&chrono::Utc)
+                            .format("%Y-%m-%d %H:%M:%S%.f+00:00")
+                            .to_string()
+                    })
+            }
+            ColumnType::Timestamp => {
+                chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+                    .ok()
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S%.f").to_string())
+            }
+            ColumnType::Time => chrono::NaiveTime::parse_from_str(text, "%H:%M:%S%.f")
+                .ok()
+                .map(|t| t.format("%H:%M:%S%.f").to_string()),
+            _ => None,
+        };
+        if let Some(text) = parsed {
+            return ColumnDefault::Value(crate::schema::Value::Text(text));
+        }
+    }
+    ColumnDefault::Sql(sql)
 }
 
 /// Maps `format_type` output back to a column type; anything unknown stays verbatim.
