@@ -183,7 +183,11 @@ where
             });
         }
     };
-    let global = cli.global;
+    let mut global = cli.global;
+    // An empty DATABASE_URL is no database at all.
+    if global.database_url.as_deref().is_some_and(|u| u.trim().is_empty()) {
+        global.database_url = None;
+    }
     let dir = global
         .dir
         .clone()

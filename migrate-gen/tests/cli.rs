@@ -41,7 +41,17 @@ fn the_binary_sees_every_model_of_the_linked_crate() {
         .unwrap()
         .keys()
         .collect();
-    assert_eq!(tables, ["tasks", "users"]);
+    assert_eq!(
+        tables,
+        [
+            "reminders",
+            "tags",
+            "task_tags",
+            "tasks",
+            "user_sessions",
+            "users"
+        ]
+    );
     let enums: Vec<&String> = json["schema"]["enums"]
         .as_object()
         .unwrap()
@@ -71,7 +81,9 @@ fn generate_writes_a_migration_then_reports_no_changes() {
     let up = std::fs::read_to_string(dir.join(format!("{version}_create_users_and_tasks.up.sql")))
         .unwrap();
     assert!(up.starts_with("-- create users and tasks\n-- parent: none (first migration)\n"));
-    assert!(up.contains("CREATE TYPE priority AS ENUM ('HIGH', 'MEDIUM', 'LOW', 'NONE');"));
+    assert!(
+        up.contains("CREATE TYPE priority AS ENUM ('URGENT', 'HIGH', 'MEDIUM', 'LOW', 'NONE');")
+    );
 
     let out = migrate_gen(&["generate", "again", "--dir", dir_arg]);
     assert!(out.status.success(), "{}", stderr(&out));

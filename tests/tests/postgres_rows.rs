@@ -7,11 +7,12 @@ use tests::TestDb;
 use todo::{Priority, Task, User};
 
 const DDL: &str = r#"
-CREATE TYPE priority AS ENUM ('HIGH', 'MEDIUM', 'LOW', 'NONE');
+CREATE TYPE priority AS ENUM ('URGENT', 'HIGH', 'MEDIUM', 'LOW', 'NONE');
 CREATE TABLE users (
     id UUID PRIMARY KEY,
     email VARCHAR(320) NOT NULL UNIQUE,
     display_name TEXT,
+    timezone VARCHAR(64) NOT NULL,
     created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE TABLE tasks (
@@ -22,9 +23,9 @@ CREATE TABLE tasks (
     completed BOOLEAN NOT NULL DEFAULT FALSE,
     priority priority NOT NULL DEFAULT 'NONE',
     due_date TIMESTAMPTZ,
-    is_recurring BOOLEAN NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    UNIQUE (user_id, title)
+    is_recurring BOOLEAN NOT NULL DEFAULT FALSE,
+    recurrence_rule TEXT,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 "#;
 
@@ -38,12 +39,16 @@ async fn task_round_trips_through_sqlx_on_postgres() {
         id: uuid::Uuid::new_v4(),
         email: "ada@example.com".into(),
         display_name: None,
+        timezone: "Europe/Paris".into(),
         created_at: Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap(),
     };
-    sqlx::query("INSERT INTO users (id, email, display_name, created_at) VALUES ($1, $2, $3, $4)")
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, timezone, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
         .bind(user.id)
         .bind(&user.email)
         .bind(&user.display_name)
+        .bind(&user.timezone)
         .bind(user.created_at)
         .execute(&pool)
         .await
@@ -60,6 +65,7 @@ async fn task_round_trips_through_sqlx_on_postgres() {
             priority: Priority::High,
             due_date: Some(due),
             is_recurring: true,
+            recurrence_rule: Some("FREQ=WEEKLY".into()),
             created_at: Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap(),
         },
         Task {
@@ -71,13 +77,14 @@ async fn task_round_trips_through_sqlx_on_postgres() {
             priority: Priority::None,
             due_date: None,
             is_recurring: false,
+            recurrence_rule: None,
             created_at: Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap(),
         },
     ];
     for task in &tasks {
         sqlx::query(
             "INSERT INTO tasks (id, user_id, title, description, completed, priority, due_date, \
-             is_recurring, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             is_recurring, recurrence_rule, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(task.id)
         .bind(task.user_id)
@@ -87,6 +94,7 @@ async fn task_round_trips_through_sqlx_on_postgres() {
         .bind(task.priority)
         .bind(task.due_date)
         .bind(task.is_recurring)
+        .bind(&task.recurrence_rule)
         .bind(task.created_at)
         .execute(&pool)
         .await
@@ -114,10 +122,10 @@ async fn task_round_trips_through_sqlx_on_postgres() {
     assert_eq!(high, tasks[..1]);
 
     // A value outside the Rust enum is a decode error, not a panic.
-    pool.execute("ALTER TYPE priority ADD VALUE 'URGENT'")
+    pool.execute("ALTER TYPE priority ADD VALUE 'SOMEDAY'")
         .await
         .unwrap();
-    sqlx::query("UPDATE tasks SET priority = 'URGENT' WHERE id = $1")
+    sqlx::query("UPDATE tasks SET priority = 'SOMEDAY' WHERE id = $1")
         .bind(tasks[0].id)
         .execute(&pool)
         .await
@@ -129,7 +137,7 @@ async fn task_round_trips_through_sqlx_on_postgres() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .contains("invalid value \"URGENT\" for enum `priority`"),
+            .contains("invalid value \"SOMEDAY\" for enum `priority`"),
         "{err}"
     );
 }

@@ -12,11 +12,31 @@ use todo as _;
 fn registry_holds_every_linked_model_sorted() {
     let schema = registry::schema().unwrap();
     let tables: Vec<&str> = schema.tables.keys().map(String::as_str).collect();
-    assert_eq!(tables, ["tasks", "users"]);
+    assert_eq!(
+        tables,
+        [
+            "reminders",
+            "tags",
+            "task_tags",
+            "tasks",
+            "user_sessions",
+            "users"
+        ]
+    );
     let enums: Vec<&str> = schema.enums.keys().map(String::as_str).collect();
     assert_eq!(enums, ["priority"]);
     let names: Vec<&str> = registry::tables().iter().map(|(rust, _)| *rust).collect();
-    assert_eq!(names, ["todo::Task", "todo::User"]);
+    assert_eq!(
+        names,
+        [
+            "todo::Reminder",
+            "todo::Tag",
+            "todo::TaskTag",
+            "todo::Task",
+            "todo::UserSession",
+            "todo::User"
+        ]
+    );
 }
 
 #[test]

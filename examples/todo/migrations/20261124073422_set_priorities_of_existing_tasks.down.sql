@@ -1,0 +1,3 @@
+-- revert: set priorities of existing tasks
+-- Priorities set since cannot be told apart from the ones set here, so nothing is undone:
+-- the schema is the same before and after this migration.
