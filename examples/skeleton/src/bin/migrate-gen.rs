@@ -1,0 +1,10 @@
+//! The companion binary: `cargo run --bin migrate-gen -- "message"`, `... -- upgrade`, etc.
+
+use std::process::ExitCode;
+
+// Linking the models crate registers every model it declares.
+use skeleton as _;
+
+fn main() -> ExitCode {
+    migrate_gen::main(migrate_gen::Config::new("migrations"))
+}
