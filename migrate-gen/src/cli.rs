@@ -185,7 +185,11 @@ where
     };
     let mut global = cli.global;
     // An empty DATABASE_URL is no database at all.
-    if global.database_url.as_deref().is_some_and(|u| u.trim().is_empty()) {
+    if global
+        .database_url
+        .as_deref()
+        .is_some_and(|u| u.trim().is_empty())
+    {
         global.database_url = None;
     }
     let dir = global

@@ -13,6 +13,8 @@
 //!
 //! Each command lives in a module of its own; exit codes are documented on [`exit`].
 
+#![warn(missing_docs)]
+
 mod cli;
 mod command;
 

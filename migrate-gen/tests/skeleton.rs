@@ -24,15 +24,24 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[tokio::test]
 async fn an_outside_project_generates_and_applies_its_own_migrations() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned();
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join("my-service");
     copy_dir(&repo.join("examples/skeleton"), &project);
     let manifest = project.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest)
         .unwrap()
-        .replace("../../model-core", &repo.join("model-core").display().to_string())
-        .replace("../../migrate-gen", &repo.join("migrate-gen").display().to_string());
+        .replace(
+            "../../model-core",
+            &repo.join("model-core").display().to_string(),
+        )
+        .replace(
+            "../../migrate-gen",
+            &repo.join("migrate-gen").display().to_string(),
+        );
     std::fs::write(&manifest, text).unwrap();
 
     // Shared across runs so that only the first build is slow.
@@ -64,7 +73,10 @@ async fn an_outside_project_generates_and_applies_its_own_migrations() {
         .find(|p| p.to_string_lossy().ends_with("_create_notes.up.sql"))
         .expect("the up file");
     let sql = std::fs::read_to_string(up).unwrap();
-    assert!(sql.contains("CREATE TYPE note_state AS ENUM ('draft', 'published');"), "{sql}");
+    assert!(
+        sql.contains("CREATE TYPE note_state AS ENUM ('draft', 'published');"),
+        "{sql}"
+    );
     assert!(sql.contains("CREATE TABLE notes ("), "{sql}");
     assert!(run(&["again"]).starts_with("No changes"));
 
