@@ -454,3 +454,17 @@ fn show_prints_a_migration() {
     );
     assert!(out.contains("ALTER TABLE tasks ADD COLUMN notes TEXT;"));
 }
+
+#[test]
+fn an_unreadable_migration_file_is_a_directory_error() {
+    let (_tmp, dir, names) = three_migrations();
+    std::fs::write(dir.join(format!("{}.up.sql", names[1])), [0xff, 0xfe, 0x00]).unwrap();
+    let out = migrate_gen(&dir, "postgres://127.0.0.1:1/x", &["upgrade"]);
+    assert_eq!(out.status.code(), Some(5), "{}", err(&out));
+    assert_eq!(err(&out).lines().count(), 1, "{}", err(&out));
+    assert!(
+        err(&out).contains(&format!("{}.up.sql", names[1])),
+        "{}",
+        err(&out)
+    );
+}

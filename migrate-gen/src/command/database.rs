@@ -35,7 +35,7 @@ pub(crate) fn runner_fail(err: RunnerError) -> ExitCode {
 }
 
 /// Opens the directory for the runner: it must exist and have a single head.
-fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), ExitCode> {
+pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), ExitCode> {
     if !path.is_dir() {
         return Err(fail(
             exit::DIRECTORY,
@@ -167,6 +167,34 @@ fn finish(global: &Global, at: Option<String>, count: usize, migrations: &[Migra
     }
 }
 
+enum Move {
+    Up(UpTarget),
+    Down(DownTarget),
+}
+
+/// Connects, moves the database, and reports where it ends up.
+fn migrate(path: &Path, global: &Global, migrations: &[Migration], how: Move) -> ExitCode {
+    runtime().block_on(async {
+        let backend = match connect(global).await {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        let mut runner = Runner::new(backend, migrations, path.display().to_string());
+        let ran = match &how {
+            Move::Up(target) => runner.upgrade(target, progress(global)).await,
+            Move::Down(target) => runner.downgrade(target, progress(global)).await,
+        };
+        let count = match ran {
+            Ok(n) => n,
+            Err(err) => return runner_fail(err),
+        };
+        match current_name(&mut runner, migrations).await {
+            Ok(at) => finish(global, at, count, migrations),
+            Err(err) => runner_fail(err),
+        }
+    })
+}
+
 pub(crate) fn upgrade(
     path: &Path,
     global: &Global,
@@ -204,21 +232,7 @@ pub(crate) fn upgrade(
             Err(code) => code,
         };
     }
-    runtime().block_on(async {
-        let backend = match connect(global).await {
-            Ok(b) => b,
-            Err(code) => return code,
-        };
-        let mut runner = Runner::new(backend, &migrations, path.display().to_string());
-        let count = match runner.upgrade(&target, progress(global)).await {
-            Ok(n) => n,
-            Err(err) => return runner_fail(err),
-        };
-        match current_name(&mut runner, &migrations).await {
-            Ok(at) => finish(global, at, count, &migrations),
-            Err(err) => runner_fail(err),
-        }
-    })
+    migrate(path, global, &migrations, Move::Up(target))
 }
 
 pub(crate) fn downgrade(
@@ -259,21 +273,7 @@ pub(crate) fn downgrade(
             Err(code) => code,
         };
     }
-    runtime().block_on(async {
-        let backend = match connect(global).await {
-            Ok(b) => b,
-            Err(code) => return code,
-        };
-        let mut runner = Runner::new(backend, &migrations, path.display().to_string());
-        let count = match runner.downgrade(&target, progress(global)).await {
-            Ok(n) => n,
-            Err(err) => return runner_fail(err),
-        };
-        match current_name(&mut runner, &migrations).await {
-            Ok(at) => finish(global, at, count, &migrations),
-            Err(err) => runner_fail(err),
-        }
-    })
+    migrate(path, global, &migrations, Move::Down(target))
 }
 
 pub(crate) fn current(path: &Path, global: &Global) -> ExitCode {

@@ -7,12 +7,12 @@ use model_core::diff::{diff, DiffOptions, Operation};
 use model_core::introspect::postgres::introspect;
 use model_core::migration::MigrationDir;
 use model_core::runner::{
-    load, mask_password, DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget,
+    mask_password, DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget,
 };
 use model_core::schema::Schema;
 use sqlx::{Connection, Executor};
 
-use super::database::{connect, runner_fail, runtime, url};
+use super::database::{connect, open, runner_fail, runtime, url};
 use super::{fail, print};
 use crate::cli::Global;
 use crate::exit;
@@ -91,19 +91,6 @@ fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, ExitC
             .map(|s| s.schema)
             .map_err(|e| fail(exit::DIRECTORY, e)),
     }
-}
-
-fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), ExitCode> {
-    if !path.is_dir() {
-        return Err(fail(
-            exit::DIRECTORY,
-            format!("the migrations directory {} does not exist", path.display()),
-        ));
-    }
-    let dir = MigrationDir::open(path, model_core::dialect::Dialect::Postgres)
-        .map_err(|e| fail(exit::DIRECTORY, e))?;
-    let migrations = load(&dir).map_err(runner_fail)?;
-    Ok((dir, migrations))
 }
 
 pub(crate) fn drift(path: &Path, global: &Global) -> ExitCode {
