@@ -38,6 +38,8 @@ struct TableSpec {
     check: bool,
     fk: Option<u8>,
     self_fk: bool,
+    identity: bool,
+    comment: Option<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,15 +73,20 @@ fn table_spec() -> impl Strategy<Value = TableSpec> {
         any::<bool>(),
         proptest::option::of(0u8..5),
         any::<bool>(),
+        (any::<bool>(), proptest::option::of(0u8..3)),
     )
         .prop_map(
-            |(columns, composite_key, partial_index, check, fk, self_fk)| TableSpec {
-                columns,
-                composite_key,
-                partial_index,
-                check,
-                fk,
-                self_fk,
+            |(columns, composite_key, partial_index, check, fk, self_fk, (identity, comment))| {
+                TableSpec {
+                    columns,
+                    composite_key,
+                    partial_index,
+                    check,
+                    fk,
+                    self_fk,
+                    identity,
+                    comment,
+                }
             },
         )
 }
@@ -352,10 +359,18 @@ fn build(spec: &SchemaSpec) -> Schema {
                 deferrable: Default::default(),
             });
         }
+        if ts.identity && key.len() == 1 {
+            columns[0].identity = Some(model_core::schema::Identity::ByDefault);
+        }
+        if let Some(n) = ts.comment {
+            if let Some(c) = columns.last_mut() {
+                c.comment = Some(format!("column note {n}"));
+            }
+        }
         let mut table = Table {
             name: name.clone(),
             renamed_from: None,
-            comment: None,
+            comment: ts.comment.map(|n| format!("it's table note {n}")),
             columns,
             primary_key: PrimaryKey {
                 name: format!("pk_{name}"),

@@ -389,42 +389,43 @@ impl Renderer<'_> {
                 table,
                 column,
                 backfill,
-            } => match backfill {
-                Some(value) if !column.nullable && column.default.is_none() => {
-                    notes.push(
-                        "Added as nullable, filled for existing rows, then made NOT NULL.".into(),
-                    );
-                    vec![
-                        self.alter(
-                            table,
-                            format!("ADD COLUMN {}", self.column_def(column, false)?),
-                        ),
-                        format!(
-                            "UPDATE {} SET {} = {};",
-                            self.i(table),
-                            self.i(&column.name),
-                            self.default(value)
-                        ),
-                        self.alter(
-                            table,
-                            format!("ALTER COLUMN {} SET NOT NULL", self.i(&column.name)),
-                        ),
-                    ]
-                }
-                _ => {
-                    let mut out = vec![self.alter(
+            } => {
+                let mut out = match backfill {
+                    Some(value) if !column.nullable && column.default.is_none() => {
+                        notes.push(
+                            "Added as nullable, filled for existing rows, then made NOT NULL."
+                                .into(),
+                        );
+                        vec![
+                            self.alter(
+                                table,
+                                format!("ADD COLUMN {}", self.column_def(column, false)?),
+                            ),
+                            format!(
+                                "UPDATE {} SET {} = {};",
+                                self.i(table),
+                                self.i(&column.name),
+                                self.default(value)
+                            ),
+                            self.alter(
+                                table,
+                                format!("ALTER COLUMN {} SET NOT NULL", self.i(&column.name)),
+                            ),
+                        ]
+                    }
+                    _ => vec![self.alter(
                         table,
                         format!("ADD COLUMN {}", self.column_def(column, true)?),
-                    )];
-                    if column.comment.is_some() {
-                        out.push(self.comment(
-                            format!("COLUMN {}.{}", self.i(table), self.i(&column.name)),
-                            &column.comment,
-                        ));
-                    }
-                    out
+                    )],
+                };
+                if column.comment.is_some() {
+                    out.push(self.comment(
+                        format!("COLUMN {}.{}", self.i(table), self.i(&column.name)),
+                        &column.comment,
+                    ));
                 }
-            },
+                out
+            }
             DropColumn { table, column } => {
                 notes.push("DESTRUCTIVE: the column and its data are deleted.".into());
                 vec![self.alter(table, format!("DROP COLUMN {}", self.i(&column.name)))]
