@@ -28,6 +28,8 @@ struct ColumnSpec {
     default: bool,
     indexed: bool,
     unique: bool,
+    /// Named `c<n>_new`, declared `renamed_from = "c<n>"`.
+    renamed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +42,8 @@ struct TableSpec {
     self_fk: bool,
     identity: bool,
     comment: Option<u8>,
+    /// Named `t<n>_new`, declared `renamed_from = "t<n>"`.
+    renamed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -55,14 +59,18 @@ fn column_spec() -> impl Strategy<Value = ColumnSpec> {
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
+        proptest::bool::weighted(0.2),
     )
-        .prop_map(|(ty, nullable, default, indexed, unique)| ColumnSpec {
-            ty,
-            nullable,
-            default,
-            indexed,
-            unique,
-        })
+        .prop_map(
+            |(ty, nullable, default, indexed, unique, renamed)| ColumnSpec {
+                ty,
+                nullable,
+                default,
+                indexed,
+                unique,
+                renamed,
+            },
+        )
 }
 
 fn table_spec() -> impl Strategy<Value = TableSpec> {
@@ -73,10 +81,22 @@ fn table_spec() -> impl Strategy<Value = TableSpec> {
         any::<bool>(),
         proptest::option::of(0u8..5),
         any::<bool>(),
-        (any::<bool>(), proptest::option::of(0u8..3)),
+        (
+            any::<bool>(),
+            proptest::option::of(0u8..3),
+            proptest::bool::weighted(0.2),
+        ),
     )
         .prop_map(
-            |(columns, composite_key, partial_index, check, fk, self_fk, (identity, comment))| {
+            |(
+                columns,
+                composite_key,
+                partial_index,
+                check,
+                fk,
+                self_fk,
+                (identity, comment, renamed),
+            )| {
                 TableSpec {
                     columns,
                     composite_key,
@@ -86,6 +106,7 @@ fn table_spec() -> impl Strategy<Value = TableSpec> {
                     self_fk,
                     identity,
                     comment,
+                    renamed,
                 }
             },
         )
@@ -146,6 +167,7 @@ fn grow(a: &SchemaSpec, r: &SchemaSpec) -> SchemaSpec {
                                 })
                             }
                             (Some(col), Some(rc)) => {
+                                col.renamed |= rc.renamed;
                                 col.nullable |= rc.nullable;
                                 col.indexed |= rc.indexed;
                                 if col.ty == 3 && rc.ty % 2 == 0 {
@@ -159,6 +181,7 @@ fn grow(a: &SchemaSpec, r: &SchemaSpec) -> SchemaSpec {
                         }
                     }
                     t.partial_index |= rt.partial_index;
+                    t.renamed |= rt.renamed;
                     t.fk = t.fk.or(rt.fk);
                 }
                 Some(t)
@@ -206,6 +229,13 @@ fn literal(ty: &ColumnType, n: i64, enum_def: Option<&Enum>) -> Value {
     }
 }
 
+fn table_name(spec: &SchemaSpec, t: usize) -> String {
+    match &spec.tables[t] {
+        Some(ts) if ts.renamed => format!("t{t}_new"),
+        _ => format!("t{t}"),
+    }
+}
+
 fn build(spec: &SchemaSpec) -> Schema {
     let mut schema = Schema::new();
     let enum_def = spec.enum_values.as_ref().map(|order| Enum {
@@ -226,7 +256,7 @@ fn build(spec: &SchemaSpec) -> Schema {
         .collect();
     for (t, table_spec) in spec.tables.iter().enumerate() {
         let Some(ts) = table_spec else { continue };
-        let name = format!("t{t}");
+        let name = table_name(spec, t);
         let mut columns = vec![Column {
             name: "id".into(),
             ty: ColumnType::BigInt,
@@ -242,7 +272,11 @@ fn build(spec: &SchemaSpec) -> Schema {
         for (c, col) in ts.columns.iter().enumerate() {
             let Some(cs) = col else { continue };
             let ty = column_type(cs.ty, enum_def.is_some());
-            let col_name = format!("c{c}");
+            let col_name = if cs.renamed {
+                format!("c{c}_new")
+            } else {
+                format!("c{c}")
+            };
             let lit = literal(&ty, c as i64, enum_def.as_ref());
             let sql_lit = model_core::dialect::Dialect::Postgres.sql().literal(&lit);
             columns.push(Column {
@@ -251,7 +285,7 @@ fn build(spec: &SchemaSpec) -> Schema {
                 nullable: cs.nullable,
                 default: cs.default.then(|| ColumnDefault::Value(lit.clone())),
                 identity: None,
-                renamed_from: None,
+                renamed_from: cs.renamed.then(|| format!("c{c}")),
                 // Existing rows get a value when the column is added NOT NULL.
                 backfill_sql: (!cs.nullable).then_some(sql_lit),
                 comment: None,
@@ -325,7 +359,7 @@ fn build(spec: &SchemaSpec) -> Schema {
                 foreign_keys.push(ForeignKey {
                     name: format!("fk_{name}_ref_id"),
                     columns: vec!["ref_id".into()],
-                    ref_table: format!("t{target}"),
+                    ref_table: table_name(spec, target),
                     ref_columns: vec!["id".into()],
                     on_delete: if t % 2 == 0 {
                         ReferentialAction::Cascade
@@ -369,7 +403,7 @@ fn build(spec: &SchemaSpec) -> Schema {
         }
         let mut table = Table {
             name: name.clone(),
-            renamed_from: None,
+            renamed_from: ts.renamed.then(|| format!("t{t}")),
             comment: ts.comment.map(|n| format!("it's table note {n}")),
             columns,
             primary_key: PrimaryKey {

@@ -184,9 +184,11 @@ impl Phases {
     fn concat(self) -> Vec<Operation> {
         [
             self.setup,
-            self.renames,
+            // Drops come before renames and name things as they were: their inverses (in the
+            // down) then run after the renames are undone, with the old names again.
             self.drop_fks,
             self.drops,
+            self.renames,
             self.drop_tables,
             self.columns,
             self.add_keys,
@@ -723,7 +725,11 @@ impl<'a> Differ<'a> {
         phases: &mut Phases,
     ) {
         let t = || table.to_owned();
-        // Old objects, with column names and referenced tables as they are after renames.
+        // Drops run before renames, on the old table name and the old definitions.
+        let old_t = || old.name.clone();
+        let orig = old;
+        // Old objects, with column names and referenced tables as they are after renames,
+        // for comparing with the new ones.
         let mut old = old.clone();
         for index in &mut old.indexes {
             for key in &mut index.keys {
@@ -746,8 +752,8 @@ impl<'a> Differ<'a> {
         // Primary key.
         if old.primary_key.columns != new.primary_key.columns {
             phases.drop(Operation::DropPrimaryKey {
-                table: t(),
-                key: old.primary_key.clone(),
+                table: old_t(),
+                key: orig.primary_key.clone(),
             });
             phases.add(Operation::AddPrimaryKey {
                 table: t(),
@@ -789,12 +795,12 @@ impl<'a> Differ<'a> {
                 }
         };
         reconcile(
-            &old.indexes,
+            (&old.indexes, &orig.indexes),
             &new.indexes,
             |i| &i.name,
             same_index,
             |i| Operation::DropIndex {
-                table: t(),
+                table: old_t(),
                 index: i.clone(),
             },
             |i| Operation::CreateIndex {
@@ -809,12 +815,12 @@ impl<'a> Differ<'a> {
             phases,
         );
         reconcile(
-            &old.uniques,
+            (&old.uniques, &orig.uniques),
             &new.uniques,
             |u| &u.name,
             |a, b| a.columns == b.columns,
             |u| Operation::DropUnique {
-                table: t(),
+                table: old_t(),
                 unique: u.clone(),
             },
             |u| Operation::AddUnique {
@@ -829,12 +835,12 @@ impl<'a> Differ<'a> {
             phases,
         );
         reconcile(
-            &old.checks,
+            (&old.checks, &orig.checks),
             &new.checks,
             |c| &c.name,
             |a, b| self.same_expression(&a.expr, &b.expr),
             |c| Operation::DropCheck {
-                table: t(),
+                table: old_t(),
                 check: c.clone(),
             },
             |c| Operation::AddCheck {
@@ -849,16 +855,18 @@ impl<'a> Differ<'a> {
             phases,
         );
         // Foreign keys to a table whose key changes are recreated around the change.
-        let (keep_fks, recreate_fks): (Vec<ForeignKey>, Vec<ForeignKey>) = old
-            .foreign_keys
-            .iter()
-            .cloned()
-            .partition(|fk| !rekeyed.contains(fk.ref_table.as_str()));
-        for fk in &recreate_fks {
-            phases.drop(Operation::DropForeignKey {
-                table: t(),
-                foreign_key: fk.clone(),
-            });
+        let mut keep_fks: Vec<ForeignKey> = Vec::new();
+        let mut keep_orig: Vec<ForeignKey> = Vec::new();
+        for (fk, fk_orig) in old.foreign_keys.iter().zip(&orig.foreign_keys) {
+            if rekeyed.contains(fk.ref_table.as_str()) {
+                phases.drop(Operation::DropForeignKey {
+                    table: old_t(),
+                    foreign_key: fk_orig.clone(),
+                });
+            } else {
+                keep_fks.push(fk.clone());
+                keep_orig.push(fk_orig.clone());
+            }
         }
         let new_fks: Vec<ForeignKey> = new
             .foreign_keys
@@ -882,12 +890,12 @@ impl<'a> Differ<'a> {
             a == *b
         };
         reconcile(
-            &keep_fks,
+            (&keep_fks, &keep_orig),
             &new_fks,
             |f| &f.name,
             same_fk,
             |f| Operation::DropForeignKey {
-                table: t(),
+                table: old_t(),
                 foreign_key: f.clone(),
             },
             |f| Operation::AddForeignKey {
@@ -1126,10 +1134,11 @@ fn rename_columns(names: &[String], pairs: &[(&Column, &Column)]) -> Vec<String>
 }
 
 /// Matches named objects: same name and same definition → nothing; same definition under
-/// another name → rename; otherwise drop the old and add the new.
+/// another name → rename; otherwise drop the old and add the new. `old` is compared (with
+/// renames applied); `old_orig` (same order) is what a drop carries, as it was.
 #[allow(clippy::too_many_arguments)]
 fn reconcile<T>(
-    old: &[T],
+    (old, old_orig): (&[T], &[T]),
     new: &[T],
     name: impl Fn(&T) -> &String,
     same: impl Fn(&T, &T) -> bool,
@@ -1147,7 +1156,7 @@ fn reconcile<T>(
             }
             Some(i) => {
                 matched_old.insert(i);
-                phases.drop(drop(&old[i]));
+                phases.drop(drop(&old_orig[i]));
                 phases.add(add(n));
             }
             None => unmatched_new.push(n),
@@ -1167,7 +1176,7 @@ fn reconcile<T>(
             None => phases.add(add(n)),
         }
     }
-    for (i, o) in old.iter().enumerate() {
+    for (i, o) in old_orig.iter().enumerate() {
         if !matched_old.contains(&i) {
             phases.drop(drop(o));
         }
