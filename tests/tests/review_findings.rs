@@ -1,0 +1,800 @@
+//! Review findings: each test is a concrete case where a generated PostgreSQL migration (or
+//! the introspection that checks it) is wrong. They fail until the bug they name is fixed.
+
+#![allow(dead_code)]
+
+use model_core::diff::{diff, DiffOptions};
+use model_core::schema::Schema;
+use model_core::{DbEnum, Table};
+use tests::scenario::{apply, run, schema, sql};
+use tests::TestDb;
+
+const ALLOW: DiffOptions = DiffOptions {
+    allow_destructive: true,
+    loose_expressions: false,
+};
+const SAFE: DiffOptions = DiffOptions {
+    allow_destructive: false,
+    loose_expressions: false,
+};
+
+// ---------------------------------------------------------------------------------------------
+// 1. A key column changes type together with the foreign key column that references it.
+//    PostgreSQL rebuilds the foreign key when the referenced column changes type, and refuses
+//    `uuid` against `text`: the foreign key must be dropped first and re-added after both
+//    columns changed.
+
+mod fk_type_v1 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "authors")]
+    pub struct Author {
+        #[column(primary_key)]
+        pub id: uuid::Uuid,
+    }
+
+    #[derive(Table)]
+    #[table(name = "posts")]
+    pub struct Post {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(references = Author, index)]
+        pub author_id: uuid::Uuid,
+    }
+}
+
+mod fk_type_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "authors")]
+    pub struct Author {
+        #[column(primary_key)]
+        pub id: String,
+    }
+
+    #[derive(Table)]
+    #[table(name = "posts")]
+    pub struct Post {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(references = Author, index)]
+        pub author_id: String,
+    }
+}
+
+#[tokio::test]
+async fn referenced_key_and_foreign_key_column_retyped_together() {
+    let old = schema(
+        vec![fk_type_v1::Author::table_def(), fk_type_v1::Post::table_def()],
+        vec![],
+    );
+    let new = schema(
+        vec![fk_type_v2::Author::table_def(), fk_type_v2::Post::table_def()],
+        vec![],
+    );
+    let seed = "INSERT INTO authors VALUES ('7f1b6a3e-1111-4c2b-9a55-0123456789ab'); \
+                INSERT INTO posts VALUES (1, '7f1b6a3e-1111-4c2b-9a55-0123456789ab')";
+    run(&old, &new, SAFE, seed, "SELECT author_id::text FROM posts").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. The enum add-and-use split, when the same enum also renames a value: the first migration
+//    ("new enum values") is planned towards an intermediate enum that keeps only the *old*
+//    spellings that still exist, so the renamed value is missing from it and the first
+//    migration removes it (refused without --allow-destructive; with it, a type swap that
+//    fails on every row holding the value).
+
+mod split_v1 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "state", rename_all = "lowercase")]
+    pub enum State {
+        Open,
+        Done,
+    }
+
+    #[derive(Table)]
+    #[table(name = "tickets")]
+    pub struct Ticket {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default = State::Open)]
+        pub state: State,
+    }
+}
+
+mod split_v2 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "state", rename_all = "lowercase")]
+    pub enum State {
+        Draft,
+        #[db_enum(rename = "opened", renamed_from = "open")]
+        Open,
+        Done,
+    }
+
+    /// The new value is used at once, as the default.
+    #[derive(Table)]
+    #[table(name = "tickets")]
+    pub struct Ticket {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default = State::Draft)]
+        pub state: State,
+    }
+}
+
+/// Applies each planned migration in its own transaction (as the runner does), after `seed`.
+async fn apply_split(old: &Schema, steps: &[(Schema, model_core::diff::Plan)], seed: &str) {
+    let db = TestDb::postgres().await;
+    let pool = db.pg_pool().await;
+    let create = diff(&Schema::new(), old, SAFE).unwrap();
+    apply(&pool, &sql(&create.operations, old)).await.unwrap();
+    if !seed.is_empty() {
+        apply(&pool, seed).await.unwrap();
+    }
+    for (i, (after, plan)) in steps.iter().enumerate() {
+        let up = sql(&plan.operations, after);
+        apply(&pool, &up)
+            .await
+            .unwrap_or_else(|e| panic!("migration {} failed: {e}\n{up}", i + 1));
+    }
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn enum_split_keeps_a_value_renamed_in_the_same_migration() {
+    let old = schema(
+        vec![split_v1::Ticket::table_def()],
+        vec![split_v1::State::enum_def()],
+    );
+    let new = schema(
+        vec![split_v2::Ticket::table_def()],
+        vec![split_v2::State::enum_def()],
+    );
+    // One migration would be: rename 'open' to 'opened', add 'draft', use 'draft'.
+    let steps = model_core::generate::plans(&old, &new, SAFE)
+        .expect("a rename plus an added, used value is not destructive");
+    assert_eq!(steps.len(), 2);
+    apply_split(&old, &steps, "INSERT INTO tickets (id, state) VALUES (1, 'open')").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. The add-and-use split only looks at defaults, backfills and `AddCheck`: a new value used
+//    in the CHECK of a table created in the same migration (or in a partial index predicate)
+//    is not seen, the migration is not split, and PostgreSQL refuses it ("unsafe use of new
+//    value").
+
+mod split_check_v1 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "kind", rename_all = "lowercase")]
+    pub enum Kind {
+        Open,
+        Done,
+    }
+
+    #[derive(Table)]
+    #[table(name = "items")]
+    pub struct Item {
+        #[column(primary_key)]
+        pub id: i32,
+        pub kind: Kind,
+    }
+}
+
+mod split_check_v2 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "kind", rename_all = "lowercase")]
+    pub enum Kind {
+        Open,
+        Done,
+        Archived,
+    }
+
+    #[derive(Table)]
+    #[table(name = "items")]
+    pub struct Item {
+        #[column(primary_key)]
+        pub id: i32,
+        pub kind: Kind,
+    }
+
+    /// A new table whose CHECK names the new value.
+    #[derive(Table)]
+    #[table(name = "archive")]
+    #[table(check(name = "ck_archive_kind", expr = "kind = 'archived'"))]
+    pub struct Archive {
+        #[column(primary_key)]
+        pub id: i32,
+        pub kind: Kind,
+    }
+}
+
+#[tokio::test]
+async fn enum_split_sees_a_new_value_used_in_a_created_tables_check() {
+    let old = schema(
+        vec![split_check_v1::Item::table_def()],
+        vec![split_check_v1::Kind::enum_def()],
+    );
+    let new = schema(
+        vec![
+            split_check_v2::Item::table_def(),
+            split_check_v2::Archive::table_def(),
+        ],
+        vec![split_check_v2::Kind::enum_def()],
+    );
+    let steps = model_core::generate::plans(&old, &new, SAFE).unwrap();
+    apply_split(&old, &steps, "").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Array defaults. `ARRAY['open']` is a `text[]`, which PostgreSQL does not assign to an
+//    enum array (nor to `uuid[]`, `timestamptz[]`, ...); `ARRAY[]` has no type at all. The
+//    literal needs a cast to the column type (`ARRAY['open']::state[]`, `'{}'`).
+
+mod array_v1 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "base")]
+    pub struct Base {
+        #[column(primary_key)]
+        pub id: i32,
+    }
+}
+
+mod array_enum_v2 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "flag", rename_all = "lowercase")]
+    pub enum Flag {
+        Red,
+        Green,
+    }
+
+    #[derive(Table)]
+    #[table(name = "flagged")]
+    pub struct Flagged {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default = vec![Flag::Red])]
+        pub flags: Vec<Flag>,
+    }
+}
+
+mod array_empty_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "scores")]
+    pub struct Scores {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default = Vec::<i32>::new())]
+        pub values: Vec<i32>,
+    }
+}
+
+#[tokio::test]
+async fn enum_array_default_is_cast_to_the_column_type() {
+    let old = schema(vec![array_v1::Base::table_def()], vec![]);
+    let new = schema(
+        vec![
+            array_v1::Base::table_def(),
+            array_enum_v2::Flagged::table_def(),
+        ],
+        vec![array_enum_v2::Flag::enum_def()],
+    );
+    run(&old, &new, SAFE, "", "").await;
+}
+
+#[tokio::test]
+async fn empty_array_default_is_typed() {
+    let old = schema(vec![array_v1::Base::table_def()], vec![]);
+    let new = schema(
+        vec![
+            array_v1::Base::table_def(),
+            array_empty_v2::Scores::table_def(),
+        ],
+        vec![],
+    );
+    run(&old, &new, SAFE, "", "").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. A type swap (enum value removed or reordered) on a column that a CHECK constraint
+//    compares with an enum literal: the check's constant has the old type (now renamed to
+//    `<name>__old`), PostgreSQL cannot rebuild the check for the new column type
+//    ("operator does not exist: state = state__old"), and `DROP TYPE state__old` would be
+//    blocked by it anyway.
+
+mod swap_check_v1 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "level", rename_all = "lowercase")]
+    pub enum Level {
+        Low,
+        High,
+    }
+
+    #[derive(Table)]
+    #[table(name = "alerts")]
+    #[table(check(name = "ck_alerts_level", expr = "level <> 'high' OR acknowledged"))]
+    pub struct Alert {
+        #[column(primary_key)]
+        pub id: i32,
+        pub level: Level,
+        pub acknowledged: bool,
+    }
+}
+
+mod swap_check_v2 {
+    use super::*;
+
+    /// Reordered.
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "level", rename_all = "lowercase")]
+    pub enum Level {
+        High,
+        Low,
+    }
+
+    #[derive(Table)]
+    #[table(name = "alerts")]
+    #[table(check(name = "ck_alerts_level", expr = "level <> 'high' OR acknowledged"))]
+    pub struct Alert {
+        #[column(primary_key)]
+        pub id: i32,
+        pub level: Level,
+        pub acknowledged: bool,
+    }
+}
+
+#[tokio::test]
+async fn enum_type_swap_under_a_check_naming_a_value() {
+    let old = schema(
+        vec![swap_check_v1::Alert::table_def()],
+        vec![swap_check_v1::Level::enum_def()],
+    );
+    let new = schema(
+        vec![swap_check_v2::Alert::table_def()],
+        vec![swap_check_v2::Level::enum_def()],
+    );
+    run(
+        &old,
+        &new,
+        SAFE,
+        "INSERT INTO alerts VALUES (1, 'low', false)",
+        "SELECT id::text FROM alerts",
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. A value is removed from an enum while a column leaves the type (becomes TEXT) to keep
+//    that value. The swap converts *every* old usage to the new enum first, including the
+//    column that is about to become TEXT, so its rows holding the removed value make the
+//    migration fail; the column should be converted to text before (or instead of) the swap.
+//    (Same for a column or table that the migration drops.)
+
+mod leave_v1 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "phase", rename_all = "lowercase")]
+    pub enum Phase {
+        Open,
+        Legacy,
+    }
+
+    #[derive(Table)]
+    #[table(name = "stages")]
+    pub struct Stage {
+        #[column(primary_key)]
+        pub id: i32,
+        pub phase: Phase,
+        pub original_phase: Phase,
+    }
+}
+
+mod leave_v2 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "phase", rename_all = "lowercase")]
+    pub enum Phase {
+        Open,
+    }
+
+    #[derive(Table)]
+    #[table(name = "stages")]
+    pub struct Stage {
+        #[column(primary_key)]
+        pub id: i32,
+        pub phase: Phase,
+        /// Keeps the old spelling as text.
+        pub original_phase: String,
+    }
+}
+
+#[tokio::test]
+async fn enum_value_removed_while_a_column_holding_it_becomes_text() {
+    let old = schema(
+        vec![leave_v1::Stage::table_def()],
+        vec![leave_v1::Phase::enum_def()],
+    );
+    let new = schema(
+        vec![leave_v2::Stage::table_def()],
+        vec![leave_v2::Phase::enum_def()],
+    );
+    let plan = diff(&old, &new, ALLOW).unwrap();
+    let up = sql(&plan.operations, &new);
+    let db = TestDb::postgres().await;
+    let pool = db.pg_pool().await;
+    let create = diff(&Schema::new(), &old, SAFE).unwrap();
+    apply(&pool, &sql(&create.operations, &old)).await.unwrap();
+    apply(&pool, "INSERT INTO stages VALUES (1, 'open', 'legacy')")
+        .await
+        .unwrap();
+    apply(&pool, &up)
+        .await
+        .unwrap_or_else(|e| panic!("up failed: {e}\n{up}"));
+    let kept: String = sqlx::query_scalar("SELECT original_phase FROM stages")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, "legacy");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Introspection reports differences that are only PostgreSQL's re-printing.
+
+mod nulls_v1 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "prices")]
+    pub struct Price {
+        #[column(primary_key)]
+        pub id: i32,
+        pub amount: Option<i32>,
+    }
+}
+
+mod nulls_v2 {
+    use super::*;
+
+    /// `ASC NULLS LAST` and `DESC NULLS FIRST` are the defaults: PostgreSQL records nothing.
+    #[derive(Table)]
+    #[table(name = "prices")]
+    #[table(index(name = "ix_prices_amount", columns = ["amount NULLS LAST"]))]
+    pub struct Price {
+        #[column(primary_key)]
+        pub id: i32,
+        pub amount: Option<i32>,
+    }
+}
+
+#[tokio::test]
+async fn index_key_with_the_default_nulls_order_introspects_equal() {
+    let old = schema(vec![nulls_v1::Price::table_def()], vec![]);
+    let new = schema(vec![nulls_v2::Price::table_def()], vec![]);
+    run(&old, &new, SAFE, "", "").await;
+}
+
+mod check_like_v1 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "prices")]
+    pub struct Price {
+        #[column(primary_key)]
+        pub id: i32,
+        pub amount: Option<i32>,
+        pub code: String,
+    }
+}
+
+mod check_like_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "prices")]
+    #[table(check(name = "ck_prices_code", expr = "code LIKE 'P%'"))]
+    pub struct Price {
+        #[column(primary_key)]
+        pub id: i32,
+        pub amount: Option<i32>,
+        pub code: String,
+    }
+}
+
+mod check_between_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "prices")]
+    #[table(check(name = "ck_prices_amount", expr = "amount BETWEEN 0 AND 100"))]
+    pub struct Price {
+        #[column(primary_key)]
+        pub id: i32,
+        pub amount: Option<i32>,
+    }
+}
+
+#[tokio::test]
+async fn check_with_like_introspects_equal() {
+    let old = schema(vec![check_like_v1::Price::table_def()], vec![]);
+    let new = schema(vec![check_like_v2::Price::table_def()], vec![]);
+    run(&old, &new, SAFE, "", "").await;
+}
+
+#[tokio::test]
+async fn check_with_between_introspects_equal() {
+    let old = schema(vec![nulls_v1::Price::table_def()], vec![]);
+    let new = schema(vec![check_between_v2::Price::table_def()], vec![]);
+    run(&old, &new, SAFE, "", "").await;
+}
+
+mod json_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "prices")]
+    pub struct Price {
+        #[column(primary_key)]
+        pub id: i32,
+        pub amount: Option<i32>,
+        #[column(default = serde_json::json!({"currency": "EUR", "tiers": [1, 2]}))]
+        pub settings: serde_json::Value,
+    }
+}
+
+#[tokio::test]
+async fn json_default_introspects_equal() {
+    let old = schema(vec![nulls_v1::Price::table_def()], vec![]);
+    let new = schema(vec![json_v2::Price::table_def()], vec![]);
+    run(&old, &new, SAFE, "", "").await;
+}
+
+mod precision_v2 {
+    use super::*;
+
+    /// `timestamptz(3)` is printed back as `timestamp(3) with time zone`.
+    #[derive(Table)]
+    #[table(name = "events")]
+    pub struct Event {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(sql_type = "timestamptz(3)")]
+        pub at: chrono::DateTime<chrono::Utc>,
+    }
+}
+
+#[tokio::test]
+async fn sql_type_with_precision_introspects_equal() {
+    let old = schema(vec![array_v1::Base::table_def()], vec![]);
+    let new = schema(
+        vec![array_v1::Base::table_def(), precision_v2::Event::table_def()],
+        vec![],
+    );
+    run(&old, &new, SAFE, "", "").await;
+}
+
+mod float_v2 {
+    use super::*;
+
+    /// Rust spells 0.00001 as `1e-5`; PostgreSQL prints the default back as `0.00001`.
+    #[derive(Table)]
+    #[table(name = "rates")]
+    pub struct Rate {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default = 0.00001)]
+        pub epsilon: f64,
+    }
+}
+
+#[tokio::test]
+async fn float_default_in_exponent_notation_introspects_equal() {
+    let old = schema(vec![array_v1::Base::table_def()], vec![]);
+    let new = schema(
+        vec![array_v1::Base::table_def(), float_v2::Rate::table_def()],
+        vec![],
+    );
+    run(&old, &new, SAFE, "", "").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. A table created with a foreign key to its own unique *index* (`index(unique)`, which the
+//    registry accepts as a referenced key): CREATE TABLE carries the foreign key inline, but
+//    the unique index is only created by the next statement, so PostgreSQL refuses the table
+//    ("there is no unique constraint matching given keys").
+
+mod self_unique_index_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "nodes")]
+    #[table(index(name = "ix_nodes_code", columns = ["code"], unique))]
+    pub struct Node {
+        #[column(primary_key)]
+        pub id: i32,
+        pub code: String,
+        #[column(references = Node::code, index)]
+        pub parent_code: Option<String>,
+    }
+}
+
+#[tokio::test]
+async fn table_referencing_its_own_unique_index_is_created() {
+    let old = schema(vec![array_v1::Base::table_def()], vec![]);
+    let new = schema(
+        vec![
+            array_v1::Base::table_def(),
+            self_unique_index_v2::Node::table_def(),
+        ],
+        vec![],
+    );
+    run(&old, &new, SAFE, "", "").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Tables are dropped after the renames: an index renamed (here, because its table is
+//    renamed) to a name still held by an index of a table that this migration drops collides
+//    ("relation ix_a_b_c already exists"). Generated names make this possible without any
+//    explicit name: `ix_a_b_c` is both table `a_b`'s index on `c` and table `a`'s on `b_c`.
+
+mod collide_v1 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "a_b")]
+    pub struct AB {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(index)]
+        pub c: i32,
+    }
+
+    #[derive(Table)]
+    #[table(name = "z")]
+    pub struct Z {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(index)]
+        pub b_c: i32,
+    }
+}
+
+mod collide_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "a", renamed_from = "z")]
+    pub struct A {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(index)]
+        pub b_c: i32,
+    }
+}
+
+#[tokio::test]
+async fn index_renamed_to_the_name_of_an_index_of_a_dropped_table() {
+    let old = schema(
+        vec![collide_v1::AB::table_def(), collide_v1::Z::table_def()],
+        vec![],
+    );
+    let new = schema(vec![collide_v2::A::table_def()], vec![]);
+    assert_eq!(new.tables["a"].indexes[0].name, "ix_a_b_c");
+    assert_eq!(old.tables["a_b"].indexes[0].name, "ix_a_b_c");
+    run(&old, &new, ALLOW, "", "").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. An enum value is renamed and a column default that named it (old spelling) changes to
+//     another value. The up renames the value first, then sets the new default: fine. The down
+//     is the exact reverse, so it restores the old default `'free'` *before* renaming the
+//     value back from `'basic'` to `'free'`: "invalid input value for enum tier: "free"". The
+//     operations that carry an old default (AlterDefault.from, AlterColumnType.from_default,
+//     DropColumn's column) must carry it as it reads after the value renames.
+
+mod enum_rename_default_v1 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "tier", rename_all = "lowercase")]
+    pub enum Tier {
+        Free,
+        Paid,
+    }
+
+    #[derive(Table)]
+    #[table(name = "plans")]
+    pub struct Plan {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default = Tier::Free)]
+        pub tier: Tier,
+    }
+}
+
+mod enum_rename_default_v2 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "tier", rename_all = "lowercase")]
+    pub enum Tier {
+        #[db_enum(rename = "basic", renamed_from = "free")]
+        Free,
+        Paid,
+    }
+
+    #[derive(Table)]
+    #[table(name = "plans")]
+    pub struct Plan {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default = Tier::Paid)]
+        pub tier: Tier,
+    }
+}
+
+#[tokio::test]
+async fn enum_value_renamed_while_the_default_naming_it_changes_reverts() {
+    let old = schema(
+        vec![enum_rename_default_v1::Plan::table_def()],
+        vec![enum_rename_default_v1::Tier::enum_def()],
+    );
+    let new = schema(
+        vec![enum_rename_default_v2::Plan::table_def()],
+        vec![enum_rename_default_v2::Tier::enum_def()],
+    );
+    run(
+        &old,
+        &new,
+        SAFE,
+        "INSERT INTO plans VALUES (1, 'free')",
+        "SELECT tier::text FROM plans",
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. Introspection, continued (see 7): a default written with a typed literal.
+
+mod interval_v2 {
+    use super::*;
+
+    /// PostgreSQL prints `interval '30 days'` back as `'30 days'::interval`.
+    #[derive(Table)]
+    #[table(name = "tokens")]
+    pub struct Token {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default_sql = "now() + interval '30 days'")]
+        pub expires_at: chrono::DateTime<chrono::Utc>,
+    }
+}
+
+#[tokio::test]
+async fn default_with_a_typed_literal_introspects_equal() {
+    let old = schema(vec![array_v1::Base::table_def()], vec![]);
+    let new = schema(
+        vec![array_v1::Base::table_def(), interval_v2::Token::table_def()],
+        vec![],
+    );
+    run(&old, &new, SAFE, "", "").await;
+}
