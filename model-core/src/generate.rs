@@ -9,7 +9,7 @@ use crate::dialect::ddl::{render, RenderedOperation};
 use crate::dialect::{Dialect, RenderError};
 use crate::diff::{diff, DiffError, DiffOptions, Operation, Plan};
 use crate::migration::{slug, DirectoryError, MigrationDir, NewMigration};
-use crate::schema::{ColumnDefault, Schema, Value};
+use crate::schema::Schema;
 use crate::snapshot::Snapshot;
 
 /// What to generate.
@@ -178,28 +178,24 @@ fn enum_split(last: &Schema, current: &Schema, plan: &Plan) -> Option<Schema> {
     if added.is_empty() {
         return None;
     }
-    let uses = |d: &ColumnDefault| match d {
-        ColumnDefault::Value(Value::Text(t)) => added.iter().any(|(_, v)| v == t),
-        ColumnDefault::Sql(sql) => added
-            .iter()
-            .any(|(_, v)| sql.contains(&format!("'{}'", v.replace('\'', "''")))),
-        _ => false,
-    };
-    let used = plan.operations.iter().any(|op| match op {
-        Operation::AddColumn {
-            column, backfill, ..
-        } => column.default.as_ref().is_some_and(uses) || backfill.as_ref().is_some_and(uses),
-        Operation::AlterDefault { to, .. } => to.as_ref().is_some_and(uses),
-        Operation::SetNotNull { backfill, .. } => backfill.as_ref().is_some_and(uses),
-        Operation::AlterColumnType { to_default, .. } => to_default.as_ref().is_some_and(uses),
-        Operation::CreateTable { table } => table
-            .columns
-            .iter()
-            .any(|c| c.default.as_ref().is_some_and(uses)),
-        Operation::AddCheck { check, .. } => added
-            .iter()
-            .any(|(_, v)| check.expr.contains(&format!("'{}'", v.replace('\'', "''")))),
-        _ => false,
+    // A new value is used when any other operation names it: as a typed default or backfill
+    // (`{"kind": "text", "value": "V"}` in the operation's JSON), or inside SQL (`'V'`) — a
+    // default, a check or an index predicate, of a new or an existing table.
+    let used = plan.operations.iter().any(|op| {
+        if matches!(op, Operation::AddEnumValue { .. }) {
+            return false;
+        }
+        let text = serde_json::to_string(op).unwrap_or_default();
+        added.iter().any(|(_, v)| {
+            let typed = format!(
+                "{{\"kind\":\"text\",\"value\":{}}}",
+                serde_json::Value::String((*v).to_owned())
+            );
+            let quoted =
+                serde_json::Value::String(format!("'{}'", v.replace('\'', "''"))).to_string();
+            let inside_sql = &quoted[1..quoted.len() - 1];
+            text.contains(&typed) || text.contains(inside_sql)
+        })
     });
     if !used {
         return None;
@@ -210,12 +206,33 @@ fn enum_split(last: &Schema, current: &Schema, plan: &Plan) -> Option<Schema> {
             // Only the additions: the values of the old enum in their new order, plus the new.
             let mut values = definition.clone();
             let old = &last.enums[*name];
+            // Renamed values stay (with their hint, so the first migration renames them too).
             values.values.retain(|v| {
                 old.values.iter().any(|o| o.name == v.name)
+                    || v.renamed_from
+                        .as_deref()
+                        .is_some_and(|from| old.values.iter().any(|o| o.name == from))
                     || added.iter().any(|(n, a)| n == name && *a == v.name)
             });
-            for v in &mut values.values {
-                v.renamed_from = None;
+            // Defaults naming a renamed value follow it, as the database does.
+            let renames: Vec<(String, String)> = values
+                .values
+                .iter()
+                .filter_map(|v| Some((v.renamed_from.clone()?, v.name.clone())))
+                .collect();
+            for table in intermediate.tables.values_mut() {
+                for column in &mut table.columns {
+                    let is_this_enum = matches!(&column.ty, crate::schema::ColumnType::Enum { name: n } if n == name);
+                    if let (
+                        true,
+                        Some(crate::schema::ColumnDefault::Value(crate::schema::Value::Text(v))),
+                    ) = (is_this_enum, column.default.as_mut())
+                    {
+                        if let Some((_, to)) = renames.iter().find(|(from, _)| from == v) {
+                            *v = to.clone();
+                        }
+                    }
+                }
             }
             intermediate.enums.insert((*name).to_owned(), values);
         }
@@ -254,7 +271,13 @@ fn down_header(message: &str) -> String {
 }
 
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A first line `-- no-transaction` would switch the transaction off (sqlx's convention).
+    if line.to_ascii_lowercase().starts_with("no-transaction") {
+        format!("migration: {line}")
+    } else {
+        line
+    }
 }
 
 fn body(rendered: &[RenderedOperation]) -> String {

@@ -5,7 +5,7 @@
 //! contain anything that depends on the time or the machine.
 
 use super::{Dialect, RenderError, SqlDialect};
-use crate::diff::{EnumPosition, EnumUsage, Operation};
+use crate::diff::{EnumDependent, EnumPosition, EnumUsage, Operation};
 use crate::schema::{
     Column, ColumnDefault, ColumnType, Deferrable, Enum, ForeignKey, Identity, Index, IndexTarget,
     NullsOrder, ReferentialAction, Schema, SortOrder, Table,
@@ -51,6 +51,11 @@ impl Renderer<'_> {
         self.d.ident(name)
     }
 
+    /// A user-defined type name (enum types).
+    fn t(&self, name: &str) -> String {
+        super::type_name(self.d, name)
+    }
+
     fn idents(&self, names: &[String]) -> String {
         names
             .iter()
@@ -70,6 +75,29 @@ impl Renderer<'_> {
         }
     }
 
+    /// A default for a column of type `ty`: array literals are cast to the column's type
+    /// (`ARRAY['a']` alone is `text[]`), and an empty array is `'{}'`.
+    fn typed_default(
+        &self,
+        default: &ColumnDefault,
+        ty: Option<&ColumnType>,
+    ) -> Result<String, RenderError> {
+        match (default, ty) {
+            (ColumnDefault::Value(crate::schema::Value::Array(items)), _) if items.is_empty() => {
+                Ok("'{}'".into())
+            }
+            (ColumnDefault::Value(crate::schema::Value::Array(_)), Some(ty)) => {
+                Ok(format!("{}::{}", self.default(default), self.ty(ty)?))
+            }
+            _ => Ok(self.default(default)),
+        }
+    }
+
+    /// The type of a column of the schema the operations lead to.
+    fn column_type_of(&self, table: &str, column: &str) -> Option<&ColumnType> {
+        self.schema.tables.get(table)?.column(column).map(|c| &c.ty)
+    }
+
     fn column_def(&self, column: &Column, with_not_null: bool) -> Result<String, RenderError> {
         let mut out = format!("{} {}", self.i(&column.name), self.ty(&column.ty)?);
         match column.identity {
@@ -82,7 +110,7 @@ impl Renderer<'_> {
         }
         if let Some(default) = &column.default {
             out.push_str(" DEFAULT ");
-            out.push_str(&self.default(default));
+            out.push_str(&self.typed_default(default, Some(&column.ty))?);
         }
         Ok(out)
     }
@@ -202,7 +230,22 @@ impl Renderer<'_> {
                 check.expr
             ));
         }
-        for fk in &table.foreign_keys {
+        // A foreign key to this table's own unique index must wait for the index.
+        let keyed = |cols: &[String]| {
+            let mut cols = cols.to_vec();
+            cols.sort();
+            let same = |other: &[String]| {
+                let mut other = other.to_vec();
+                other.sort();
+                other == cols
+            };
+            same(&table.primary_key.columns) || table.uniques.iter().any(|u| same(&u.columns))
+        };
+        let (inline, later): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table
+            .foreign_keys
+            .iter()
+            .partition(|fk| fk.ref_table != table.name || keyed(&fk.ref_columns));
+        for fk in inline {
             lines.push(self.foreign_key(fk));
         }
         let mut statements = vec![format!(
@@ -212,6 +255,9 @@ impl Renderer<'_> {
         )];
         for index in &table.indexes {
             statements.push(self.create_index(&table.name, index));
+        }
+        for fk in later {
+            statements.push(self.alter(&table.name, format!("ADD {}", self.foreign_key(fk))));
         }
         if table.comment.is_some() {
             statements.push(self.comment(format!("TABLE {}", self.i(&table.name)), &table.comment));
@@ -283,20 +329,34 @@ impl Renderer<'_> {
         to: &Enum,
         renamed: &[(String, String)],
         usages: &[EnumUsage],
+        dependents: &[EnumDependent],
     ) -> Vec<String> {
-        let name = self.i(&to.name);
-        let old = self.i(&format!("{}__old", to.name));
-        let mut out = vec![
+        let name = self.t(&to.name);
+        let old = self.t(&format!("{}__old", to.name));
+        let mut out: Vec<String> = dependents
+            .iter()
+            .map(|d| match d {
+                EnumDependent::Check { table, check } => {
+                    self.alter(table, format!("DROP CONSTRAINT {}", self.i(&check.name)))
+                }
+                EnumDependent::Index { index, .. } => {
+                    format!("DROP INDEX {};", self.i(&index.name))
+                }
+            })
+            .collect();
+        out.extend([
             format!("ALTER TYPE {name} RENAME TO {old};"),
             format!("CREATE TYPE {name} AS ENUM ({});", self.enum_values(to)),
-        ];
+        ]);
         let _ = from;
         for usage in usages {
             let (t, c) = (self.i(&usage.table), self.i(&usage.column));
             if usage.default.is_some() {
                 out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT;"));
             }
-            let using = if usage.array {
+            let using = if usage.to_text {
+                format!("{c}::{}", if usage.array { "text[]" } else { "text" })
+            } else if usage.array {
                 format!("{c}::text[]::{name}[]")
             } else if renamed.is_empty() {
                 format!("{c}::text::{name}")
@@ -310,20 +370,44 @@ impl Renderer<'_> {
                     arms.join(" ")
                 )
             };
-            let ty = if usage.array {
-                format!("{name}[]")
-            } else {
-                name.clone()
+            let ty = match (usage.to_text, usage.array) {
+                (true, true) => "TEXT[]".to_owned(),
+                (true, false) => "TEXT".to_owned(),
+                (false, true) => format!("{name}[]"),
+                (false, false) => name.clone(),
             };
             out.push(format!(
                 "ALTER TABLE {t} ALTER COLUMN {c} TYPE {ty} USING {using};"
             ));
             if let Some(default) = &usage.default_after {
+                let value = match default {
+                    ColumnDefault::Value(crate::schema::Value::Array(items))
+                        if items.is_empty() =>
+                    {
+                        "'{}'".to_owned()
+                    }
+                    ColumnDefault::Value(crate::schema::Value::Array(_)) => {
+                        format!("{}::{ty}", self.default(default))
+                    }
+                    _ => self.default(default),
+                };
                 out.push(format!(
-                    "ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {};",
-                    self.default(default)
+                    "ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {value};"
                 ));
             }
+        }
+        for d in dependents {
+            out.push(match d {
+                EnumDependent::Check { table, check } => self.alter(
+                    table,
+                    format!(
+                        "ADD CONSTRAINT {} CHECK ({})",
+                        self.i(&check.name),
+                        check.expr
+                    ),
+                ),
+                EnumDependent::Index { table, index } => self.create_index(table, index),
+            });
         }
         out.push(format!("DROP TYPE {old};"));
         out
@@ -338,10 +422,10 @@ impl Renderer<'_> {
             }
             CreateEnum { definition } => vec![format!(
                 "CREATE TYPE {} AS ENUM ({});",
-                self.i(&definition.name),
+                self.t(&definition.name),
                 self.enum_values(definition)
             )],
-            DropEnum { definition } => vec![format!("DROP TYPE {};", self.i(&definition.name))],
+            DropEnum { definition } => vec![format!("DROP TYPE {};", self.t(&definition.name))],
             AddEnumValue {
                 after,
                 value,
@@ -355,13 +439,13 @@ impl Renderer<'_> {
                 };
                 vec![format!(
                     "ALTER TYPE {} ADD VALUE {}{place};",
-                    self.i(&after.name),
+                    self.t(&after.name),
                     self.d.string(value)
                 )]
             }
             RenameEnumValue { name, from, to } => vec![format!(
                 "ALTER TYPE {} RENAME VALUE {} TO {};",
-                self.i(name),
+                self.t(name),
                 self.d.string(from),
                 self.d.string(to)
             )],
@@ -370,12 +454,13 @@ impl Renderer<'_> {
                 to,
                 renamed,
                 usages,
+                dependents,
             } => {
                 notes.push(format!(
                     "The type is swapped: every column of type {} is rewritten; rows holding a value that no longer exists make this migration fail.",
                     to.name
                 ));
-                self.recreate_enum(from, to, renamed, usages)
+                self.recreate_enum(from, to, renamed, usages, dependents)
             }
             CreateTable { table } => self.create_table(table)?,
             DropTable { table } => {
@@ -405,7 +490,7 @@ impl Renderer<'_> {
                                 "UPDATE {} SET {} = {};",
                                 self.i(table),
                                 self.i(&column.name),
-                                self.default(value)
+                                self.typed_default(value, Some(&column.ty))?
                             ),
                             self.alter(
                                 table,
@@ -413,10 +498,18 @@ impl Renderer<'_> {
                             ),
                         ]
                     }
-                    _ => vec![self.alter(
-                        table,
-                        format!("ADD COLUMN {}", self.column_def(column, true)?),
-                    )],
+                    _ => {
+                        if !column.nullable && column.default.is_none() && column.identity.is_none()
+                        {
+                            notes.push(format!(
+                                "Fails if {table} has rows: the column is NOT NULL and has no default (this undoes a drop whose values are gone)."
+                            ));
+                        }
+                        vec![self.alter(
+                            table,
+                            format!("ADD COLUMN {}", self.column_def(column, true)?),
+                        )]
+                    }
                 };
                 if column.comment.is_some() {
                     out.push(self.comment(
@@ -458,7 +551,10 @@ impl Renderer<'_> {
                 if let Some(default) = default {
                     out.push(self.alter(
                         table,
-                        format!("ALTER COLUMN {c} SET DEFAULT {}", self.default(default)),
+                        format!(
+                            "ALTER COLUMN {c} SET DEFAULT {}",
+                            self.typed_default(default, Some(to))?
+                        ),
                     ));
                 }
                 out
@@ -474,7 +570,7 @@ impl Renderer<'_> {
                     Some(value) => out.push(format!(
                         "UPDATE {} SET {c} = {} WHERE {c} IS NULL;",
                         self.i(table),
-                        self.default(value)
+                        self.typed_default(value, self.column_type_of(table, column))?
                     )),
                     None => notes.push(format!(
                         "Fails if {table}.{column} holds NULLs (the migration then leaves the database unchanged); declare backfill_sql to fill them."
@@ -495,7 +591,7 @@ impl Renderer<'_> {
                     Some(d) => format!(
                         "ALTER COLUMN {} SET DEFAULT {}",
                         self.i(column),
-                        self.default(d)
+                        self.typed_default(d, self.column_type_of(table, column))?
                     ),
                     None => format!("ALTER COLUMN {} DROP DEFAULT", self.i(column)),
                 },

@@ -248,6 +248,63 @@ const RESERVED: &[&str] = &[
     "with",
 ];
 
+/// Names of built-in PostgreSQL types: an enum type called like one must be quoted, or the
+/// built-in type is meant.
+const BUILTIN_TYPES: &[&str] = &[
+    "bigint",
+    "bit",
+    "bool",
+    "boolean",
+    "box",
+    "bytea",
+    "char",
+    "character",
+    "cidr",
+    "circle",
+    "date",
+    "decimal",
+    "double",
+    "float",
+    "inet",
+    "int",
+    "integer",
+    "interval",
+    "json",
+    "jsonb",
+    "line",
+    "lseg",
+    "macaddr",
+    "money",
+    "name",
+    "numeric",
+    "oid",
+    "path",
+    "point",
+    "polygon",
+    "real",
+    "record",
+    "smallint",
+    "text",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "timetz",
+    "tsquery",
+    "tsvector",
+    "uuid",
+    "varchar",
+    "xml",
+];
+
+/// A user-defined type's name: quoted when it needs quoting or names a built-in type.
+pub fn type_name(dialect: &dyn SqlDialect, name: &str) -> String {
+    if BUILTIN_TYPES.binary_search(&name).is_ok() {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        dialect.ident(name)
+    }
+}
+
 /// True for words in the reserved list.
 pub fn is_reserved(name: &str) -> bool {
     RESERVED.binary_search(&name).is_ok()
@@ -260,6 +317,9 @@ mod tests {
     #[test]
     fn reserved_list_is_sorted() {
         assert!(RESERVED.windows(2).all(|w| w[0] < w[1]));
+        assert!(BUILTIN_TYPES.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(type_name(&Postgres, "interval"), "\"interval\"");
+        assert_eq!(type_name(&Postgres, "priority"), "priority");
     }
 
     #[test]

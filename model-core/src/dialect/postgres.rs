@@ -37,7 +37,7 @@ impl SqlDialect for Postgres {
             ColumnType::Json => "JSONB".into(),
             ColumnType::Decimal { precision, scale } => numeric("NUMERIC", *precision, *scale),
             ColumnType::Array { element } => format!("{}[]", self.column_type(element, schema)?),
-            ColumnType::Enum { name } => self.ident(name),
+            ColumnType::Enum { name } => super::type_name(self, name),
             ColumnType::Custom { sql } => sql.clone(),
         })
     }

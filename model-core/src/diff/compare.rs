@@ -95,6 +95,16 @@ pub fn loose_expression(sql: &str) -> String {
         }
     }
     const TYPE_WORDS: &[&str] = &["precision", "varying", "with", "without", "time", "zone"];
+    const TYPED_LITERALS: &[&str] = &[
+        "interval",
+        "date",
+        "timestamp",
+        "timestamptz",
+        "time",
+        "uuid",
+        "jsonb",
+        "json",
+    ];
     let mut out: Vec<String> = Vec::new();
     let mut k = 0;
     while k < tokens.len() {
@@ -119,6 +129,77 @@ pub fn loose_expression(sql: &str) -> String {
                 }
             }
             continue;
+        }
+        // A typed literal (`interval '1 day'`) is printed as a cast, which is dropped above.
+        if TYPED_LITERALS.contains(&t.as_str())
+            && tokens.get(k + 1).is_some_and(|n| n.starts_with('\''))
+        {
+            k += 1;
+            continue;
+        }
+        // PostgreSQL's spellings of LIKE, ILIKE and != .
+        match t.as_str() {
+            "like" => {
+                out.extend(["~".into(), "~".into()]);
+                k += 1;
+                continue;
+            }
+            "ilike" => {
+                out.extend(["~".into(), "~".into(), "*".into()]);
+                k += 1;
+                continue;
+            }
+            "!" if tokens.get(k + 1).map(String::as_str) == Some("=") => {
+                out.push("<".into());
+                out.push(">".into());
+                k += 2;
+                continue;
+            }
+            "not" if tokens.get(k + 1).map(String::as_str) == Some("like") => {
+                out.extend(["!".into(), "~".into(), "~".into()]);
+                k += 2;
+                continue;
+            }
+            "not" if tokens.get(k + 1).map(String::as_str) == Some("ilike") => {
+                out.extend(["!".into(), "~".into(), "~".into(), "*".into()]);
+                k += 2;
+                continue;
+            }
+            "not" if tokens.get(k + 1).map(String::as_str) == Some("in") => {
+                out.push("not_in".into());
+                k += 2;
+                continue;
+            }
+            // `x BETWEEN a AND b` is printed `x >= a AND x <= b` (simple operands).
+            "between" if !out.is_empty() && k + 3 < tokens.len() && tokens[k + 2] == "and" => {
+                let x = out.last().cloned().unwrap_or_default();
+                out.extend([
+                    ">".into(),
+                    "=".into(),
+                    tokens[k + 1].clone(),
+                    "and".into(),
+                    x,
+                ]);
+                out.extend(["<".into(), "=".into(), tokens[k + 3].clone()]);
+                k += 4;
+                continue;
+            }
+            _ => {}
+        }
+        // `x <> ALL (ARRAY[...])` is how PostgreSQL prints `x NOT IN (...)`.
+        if t == "<"
+            && tokens.get(k + 1).map(String::as_str) == Some(">")
+            && tokens.get(k + 2).map(String::as_str) == Some("all")
+        {
+            let mut j = k + 3;
+            while tokens.get(j).map(String::as_str) == Some("(") {
+                j += 1;
+            }
+            if tokens.get(j).map(String::as_str) == Some("array") {
+                out.push("not_in".into());
+                k = j + 1;
+                continue;
+            }
         }
         // `x = ANY (ARRAY[...])` is how PostgreSQL prints `x IN (...)`.
         if t == "=" && tokens.get(k + 1).map(String::as_str) == Some("any") {
@@ -201,6 +282,16 @@ fn canonical_sql_type(sql: &str) -> String {
             break;
         }
     }
+    // `timestamp(3) with time zone` → `timestamptz(3)`, and the like.
+    for (suffix, short) in [("with time zone", "tz"), ("without time zone", "")] {
+        if let Some(head) = text.strip_suffix(suffix).map(str::trim_end) {
+            if head.starts_with("timestamp(") || head.starts_with("time(") {
+                let (word, args) = head.split_at(head.find('(').expect("checked"));
+                text = format!("{word}{short}{args}");
+                break;
+            }
+        }
+    }
     if let Some(rest) = text.strip_prefix("numeric(") {
         if !rest.contains(',') {
             text = format!("numeric({},0)", rest.trim_end_matches(')'));
@@ -215,6 +306,7 @@ fn canonical_value(value: &Value) -> String {
         Value::Number(n) => n.clone(),
         Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
         Value::Bytes(hex) => format!("'\\x{hex}'"),
+        Value::Array(items) if items.is_empty() => "'{}'".into(),
         Value::Array(items) => format!(
             "array[{}]",
             items
@@ -379,5 +471,19 @@ mod tests {
         ));
         assert!(!is_narrowing(&Timestamp, &TimestampTz));
         assert!(is_narrowing(&Text, &Integer));
+    }
+}
+
+#[cfg(test)]
+mod precision_tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_precision_spellings() {
+        let custom = |s: &str| ColumnType::Custom { sql: s.into() };
+        assert_eq!(
+            canonical_type(&custom("timestamp(3) with time zone")),
+            canonical_type(&custom("timestamptz(3)"))
+        );
     }
 }

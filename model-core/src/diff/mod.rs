@@ -29,7 +29,7 @@ mod operation;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use compare::{canonical_default, canonical_type, loose_expression, normalize_expression};
-pub use operation::{EnumPosition, EnumUsage, Operation};
+pub use operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
 
 use crate::registry::RegistryError;
 use crate::schema::{Column, ColumnDefault, ColumnType, Enum, ForeignKey, Schema, Table};
@@ -188,8 +188,10 @@ impl Phases {
             // down) then run after the renames are undone, with the old names again.
             self.drop_fks,
             self.drops,
-            self.renames,
+            // Dropped tables go before renames too: a renamed object may take a name that a
+            // dropped table's index held.
             self.drop_tables,
+            self.renames,
             self.columns,
             self.add_keys,
             self.create_tables,
@@ -236,7 +238,13 @@ impl<'a> Differ<'a> {
         match (a, b) {
             (None, None) => true,
             (Some(a), Some(b)) => {
-                self.same_expression(&canonical_default(a), &canonical_default(b))
+                let (a, b) = (canonical_default(a), canonical_default(b));
+                // Numbers compare as numbers (`1e-5` is `0.00001` read back).
+                let number = |t: &str| t.trim_matches('\'').parse::<f64>().ok();
+                match (self.loose, number(&a), number(&b)) {
+                    (true, Some(x), Some(y)) => x == y,
+                    _ => self.same_expression(&a, &b),
+                }
             }
             _ => false,
         }
@@ -313,13 +321,30 @@ impl<'a> Differ<'a> {
 
         // Tables whose primary key changes: foreign keys referencing them must be dropped
         // before and added after.
+        // Columns whose type changes: a foreign key on them, or on a key they are part of,
+        // cannot stay while the type changes.
+        let mut retyped: ColumnSet = BTreeSet::new();
+        for (new_name, pairs) in &column_pairs {
+            for (o, n) in pairs {
+                if canonical_type(&o.ty) != canonical_type(&n.ty) {
+                    retyped.insert(((*new_name).to_owned(), n.name.clone()));
+                }
+            }
+        }
         let mut rekeyed: BTreeSet<&str> = BTreeSet::new();
         for (new_name, old_name) in &self.table_pairs {
             let old_table = &self.old.tables[*old_name];
             let new_table = &self.new.tables[*new_name];
             let renamed_old_cols =
                 rename_columns(&old_table.primary_key.columns, &column_pairs[new_name]);
-            if renamed_old_cols != new_table.primary_key.columns {
+            let is_retyped = |c: &String| retyped.contains(&((*new_name).to_owned(), c.clone()));
+            if renamed_old_cols != new_table.primary_key.columns
+                || new_table.primary_key.columns.iter().any(is_retyped)
+                || new_table
+                    .uniques
+                    .iter()
+                    .any(|u| u.columns.iter().any(is_retyped))
+            {
                 rekeyed.insert(new_name);
             }
             // A unique constraint or unique index that is dropped or rebuilt may be what a
@@ -365,7 +390,7 @@ impl<'a> Differ<'a> {
                 old_table,
                 new_table,
                 &column_pairs[new_name],
-                &rekeyed,
+                (&rekeyed, &retyped),
                 &mut phases,
             );
         }
@@ -397,7 +422,12 @@ impl<'a> Differ<'a> {
             for column in &mut table.columns {
                 if detached.contains(&(table.name.clone(), column.name.clone())) {
                     column.default = None;
+                    column.ty = as_text(&column.ty);
                 }
+                column.default = column
+                    .default
+                    .as_ref()
+                    .map(|d| renamed_default(d, &column.ty, self.old, self.new));
             }
             table.foreign_keys.retain(|fk| {
                 dropped_names.contains(fk.ref_table.as_str())
@@ -535,6 +565,7 @@ impl<'a> Differ<'a> {
                         default: column.default.clone(),
                         default_after: column.default.clone(),
                         array,
+                        to_text: false,
                     });
                 }
             }
@@ -554,6 +585,46 @@ impl<'a> Differ<'a> {
         let old_col = old_table.column(&usage.column)?;
         (canonical_type(&old_col.ty) == canonical_type(&new_col.ty))
             .then(|| (new_table_name.to_owned(), new_col))
+    }
+
+    /// Checks and indexes of the old schema whose expressions mention a converted column.
+    fn enum_dependents(&self, usages: &[EnumUsage]) -> Vec<EnumDependent> {
+        let mentions = |sql: &str, column: &str| {
+            sql.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word == column)
+        };
+        let mut out = Vec::new();
+        let tables: BTreeSet<&str> = usages.iter().map(|u| u.table.as_str()).collect();
+        for table_name in tables {
+            let table = &self.old.tables[table_name];
+            let columns: Vec<&str> = usages
+                .iter()
+                .filter(|u| u.table == table_name)
+                .map(|u| u.column.as_str())
+                .collect();
+            let involved = |sql: &str| columns.iter().any(|c| mentions(sql, c));
+            for check in &table.checks {
+                if involved(&check.expr) {
+                    out.push(EnumDependent::Check {
+                        table: table_name.to_owned(),
+                        check: check.clone(),
+                    });
+                }
+            }
+            for index in &table.indexes {
+                let expression = index.keys.iter().any(|k| match &k.target {
+                    crate::schema::IndexTarget::Expression(e) => involved(e),
+                    crate::schema::IndexTarget::Column(_) => false,
+                });
+                if expression || index.predicate.as_deref().is_some_and(involved) {
+                    out.push(EnumDependent::Index {
+                        table: table_name.to_owned(),
+                        index: index.clone(),
+                    });
+                }
+            }
+        }
+        out
     }
 
     fn enums(
@@ -682,7 +753,7 @@ impl<'a> Differ<'a> {
                 }
                 // Each column gets its new default as part of the swap (the old one may name
                 // a value that no longer exists).
-                let usages = self
+                let usages: Vec<EnumUsage> = self
                     .old_usages(name)
                     .into_iter()
                     .map(|mut usage| {
@@ -693,22 +764,24 @@ impl<'a> Differ<'a> {
                             }
                             None => {
                                 // The column leaves the type (dropped, or another type): the
-                                // swap drops its default, and the later steps on it carry
-                                // none, so that their inverses never name a missing value.
+                                // swap makes it text without a default, and the later steps on
+                                // it start from there, so that no value is lost and their
+                                // inverses never name a missing value.
                                 usage.default_after = None;
-                                if usage.default.is_some() {
-                                    detached.insert((usage.table.clone(), usage.column.clone()));
-                                }
+                                usage.to_text = true;
+                                detached.insert((usage.table.clone(), usage.column.clone()));
                             }
                         }
                         usage
                     })
                     .collect();
+                let dependents = self.enum_dependents(&usages);
                 phases.setup.push(Operation::RecreateEnum {
                     from: strip_enum_hints(old_enum),
                     to: strip_enum_hints(new_enum),
                     renamed: renames,
                     usages,
+                    dependents,
                 });
             }
         }
@@ -721,7 +794,7 @@ impl<'a> Differ<'a> {
         old: &Table,
         new: &Table,
         pairs: &[(&Column, &Column)],
-        rekeyed: &BTreeSet<&str>,
+        (rekeyed, retyped): (&BTreeSet<&str>, &ColumnSet),
         phases: &mut Phases,
     ) {
         let t = || table.to_owned();
@@ -777,10 +850,18 @@ impl<'a> Differ<'a> {
                 }
                 _ => false,
             };
+            // NULLS LAST is the default for ASC, NULLS FIRST for DESC.
+            let nulls = |k: &crate::schema::IndexKey| {
+                k.nulls.unwrap_or(if k.order == Some(SortOrder::Desc) {
+                    crate::schema::NullsOrder::First
+                } else {
+                    crate::schema::NullsOrder::Last
+                })
+            };
             target
                 && a.opclass == b.opclass
                 && a.order.unwrap_or(SortOrder::Asc) == b.order.unwrap_or(SortOrder::Asc)
-                && a.nulls == b.nulls
+                && nulls(a) == nulls(b)
         };
         let same_index = |a: &crate::schema::Index, b: &crate::schema::Index| {
             a.keys.len() == b.keys.len()
@@ -857,8 +938,16 @@ impl<'a> Differ<'a> {
         // Foreign keys to a table whose key changes are recreated around the change.
         let mut keep_fks: Vec<ForeignKey> = Vec::new();
         let mut keep_orig: Vec<ForeignKey> = Vec::new();
+        // Foreign keys to a re-keyed table, or on retyped columns, are recreated around it.
+        let recreate = |fk: &ForeignKey| {
+            rekeyed.contains(fk.ref_table.as_str())
+                || fk
+                    .columns
+                    .iter()
+                    .any(|c| retyped.contains(&(table.to_owned(), c.clone())))
+        };
         for (fk, fk_orig) in old.foreign_keys.iter().zip(&orig.foreign_keys) {
-            if rekeyed.contains(fk.ref_table.as_str()) {
+            if recreate(fk) {
                 phases.drop(Operation::DropForeignKey {
                     table: old_t(),
                     foreign_key: fk_orig.clone(),
@@ -871,14 +960,10 @@ impl<'a> Differ<'a> {
         let new_fks: Vec<ForeignKey> = new
             .foreign_keys
             .iter()
-            .filter(|fk| !rekeyed.contains(fk.ref_table.as_str()))
+            .filter(|fk| !recreate(fk))
             .cloned()
             .collect();
-        for fk in new
-            .foreign_keys
-            .iter()
-            .filter(|fk| rekeyed.contains(fk.ref_table.as_str()))
-        {
+        for fk in new.foreign_keys.iter().filter(|fk| recreate(fk)) {
             phases.add(Operation::AddForeignKey {
                 table: t(),
                 foreign_key: fk.clone(),
@@ -947,12 +1032,19 @@ impl<'a> Differ<'a> {
                 phases.columns.push(Operation::AlterColumnType {
                     table: t(),
                     column: c(),
-                    from: old_col.ty.clone(),
+                    from: if swapped_away {
+                        as_text(&old_col.ty)
+                    } else {
+                        old_col.ty.clone()
+                    },
                     to: new_col.ty.clone(),
                     from_default: if swapped_away {
                         None
                     } else {
-                        old_col.default.clone()
+                        old_col
+                            .default
+                            .as_ref()
+                            .map(|d| renamed_default(d, &old_col.ty, self.old, self.new))
                     },
                     to_default: new_col.default.clone(),
                 });
@@ -983,7 +1075,8 @@ impl<'a> Differ<'a> {
                 phases.columns.push(Operation::AlterDefault {
                     table: t(),
                     column: c(),
-                    from: old_col.default.clone(),
+                    // As the database spells it once enum values are renamed (before this).
+                    from: old_default.clone(),
                     to: new_col.default.clone(),
                 });
             }
@@ -1026,12 +1119,23 @@ impl<'a> Differ<'a> {
             let mut column = column.clone();
             if detached.contains(&(old.name.clone(), column.name.clone())) {
                 column.default = None;
+                column.ty = as_text(&column.ty);
             }
             phases
                 .columns
                 .push(Operation::DropColumn { table: t(), column });
         }
         Ok(())
+    }
+}
+
+/// `text`, or `text[]` for an array: what an enum column leaving a swapped type becomes.
+fn as_text(ty: &ColumnType) -> ColumnType {
+    match ty {
+        ColumnType::Array { .. } => ColumnType::Array {
+            element: Box::new(ColumnType::Text),
+        },
+        _ => ColumnType::Text,
     }
 }
 

@@ -35,6 +35,30 @@ pub struct EnumUsage {
     pub default_after: Option<ColumnDefault>,
     /// Whether the column is an array of the enum.
     pub array: bool,
+    /// The column leaves the type in this migration (dropped, or given another type): the
+    /// swap turns it into text, so that no value is lost before its own step.
+    #[serde(default)]
+    pub to_text: bool,
+}
+
+/// A check or an index that a type swap must take down and put back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EnumDependent {
+    /// A CHECK constraint.
+    Check {
+        /// The table.
+        table: String,
+        /// The constraint.
+        check: Check,
+    },
+    /// An index.
+    Index {
+        /// The table.
+        table: String,
+        /// The index.
+        index: Index,
+    },
 }
 
 /// One step of a migration.
@@ -89,6 +113,10 @@ pub enum Operation {
         renamed: Vec<(String, String)>,
         /// Columns to convert.
         usages: Vec<EnumUsage>,
+        /// Checks and indexes whose expressions involve those columns (they may name a
+        /// value, typed with the old enum): dropped before the swap, re-created after.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        dependents: Vec<EnumDependent>,
     },
     /// Create a table (with the foreign keys it can have at that point).
     CreateTable {
@@ -315,6 +343,7 @@ impl Operation {
                 to: before,
                 renamed: Vec::new(),
                 usages,
+                dependents: Vec::new(),
             },
             RenameEnumValue { name, from, to } => RenameEnumValue {
                 name,
@@ -326,7 +355,9 @@ impl Operation {
                 to,
                 renamed,
                 usages,
+                dependents,
             } => RecreateEnum {
+                dependents,
                 from: to,
                 to: from,
                 renamed: renamed.into_iter().map(|(a, b)| (b, a)).collect(),
@@ -335,6 +366,7 @@ impl Operation {
                     .map(|u| EnumUsage {
                         default: u.default_after,
                         default_after: u.default,
+                        to_text: false,
                         ..u
                     })
                     .collect(),

@@ -163,6 +163,10 @@ fn temporal_default(ty: &ColumnType, sql: String) -> ColumnDefault {
             ColumnType::Time => chrono::NaiveTime::parse_from_str(text, "%H:%M:%S%.f")
                 .ok()
                 .map(|t| t.format("%H:%M:%S%.f").to_string()),
+            // jsonb re-formats its text; the models write compact JSON.
+            ColumnType::Json => serde_json::from_str::<serde_json::Value>(&text.replace("''", "'"))
+                .ok()
+                .map(|v| v.to_string()),
             _ => None,
         };
         if let Some(text) = parsed {

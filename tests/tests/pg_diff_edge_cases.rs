@@ -1,5 +1,8 @@
-//! Review findings: each test is a concrete case where a generated PostgreSQL migration (or
-//! the introspection that checks it) is wrong. They fail until the bug they name is fixed.
+//! Edge cases of autogenerate on PostgreSQL, each once a bug: combined changes (keys and
+//! foreign keys retyped together, enum swaps under checks, enum values renamed and used in one
+//! migration, defaults that name renamed values), array defaults, self-references to unique
+//! indexes, name collisions between dropped and renamed objects, and spellings PostgreSQL
+//! re-prints (LIKE, BETWEEN, NULLS LAST, JSON, typed literals, numbers, type precisions).
 
 #![allow(dead_code)]
 
@@ -67,11 +70,17 @@ mod fk_type_v2 {
 #[tokio::test]
 async fn referenced_key_and_foreign_key_column_retyped_together() {
     let old = schema(
-        vec![fk_type_v1::Author::table_def(), fk_type_v1::Post::table_def()],
+        vec![
+            fk_type_v1::Author::table_def(),
+            fk_type_v1::Post::table_def(),
+        ],
         vec![],
     );
     let new = schema(
-        vec![fk_type_v2::Author::table_def(), fk_type_v2::Post::table_def()],
+        vec![
+            fk_type_v2::Author::table_def(),
+            fk_type_v2::Post::table_def(),
+        ],
         vec![],
     );
     let seed = "INSERT INTO authors VALUES ('7f1b6a3e-1111-4c2b-9a55-0123456789ab'); \
@@ -161,7 +170,12 @@ async fn enum_split_keeps_a_value_renamed_in_the_same_migration() {
     let steps = model_core::generate::plans(&old, &new, SAFE)
         .expect("a rename plus an added, used value is not destructive");
     assert_eq!(steps.len(), 2);
-    apply_split(&old, &steps, "INSERT INTO tickets (id, state) VALUES (1, 'open')").await;
+    apply_split(
+        &old,
+        &steps,
+        "INSERT INTO tickets (id, state) VALUES (1, 'open')",
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -586,7 +600,10 @@ mod precision_v2 {
 async fn sql_type_with_precision_introspects_equal() {
     let old = schema(vec![array_v1::Base::table_def()], vec![]);
     let new = schema(
-        vec![array_v1::Base::table_def(), precision_v2::Event::table_def()],
+        vec![
+            array_v1::Base::table_def(),
+            precision_v2::Event::table_def(),
+        ],
         vec![],
     );
     run(&old, &new, SAFE, "", "").await;
