@@ -17,7 +17,7 @@ use crate::{command, exit, Config};
         snapshot of the last migration and writes a reversible migration (no database needed). \
         `upgrade` and `downgrade` apply and revert migrations; `current`, `history`, `heads` and \
         `show` tell where things stand.",
-    after_help = "Examples:\n  migrate-gen \"add priority\"          write a migration for the model changes\n  \
+    after_help = "Examples:\n  migrate-gen \"add priority\"            write a migration for the model changes\n  \
         migrate-gen upgrade                   apply every pending migration\n  \
         migrate-gen downgrade -1              revert the newest migration\n  \
         migrate-gen upgrade --sql             print the SQL instead of running it\n\n\
@@ -160,7 +160,10 @@ where
     let top_level_flag =
         |a: &std::ffi::OsString| matches!(a.to_str(), Some("-h" | "--help" | "-V" | "--version"));
     let rest = args.get(1..).unwrap_or_default();
-    if !rest.is_empty() && !rest.iter().any(is_command) && !rest.iter().all(top_level_flag) {
+    let has_message = rest
+        .iter()
+        .any(|a| a.to_str().is_some_and(|a| !a.starts_with('-')));
+    if has_message && !rest.iter().any(is_command) && !rest.iter().all(top_level_flag) {
         args.insert(1, "generate".into());
     }
     args

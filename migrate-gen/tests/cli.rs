@@ -252,3 +252,45 @@ fn help_teaches_the_commands() {
         assert!(text.contains(needle), "{needle} in {text}");
     }
 }
+
+#[test]
+fn help_texts() {
+    let mut all = String::new();
+    for args in [
+        &["--help"][..],
+        &["generate", "--help"][..],
+        &["upgrade", "--help"][..],
+        &["downgrade", "--help"][..],
+        &["check", "--help"][..],
+    ] {
+        let out = migrate_gen(args);
+        assert!(out.status.success());
+        all.push_str(&format!(
+            "$ migrate-gen {}\n{}\n",
+            args.join(" "),
+            stdout(&out)
+        ));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn error_texts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing");
+    let mut all = String::new();
+    for args in [
+        &["upgrade", "--dir", missing.to_str().unwrap()][..],
+        &["downgrade", "+1", "--dir", tmp.path().to_str().unwrap()][..],
+        &["--frobnicate"][..],
+    ] {
+        let out = migrate_gen(args);
+        let text = stderr(&out).replace(tmp.path().to_str().unwrap(), "<tmp>");
+        all.push_str(&format!(
+            "$ migrate-gen {} => exit {:?}\n{text}\n",
+            args[0],
+            out.status.code()
+        ));
+    }
+    insta::assert_snapshot!(all);
+}

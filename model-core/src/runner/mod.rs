@@ -251,6 +251,9 @@ impl UpTarget {
     pub fn parse(text: &str) -> Result<Self, RunnerError> {
         match text {
             "head" | "heads" => Ok(UpTarget::Head),
+            t if t.starts_with('-') => Err(RunnerError::Target(format!(
+                "`{t}` goes down; use `downgrade {t}`"
+            ))),
             t if t.starts_with('+') => t[1..]
                 .parse::<usize>()
                 .ok()
@@ -269,6 +272,9 @@ impl DownTarget {
     pub fn parse(text: &str) -> Result<Self, RunnerError> {
         match text {
             "base" => Ok(DownTarget::Base),
+            t if t.starts_with('+') => Err(RunnerError::Target(format!(
+                "`{t}` goes up; use `upgrade {t}`"
+            ))),
             t if t.starts_with('-') => t[1..]
                 .parse::<usize>()
                 .ok()
