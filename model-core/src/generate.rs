@@ -5,7 +5,7 @@
 //! enum values and also uses one of them (as a default, say), it is split in two: first the
 //! new values, then everything else.
 
-use crate::dialect::ddl::{render, RenderedOperation};
+use crate::dialect::ddl::{render_between, RenderedOperation};
 use crate::dialect::{Dialect, RenderError};
 use crate::diff::{diff, DiffError, DiffOptions, Operation, Plan};
 use crate::migration::{slug, DirectoryError, MigrationDir, NewMigration};
@@ -113,8 +113,8 @@ pub fn plan(
     let mut parent_checksum = parent_checksum;
     let mut before = last;
     for (version, (after, plan, message, step_slug)) in (first..).zip(steps) {
-        let up_ops = render(dir.dialect(), &plan.operations, &after)?;
-        let down_ops = render(dir.dialect(), &plan.down(), &before)?;
+        let up_ops = render_between(dir.dialect(), &plan.operations, &after, &before)?;
+        let down_ops = render_between(dir.dialect(), &plan.down(), &before, &after)?;
         let up = format!(
             "{}{}",
             header(&message, parent_name.as_deref(), &plan, &up_ops),

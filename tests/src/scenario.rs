@@ -63,6 +63,25 @@ pub fn sql(operations: &[Operation], target: &Schema) -> String {
     out
 }
 
+/// The SQL of operations leading from `other` to `target` (names of both may appear).
+pub fn sql_between(operations: &[Operation], target: &Schema, other: &Schema) -> String {
+    let rendered =
+        model_core::dialect::ddl::render_between(Dialect::Postgres, operations, target, other)
+            .expect("renders for PostgreSQL");
+    let mut out = String::new();
+    for op in rendered {
+        out.push_str(&format!("-- {}\n", op.summary));
+        for note in op.notes {
+            out.push_str(&format!("-- {note}\n"));
+        }
+        for statement in op.statements {
+            out.push_str(&statement);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Up and down SQL of a plan, as one text for snapshots.
 pub fn up_down(plan: &Plan, old: &Schema, new: &Schema) -> String {
     let mut out = String::from("-- up\n");
@@ -72,9 +91,9 @@ pub fn up_down(plan: &Plan, old: &Schema, new: &Schema) -> String {
     for w in &plan.warnings {
         out.push_str(&format!("-- WARNING: {w}\n"));
     }
-    out.push_str(&sql(&plan.operations, new));
+    out.push_str(&sql_between(&plan.operations, new, old));
     out.push_str("\n-- down\n");
-    out.push_str(&sql(&plan.down(), old));
+    out.push_str(&sql_between(&plan.down(), old, new));
     out
 }
 
@@ -150,8 +169,8 @@ pub async fn run(
 ) -> String {
     let plan = diff(old, new, options).expect("the diff plans");
     assert!(!plan.is_empty(), "the scenario must change something");
-    let up = sql(&plan.operations, new);
-    let down = sql(&plan.down(), old);
+    let up = sql_between(&plan.operations, new, old);
+    let down = sql_between(&plan.down(), old, new);
 
     let db = TestDb::postgres().await;
     let pool = db.pg_pool().await;

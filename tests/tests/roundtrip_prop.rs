@@ -16,7 +16,7 @@ use model_core::schema::{
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use sqlx::{Executor, Row};
-use tests::scenario::{apply, assert_introspects_to, sql};
+use tests::scenario::{apply, assert_introspects_to, sql, sql_between};
 use tests::TestDb;
 
 const ENUM_VALUES: [&str; 4] = ["a", "b", "c", "it's"];
@@ -44,6 +44,8 @@ struct TableSpec {
     comment: Option<u8>,
     /// Named `t<n>_new`, declared `renamed_from = "t<n>"`.
     renamed: bool,
+    /// An expression index on the first text column, and a GIN index on the first array.
+    expr_index: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -54,7 +56,7 @@ struct SchemaSpec {
 
 fn column_spec() -> impl Strategy<Value = ColumnSpec> {
     (
-        0u8..8,
+        0u8..13,
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
@@ -85,6 +87,7 @@ fn table_spec() -> impl Strategy<Value = TableSpec> {
             any::<bool>(),
             proptest::option::of(0u8..3),
             proptest::bool::weighted(0.2),
+            any::<bool>(),
         ),
     )
         .prop_map(
@@ -95,7 +98,7 @@ fn table_spec() -> impl Strategy<Value = TableSpec> {
                 check,
                 fk,
                 self_fk,
-                (identity, comment, renamed),
+                (identity, comment, renamed, expr_index),
             )| {
                 TableSpec {
                     columns,
@@ -107,6 +110,7 @@ fn table_spec() -> impl Strategy<Value = TableSpec> {
                     identity,
                     comment,
                     renamed,
+                    expr_index,
                 }
             },
         )
@@ -182,6 +186,7 @@ fn grow(a: &SchemaSpec, r: &SchemaSpec) -> SchemaSpec {
                     }
                     t.partial_index |= rt.partial_index;
                     t.renamed |= rt.renamed;
+                    t.expr_index |= rt.expr_index;
                     t.fk = t.fk.or(rt.fk);
                 }
                 Some(t)
@@ -205,10 +210,27 @@ fn column_type(ty: u8, has_enum: bool) -> ColumnType {
         4 => ColumnType::Varchar { length: 20 },
         5 => ColumnType::Boolean,
         6 => ColumnType::TimestampTz,
-        _ if has_enum => ColumnType::Enum {
+        7 if has_enum => ColumnType::Enum {
             name: "mood".into(),
         },
-        _ => ColumnType::Double,
+        7 => ColumnType::Double,
+        8 => ColumnType::Decimal {
+            precision: Some(12),
+            scale: Some(2),
+        },
+        9 => ColumnType::Array {
+            element: Box::new(ColumnType::Integer),
+        },
+        10 if has_enum => ColumnType::Array {
+            element: Box::new(ColumnType::Enum {
+                name: "mood".into(),
+            }),
+        },
+        10 => ColumnType::Array {
+            element: Box::new(ColumnType::Text),
+        },
+        11 => ColumnType::Json,
+        _ => ColumnType::Uuid,
     }
 }
 
@@ -225,7 +247,34 @@ fn literal(ty: &ColumnType, n: i64, enum_def: Option<&Enum>) -> Value {
             let values = &enum_def.expect("enum type").values;
             Value::Text(values[(n as usize) % values.len()].name.clone())
         }
+        ColumnType::Decimal { .. } => Value::Number(format!("{}.25", n + 1)),
+        ColumnType::Array { element } if n % 3 == 0 => {
+            let _ = element;
+            Value::Array(Vec::new())
+        }
+        ColumnType::Array { element } => Value::Array(vec![
+            literal(element, n, enum_def),
+            literal(element, n + 1, enum_def),
+        ]),
+        ColumnType::Json => Value::Text(format!("{{\"n\":{n},\"s\":\"it's\"}}")),
+        ColumnType::Uuid => Value::Text(format!("00000000-0000-0000-0000-{:012x}", n + 1)),
         _ => unreachable!("not generated"),
+    }
+}
+
+/// A literal as SQL text, arrays cast to their column type.
+fn sql_value(ty: &ColumnType, value: &Value) -> String {
+    let text = model_core::dialect::Dialect::Postgres.sql().literal(value);
+    match ty {
+        ColumnType::Array { element } => {
+            let element = match &**element {
+                ColumnType::Enum { .. } => "mood",
+                ColumnType::Integer => "integer",
+                _ => "text",
+            };
+            format!("{text}::{element}[]")
+        }
+        _ => text,
     }
 }
 
@@ -278,7 +327,8 @@ fn build(spec: &SchemaSpec) -> Schema {
                 format!("c{c}")
             };
             let lit = literal(&ty, c as i64, enum_def.as_ref());
-            let sql_lit = model_core::dialect::Dialect::Postgres.sql().literal(&lit);
+            // A raw backfill must carry its type, as a user would write it.
+            let sql_lit = sql_value(&ty, &lit);
             columns.push(Column {
                 name: col_name.clone(),
                 ty: ty.clone(),
@@ -322,6 +372,40 @@ fn build(spec: &SchemaSpec) -> Schema {
                 .find(|c| c.name != "id" && !c.nullable && !matches!(c.ty, ColumnType::Double))
             {
                 key.push(c.name.clone());
+            }
+        }
+        if ts.expr_index {
+            if let Some(c) = columns
+                .iter()
+                .find(|c| matches!(c.ty, ColumnType::Text | ColumnType::Varchar { .. }))
+            {
+                indexes.push(Index {
+                    name: format!("ix_{name}_lower"),
+                    keys: vec![IndexKey {
+                        target: model_core::schema::IndexTarget::Expression(format!(
+                            "lower({})",
+                            c.name
+                        )),
+                        opclass: None,
+                        order: Some(model_core::schema::SortOrder::Desc),
+                        nulls: None,
+                    }],
+                    unique: false,
+                    method: None,
+                    predicate: None,
+                });
+            }
+            if let Some(c) = columns
+                .iter()
+                .find(|c| matches!(c.ty, ColumnType::Array { .. }))
+            {
+                indexes.push(Index {
+                    name: format!("ix_{name}_gin"),
+                    keys: vec![IndexKey::column(c.name.clone())],
+                    unique: false,
+                    method: Some(model_core::schema::IndexMethod::Gin),
+                    predicate: None,
+                });
             }
         }
         if ts.partial_index {
@@ -454,13 +538,10 @@ fn rows(schema: &Schema) -> String {
                 let value = match c.name.as_str() {
                     "id" => (n + 1).to_string(),
                     "ref_id" | "parent_id" => "NULL".into(),
-                    _ => model_core::dialect::Dialect::Postgres
-                        .sql()
-                        .literal(&literal(
-                            &c.ty,
-                            n + 10 * names.len() as i64,
-                            schema.enums.get("mood"),
-                        )),
+                    _ => sql_value(
+                        &c.ty,
+                        &literal(&c.ty, n + 10 * names.len() as i64, schema.enums.get("mood")),
+                    ),
                 };
                 names.push(format!("\"{}\"", c.name));
                 values.push(value);
@@ -598,11 +679,11 @@ fn random_schema_pairs_round_trip_on_postgres() {
             let mut downs = Vec::new();
             let mut before_step = a.clone();
             for (after, plan) in &steps {
-                let up = sql(&plan.operations, after);
+                let up = sql_between(&plan.operations, after, &before_step);
                 apply(&pool, &up)
                     .await
                     .map_err(|e| TestCaseError::fail(format!("up failed: {e}\n{up}")))?;
-                downs.push(sql(&plan.down(), &before_step));
+                downs.push(sql_between(&plan.down(), &before_step, after));
                 before_step = after.clone();
             }
             assert_introspects_to(&pool, &b, "after up").await;

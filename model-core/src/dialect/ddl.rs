@@ -41,6 +41,31 @@ pub fn render(
     operations.iter().map(|op| r.operation(op)).collect()
 }
 
+/// Renders `operations` that lead from `other` to `target`: names of either schema may appear
+/// (a down speaks of renamed tables by their new names until it renames them back), so types
+/// are looked up in `target` first, then in `other`.
+pub fn render_between(
+    dialect: Dialect,
+    operations: &[Operation],
+    target: &Schema,
+    other: &Schema,
+) -> Result<Vec<RenderedOperation>, RenderError> {
+    let mut merged = target.clone();
+    for (name, table) in &other.tables {
+        merged
+            .tables
+            .entry(name.clone())
+            .or_insert_with(|| table.clone());
+    }
+    for (name, definition) in &other.enums {
+        merged
+            .enums
+            .entry(name.clone())
+            .or_insert_with(|| definition.clone());
+    }
+    render(dialect, operations, &merged)
+}
+
 struct Renderer<'a> {
     d: &'static dyn SqlDialect,
     schema: &'a Schema,

@@ -111,6 +111,8 @@ pub trait SqlDialect: Sync {
             Value::Number(n) => n.clone(),
             Value::Text(t) => self.string(t),
             Value::Bytes(hex) => format!("'\\x{hex}'"),
+            // `ARRAY[]` alone has no type; the empty array literal does.
+            Value::Array(items) if items.is_empty() => "'{}'".into(),
             Value::Array(items) => {
                 let items: Vec<String> = items.iter().map(|v| self.literal(v)).collect();
                 format!("ARRAY[{}]", items.join(", "))

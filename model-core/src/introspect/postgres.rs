@@ -140,11 +140,13 @@ async fn columns(conn: &mut PgConnection, table: i64) -> Result<Vec<Column>, sql
 /// A literal default of a time type as the models spell it (`'2026-01-01 10:00:00+00'` →
 /// the `Value::Text` a `chrono` default renders to), so equal instants compare equal.
 fn temporal_default(ty: &ColumnType, sql: String) -> ColumnDefault {
+    // The text of a single string literal (`''` is a quote inside it).
     let literal = sql
         .strip_prefix('\'')
         .and_then(|s| s.strip_suffix('\''))
-        .filter(|s| !s.contains('\''));
-    if let Some(text) = literal {
+        .filter(|s| !s.replace("''", "").contains('\''))
+        .map(|s| s.replace("''", "'"));
+    if let Some(text) = literal.as_deref() {
         let parsed = match ty {
             ColumnType::TimestampTz => {
                 chrono::DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
@@ -164,7 +166,7 @@ fn temporal_default(ty: &ColumnType, sql: String) -> ColumnDefault {
                 .ok()
                 .map(|t| t.format("%H:%M:%S%.f").to_string()),
             // jsonb re-formats its text; the models write compact JSON.
-            ColumnType::Json => serde_json::from_str::<serde_json::Value>(&text.replace("''", "'"))
+            ColumnType::Json => serde_json::from_str::<serde_json::Value>(text)
                 .ok()
                 .map(|v| v.to_string()),
             _ => None,
