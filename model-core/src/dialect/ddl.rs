@@ -52,10 +52,16 @@ pub fn render_between(
 ) -> Result<Vec<RenderedOperation>, RenderError> {
     let mut merged = target.clone();
     for (name, table) in &other.tables {
-        merged
+        let merged_table = merged
             .tables
             .entry(name.clone())
             .or_insert_with(|| table.clone());
+        // Renamed columns: the other side's names too.
+        for column in &table.columns {
+            if merged_table.column(&column.name).is_none() {
+                merged_table.columns.push(column.clone());
+            }
+        }
     }
     for (name, definition) in &other.enums {
         merged
