@@ -4,7 +4,8 @@
 //! are all still there, with equal values, after up, and after up then down.
 //!
 //! Runs with a fixed seed; `PROPTEST_CASES=500 cargo test -p tests --test roundtrip_prop`
-//! runs longer (default 24 cases, to keep CI fast).
+//! runs longer (default 24 cases, to keep CI fast), and `PROPTEST_SEED=<number>` explores
+//! another sequence.
 
 use std::collections::BTreeMap;
 
@@ -598,8 +599,19 @@ fn random_schema_pairs_round_trip_on_postgres() {
         failure_persistence: None,
         ..Config::default()
     };
-    let mut runner =
-        TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
+    // `PROPTEST_SEED=<number>` explores another fixed sequence.
+    let rng = match std::env::var("PROPTEST_SEED")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        Some(seed) => {
+            let mut bytes = [0u8; 32];
+            bytes[..8].copy_from_slice(&seed.to_le_bytes());
+            TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+        }
+        None => TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    };
+    let mut runner = TestRunner::new_with_rng(config, rng);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let db = runtime.block_on(TestDb::postgres());
     let pool = runtime.block_on(db.pg_pool());
