@@ -5,7 +5,6 @@
 //! - then down gives the same catalog as creating A from nothing;
 //! - rows inserted into A survive (when the scenario seeds some).
 
-use model_core::dialect::ddl::render;
 use model_core::dialect::Dialect;
 use model_core::diff::{diff, DiffOptions, Operation, Plan};
 use model_core::schema::{Enum, Schema, Table};
@@ -48,19 +47,7 @@ pub fn schema(tables: Vec<Table>, enums: Vec<Enum>) -> Schema {
 
 /// The SQL of a list of operations, one commented block per operation.
 pub fn sql(operations: &[Operation], target: &Schema) -> String {
-    let rendered = render(Dialect::Postgres, operations, target).expect("renders for PostgreSQL");
-    let mut out = String::new();
-    for op in rendered {
-        out.push_str(&format!("-- {}\n", op.summary));
-        for note in op.notes {
-            out.push_str(&format!("-- {note}\n"));
-        }
-        for statement in op.statements {
-            out.push_str(&statement);
-            out.push('\n');
-        }
-    }
-    out
+    sql_between(operations, target, target)
 }
 
 /// The SQL of operations leading from `other` to `target` (names of both may appear).

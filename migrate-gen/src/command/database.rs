@@ -77,6 +77,18 @@ pub(crate) fn runtime() -> tokio::runtime::Runtime {
         .expect("a single-threaded runtime starts")
 }
 
+/// A runner on the database, and where the database stands.
+pub(crate) async fn connected<'m>(
+    path: &Path,
+    global: &Global,
+    migrations: &'m [Migration],
+) -> Result<(Runner<'m, PgBackend>, model_core::runner::Status), ExitCode> {
+    let backend = connect(global).await?;
+    let mut runner = Runner::new(backend, migrations, path.display().to_string());
+    let status = runner.status().await.map_err(runner_fail)?;
+    Ok((runner, status))
+}
+
 pub(crate) async fn connect(global: &Global) -> Result<PgBackend, ExitCode> {
     PgBackend::connect(url(global)?).await.map_err(runner_fail)
 }
@@ -282,14 +294,9 @@ pub(crate) fn current(path: &Path, global: &Global) -> ExitCode {
         Err(code) => return code,
     };
     runtime().block_on(async {
-        let backend = match connect(global).await {
-            Ok(b) => b,
+        let status = match connected(path, global, &migrations).await {
+            Ok((_, status)) => status,
             Err(code) => return code,
-        };
-        let mut runner = Runner::new(backend, &migrations, path.display().to_string());
-        let status = match runner.status().await {
-            Ok(s) => s,
-            Err(err) => return runner_fail(err),
         };
         let at = status.current.map(|i| migrations[i].name.clone());
         let pending = migrations.len() - status.applied.len();

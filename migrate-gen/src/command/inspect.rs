@@ -12,7 +12,7 @@ use model_core::runner::{
 use model_core::schema::Schema;
 use sqlx::{Connection, Executor};
 
-use super::database::{connect, open, runner_fail, runtime, url};
+use super::database::{connected, open, runner_fail, runtime, url};
 use super::{fail, print};
 use crate::cli::Global;
 use crate::exit;
@@ -99,14 +99,9 @@ pub(crate) fn drift(path: &Path, global: &Global) -> ExitCode {
         Err(code) => return code,
     };
     runtime().block_on(async {
-        let backend = match connect(global).await {
-            Ok(b) => b,
+        let (mut runner, status) = match connected(path, global, &migrations).await {
+            Ok(x) => x,
             Err(code) => return code,
-        };
-        let mut runner = Runner::new(backend, &migrations, path.display().to_string());
-        let status = match runner.status().await {
-            Ok(s) => s,
-            Err(err) => return runner_fail(err),
         };
         let expected = match snapshot_at(&dir, status.current) {
             Ok(s) => s,
