@@ -177,13 +177,16 @@ where
 {
     let cli = match Cli::try_parse_from(with_default_command(args)) {
         Ok(cli) => cli,
+        Err(err) if err.use_stderr() => {
+            // One line, like every other error: clap's first line, and where to look.
+            let text = err.render().to_string();
+            let first = text.lines().next().unwrap_or("error: invalid arguments");
+            eprintln!("{first} (see `migrate-gen --help`)");
+            return ExitCode::from(exit::USAGE);
+        }
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            });
+            return ExitCode::from(exit::OK);
         }
     };
     let mut global = cli.global;
@@ -208,6 +211,7 @@ where
             allow_destructive,
         } => command::generate::run(
             &dir,
+            &global,
             command::generate::Options {
                 message,
                 empty,
@@ -224,7 +228,7 @@ where
         Command::Current => command::database::current(&dir, &global),
         Command::History => command::database::history(&dir, &global),
         Command::Heads => command::database::heads(&dir, &global),
-        Command::Show { version } => command::database::show(&dir, &version),
+        Command::Show { version } => command::database::show(&dir, &global, &version),
         Command::Stamp { target } => command::database::stamp(&dir, &global, &target),
         Command::Check => command::check::run(&dir, &global),
         Command::Drift => command::inspect::drift(&dir, &global),

@@ -93,6 +93,24 @@ pub enum DirectoryError {
         /// The head versions.
         heads: Vec<String>,
     },
+    /// The parent chain goes round in a circle (a hand-edited snapshot).
+    #[error("the migrations in {path} have no head: their parents form a cycle; restore the snapshots' `parent` fields")]
+    Cycle {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Two migrations share a version.
+    #[error("version {version} in {path} is used by two migrations ({first} and {second}); rename or delete one of them")]
+    DuplicateVersion {
+        /// The directory.
+        path: PathBuf,
+        /// The version.
+        version: String,
+        /// One slug.
+        first: String,
+        /// The other slug.
+        second: String,
+    },
     /// A snapshot names a parent that is not in the directory.
     #[error("migration {version} in {path} names parent {parent}, which is not in the directory")]
     UnknownParent {
@@ -288,6 +306,9 @@ impl MigrationDir {
         }
         let heads = self.heads();
         match heads.as_slice() {
+            [] if !self.migrations.is_empty() => Err(DirectoryError::Cycle {
+                path: self.path.clone(),
+            }),
             [] => Ok(None),
             [one] => Ok(self.migrations.iter().find(|m| &m.version == one)),
             _ => Err(DirectoryError::MultipleHeads {
@@ -448,6 +469,19 @@ fn read_migrations(path: &Path) -> Result<Vec<MigrationFiles>, DirectoryError> {
         let slot = found
             .entry(version.to_owned())
             .or_insert_with(|| (slug.to_owned(), false, false, None));
+        if slot.0 != slug {
+            let (first, second) = if slot.0.as_str() < slug {
+                (slot.0.clone(), slug.to_owned())
+            } else {
+                (slug.to_owned(), slot.0.clone())
+            };
+            return Err(DirectoryError::DuplicateVersion {
+                path: path.to_owned(),
+                version: version.to_owned(),
+                first,
+                second,
+            });
+        }
         match kind {
             0 => slot.1 = true,
             1 => slot.2 = true,

@@ -18,7 +18,7 @@ use crate::exit;
 fn code_of(err: &RunnerError) -> u8 {
     match err {
         RunnerError::Connect { .. } | RunnerError::BadUrl { .. } => exit::CONNECT,
-        RunnerError::Statement { .. } => exit::MIGRATION_FAILED,
+        RunnerError::Statement { .. } | RunnerError::Migration { .. } => exit::MIGRATION_FAILED,
         RunnerError::UnknownVersion { .. }
         | RunnerError::Edited { .. }
         | RunnerError::Dirty { .. } => exit::STATE,
@@ -404,7 +404,7 @@ pub(crate) fn heads(path: &Path, global: &Global) -> ExitCode {
     }
 }
 
-pub(crate) fn show(path: &Path, version: &str) -> ExitCode {
+pub(crate) fn show(path: &Path, global: &Global, version: &str) -> ExitCode {
     let (_dir, migrations) = match open(path) {
         Ok(x) => x,
         Err(code) => return code,
@@ -413,6 +413,24 @@ pub(crate) fn show(path: &Path, version: &str) -> ExitCode {
         Ok(i) => &migrations[i],
         Err(err) => return runner_fail(err),
     };
+    if global.json {
+        let text = format!(
+            "{}\n",
+            serde_json::json!({
+                "migration": m.name,
+                "version": m.version,
+                "parent": m.parent,
+                "file": m.up_path.display().to_string(),
+                "checksum": runner::script::hex(&m.checksum()),
+                "up": m.up,
+                "down": m.down,
+            })
+        );
+        return match print(&text) {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(code) => code,
+        };
+    }
     let text = format!(
         "migration: {}\nparent: {}\nfile: {}\nchecksum: {}\n\n{}",
         m.name,

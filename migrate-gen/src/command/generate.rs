@@ -8,6 +8,7 @@ use model_core::migration::MigrationDir;
 use model_core::registry;
 
 use super::{fail, print};
+use crate::cli::Global;
 use crate::exit;
 
 pub(crate) struct Options {
@@ -17,7 +18,7 @@ pub(crate) struct Options {
     pub allow_destructive: bool,
 }
 
-pub(crate) fn run(path: &Path, options: Options) -> ExitCode {
+pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
     let current = match registry::schema() {
         Ok(schema) => schema,
         Err(err) => return fail(exit::MODELS, err),
@@ -45,7 +46,15 @@ pub(crate) fn run(path: &Path, options: Options) -> ExitCode {
             .flatten()
             .map(|m| format!("{}_{}", m.version, m.slug))
             .unwrap_or_else(|| "the empty schema".to_owned());
-        return match print(&format!("No changes: the models match {at}.\n")) {
+        let text = if global.json {
+            format!(
+                "{}\n",
+                serde_json::json!({ "event": "no_changes", "at": at })
+            )
+        } else {
+            format!("No changes: the models match {at}.\n")
+        };
+        return match print(&text) {
             Ok(()) => ExitCode::from(exit::OK),
             Err(code) => code,
         };
@@ -53,10 +62,23 @@ pub(crate) fn run(path: &Path, options: Options) -> ExitCode {
     if options.dry_run {
         let mut out = String::new();
         for m in &migrations {
-            out.push_str(&format!(
-                "==> {}_{}.up.sql\n{}\n==> {}_{}.down.sql\n{}\n",
-                m.version, m.slug, m.up, m.version, m.slug, m.down
-            ));
+            if global.json {
+                out.push_str(&format!(
+                    "{}\n",
+                    serde_json::json!({
+                        "event": "planned",
+                        "version": m.version,
+                        "slug": m.slug,
+                        "up": m.up,
+                        "down": m.down,
+                    })
+                ));
+            } else {
+                out.push_str(&format!(
+                    "==> {}_{}.up.sql\n{}\n==> {}_{}.down.sql\n{}\n",
+                    m.version, m.slug, m.up, m.version, m.slug, m.down
+                ));
+            }
         }
         return match print(&out) {
             Ok(()) => ExitCode::from(exit::OK),
@@ -66,7 +88,23 @@ pub(crate) fn run(path: &Path, options: Options) -> ExitCode {
     for m in migrations {
         match dir.write(m) {
             Ok(files) => {
-                if let Err(code) = print(&format!("Wrote {}\n", files.up.display())) {
+                let line = if global.json {
+                    format!(
+                        "{}\n",
+                        serde_json::json!({
+                            "event": "wrote",
+                            "version": files.version,
+                            "up": files.up.display().to_string(),
+                            "down": files.down.display().to_string(),
+                            "snapshot": files.snapshot_path.display().to_string(),
+                        })
+                    )
+                } else if global.quiet {
+                    String::new()
+                } else {
+                    format!("Wrote {}\n", files.up.display())
+                };
+                if let Err(code) = print(&line) {
                     return code;
                 }
             }

@@ -113,6 +113,17 @@ pub enum RunnerError {
         /// The database's message.
         message: String,
     },
+    /// A migration failed outside its statements: at commit (a deferred constraint, say) or in
+    /// its version bookkeeping.
+    #[error("migration {migration} failed{}: {message}", if *.direction == Direction::Down { " (down)" } else { "" })]
+    Migration {
+        /// `<version>_<slug>`.
+        migration: String,
+        /// Up or down.
+        direction: Direction,
+        /// The database's message.
+        message: String,
+    },
     /// The database records a version the directory does not have.
     #[error(
         "the database is at version {version}, which is not in {dir}; it was migrated from \
@@ -414,7 +425,7 @@ impl<'m, B: Backend> Runner<'m, B> {
                 UpTarget::Steps(n) => pending.into_iter().take(*n).collect(),
                 UpTarget::Version(v) => {
                     let end = find(this.migrations, v)?;
-                    if status.current.is_some_and(|c| c >= end) {
+                    if status.current.is_some_and(|c| c > end) {
                         return Err(RunnerError::Target(format!(
                             "{} is already applied; use `downgrade {v}` to go back to it",
                             this.migrations[end].name
@@ -550,6 +561,10 @@ pub fn offline_sql(migrations: &[&Migration], direction: Direction) -> String {
         }
         for statement in script::statements(sql) {
             out.push_str(&statement);
+            // A statement ending in a line comment gets its `;` on the next line.
+            if statement.lines().last().is_some_and(|l| l.contains("--")) {
+                out.push('\n');
+            }
             out.push_str(";\n");
         }
         match direction {
@@ -580,21 +595,18 @@ pub fn mask_password(url: &str) -> String {
         return url.to_owned();
     };
     let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match authority.rfind('@') {
-        Some(at) => {
-            let userinfo = &authority[..at];
-            match userinfo.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme_end + 3],
-                    &userinfo[..colon],
-                    &rest[at..]
-                ),
-                None => url.to_owned(),
-            }
-        }
+    // The user part ends at the last `@` (a password may hold `/`, `?` or `@` unencoded).
+    let Some(at) = rest.rfind('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &rest[..at];
+    match userinfo.find(':') {
+        Some(colon) => format!(
+            "{}{}:***{}",
+            &url[..scheme_end + 3],
+            &userinfo[..colon],
+            &rest[at..]
+        ),
         None => url.to_owned(),
     }
 }
@@ -629,6 +641,14 @@ mod tests {
         );
         assert_eq!(mask_password("postgres://db/app"), "postgres://db/app");
         assert_eq!(mask_password("p://u:a@b@h/d"), "p://u:***@h/d");
+        assert_eq!(
+            mask_password("postgres://me:hunter/2secret@db/app"),
+            "postgres://me:***@db/app"
+        );
+        assert_eq!(
+            mask_password("postgres://me:hun?ter2@db/app"),
+            "postgres://me:***@db/app"
+        );
     }
 
     #[test]

@@ -81,6 +81,14 @@ fn database_message(err: &sqlx::Error) -> String {
     }
 }
 
+fn bookkeeping(migration: &Migration, direction: Direction, err: &sqlx::Error) -> RunnerError {
+    RunnerError::Migration {
+        migration: migration.name.clone(),
+        direction,
+        message: format!("recording the version: {}", database_message(err)),
+    }
+}
+
 async fn execute_all(
     conn: &mut PgConnection,
     migration: &Migration,
@@ -108,13 +116,15 @@ async fn execute_all(
             .bind(&migration.description)
             .bind(migration.checksum())
             .execute(&mut *conn)
-            .await?;
+            .await
+            .map_err(|e| bookkeeping(migration, direction, &e))?;
         }
         Direction::Down => {
             sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
                 .bind(migration.version)
                 .execute(&mut *conn)
-                .await?;
+                .await
+                .map_err(|e| bookkeeping(migration, direction, &e))?;
         }
     }
     Ok(())
@@ -196,12 +206,31 @@ impl Backend for PgBackend {
         transaction: bool,
     ) -> Result<Duration, RunnerError> {
         let start = Instant::now();
+        let failed = |e: sqlx::Error| RunnerError::Migration {
+            migration: migration.name.clone(),
+            direction,
+            message: database_message(&e),
+        };
         if transaction {
-            let mut tx = self.conn.begin().await?;
+            let mut tx = self.conn.begin().await.map_err(failed)?;
             execute_all(&mut tx, migration, direction, statements).await?;
-            tx.commit().await?;
-        } else {
-            execute_all(&mut self.conn, migration, direction, statements).await?;
+            tx.commit().await.map_err(failed)?;
+        } else if let Err(err) = execute_all(&mut self.conn, migration, direction, statements).await
+        {
+            // Half applied, outside a transaction: record the version as failed (sqlx's
+            // `success = FALSE`), so that later runs stop until someone repairs and stamps.
+            if direction == Direction::Up {
+                let _ = sqlx::query(
+                    "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                     VALUES ($1, $2, FALSE, $3, -1) ON CONFLICT (version) DO UPDATE SET success = FALSE",
+                )
+                .bind(migration.version)
+                .bind(&migration.description)
+                .bind(migration.checksum())
+                .execute(&mut self.conn)
+                .await;
+            }
+            return Err(err);
         }
         let took = start.elapsed();
         if direction == Direction::Up {

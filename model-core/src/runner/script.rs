@@ -38,9 +38,19 @@ pub fn statements(sql: &str) -> Vec<String> {
     let mut start = 0;
     let mut i = 0;
     let mut has_code = false;
+    // Open brackets: `;` inside them (a rule's action list) does not end a statement.
+    let mut depth: usize = 0;
     while i < chars.len() {
         let c = chars[i];
         match c {
+            '(' | '[' => {
+                has_code = true;
+                depth += 1;
+            }
+            ')' | ']' => {
+                has_code = true;
+                depth = depth.saturating_sub(1);
+            }
             '-' if chars.get(i + 1) == Some(&'-') => {
                 while i < chars.len() && chars[i] != '\n' {
                     i += 1;
@@ -114,7 +124,7 @@ pub fn statements(sql: &str) -> Vec<String> {
                     continue;
                 }
             }
-            ';' => {
+            ';' if depth == 0 && !in_atomic_body(&chars, start, i) => {
                 let text: String = chars[start..i].iter().collect();
                 if has_code {
                     out.push(text.trim().to_owned());
@@ -134,6 +144,31 @@ pub fn statements(sql: &str) -> Vec<String> {
         out.push(text.trim().to_owned());
     }
     out
+}
+
+/// Whether `chars[start..at]` is inside a `BEGIN ATOMIC ... END` function body (PostgreSQL's
+/// SQL-standard bodies hold `;`): an unclosed `BEGIN ATOMIC`, counting `CASE ... END` pairs.
+fn in_atomic_body(chars: &[char], start: usize, at: usize) -> bool {
+    let text: String = chars[start..at]
+        .iter()
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(begin) = words.windows(2).position(|w| w == ["begin", "atomic"]) else {
+        return false;
+    };
+    let mut depth = 1i32;
+    for w in &words[begin + 2..] {
+        match *w {
+            "case" => depth += 1,
+            "end" => depth -= 1,
+            _ => {}
+        }
+    }
+    depth > 0
 }
 
 /// CRC-32 (ISO-HDLC, the common one): sqlx derives its advisory lock id from it.
@@ -176,6 +211,20 @@ mod tests {
             ]
         );
         assert!(statements("-- only a comment\n").is_empty());
+        assert_eq!(
+            statements("CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2)); SELECT 1;"),
+            [
+                "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))",
+                "SELECT 1"
+            ]
+        );
+        assert_eq!(
+            statements("CREATE FUNCTION f(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN i > 0 THEN 1 ELSE 0 END; SELECT i + 1; END; SELECT 2;"),
+            [
+                "CREATE FUNCTION f(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN i > 0 THEN 1 ELSE 0 END; SELECT i + 1; END",
+                "SELECT 2"
+            ]
+        );
         assert_eq!(statements("SELECT 1"), ["SELECT 1"]);
     }
 

@@ -1,0 +1,299 @@
+//! Edge cases of the CLI and the runner, each once a bug: statement splitting (rule action
+//! lists, `BEGIN ATOMIC` bodies, trailing comments in `--sql`), failures at commit and half-applied
+//! `-- no-transaction` migrations, targets at the current version, one-line usage errors,
+//! passwords holding `/` or `?`, cyclic parent chains, two migrations with one version, and
+//! `--json` for `show` and `generate`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tests::TestDb;
+
+fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migrate-gen"))
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("run migrate-gen")
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn err(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn out(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".up.sql").map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+fn write(dir: &Path, name: &str, direction: &str, sql: &str) {
+    std::fs::write(dir.join(format!("{name}.{direction}.sql")), sql).unwrap();
+}
+
+fn version(name: &str) -> &str {
+    name.split('_').next().unwrap()
+}
+
+/// A directory with one hand-written migration (no models involved).
+fn one_empty(up: &str, down: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    ok(migrate_gen(&dir, "", &["--empty", "hand written"]));
+    let name = names(&dir).remove(0);
+    write(&dir, &name, "up", up);
+    write(&dir, &name, "down", down);
+    (tmp, dir, name)
+}
+
+/// PostgreSQL 14+ SQL-standard function bodies (`BEGIN ATOMIC ... END`) contain `;`. sqlx
+/// sends the file as one simple query, so `sqlx migrate run` applies it; the runner's
+/// splitter cuts the function at the inner `;` and the migration fails (exit 8,
+/// "syntax error at end of input").
+#[tokio::test]
+async fn begin_atomic_function_bodies_are_not_split() {
+    let (_tmp, dir, _name) = one_empty(
+        "CREATE FUNCTION add_one(i int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT i + 1;\nEND;\n",
+        "DROP FUNCTION add_one(int);\n",
+    );
+    // sqlx applies it.
+    let db_sqlx = TestDb::postgres().await;
+    let pool = db_sqlx.pg_pool().await;
+    sqlx::migrate::Migrator::new(dir.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .expect("sqlx applies the migration");
+    // So must this runner.
+    let db = TestDb::postgres().await;
+    ok(migrate_gen(&dir, &db.url, &["upgrade"]));
+}
+
+/// `CREATE RULE ... DO ALSO (a; b)`: the semicolons inside the parenthesised action list are
+/// not statement ends. sqlx applies this file; the runner splits inside the parentheses.
+#[tokio::test]
+async fn multi_action_rules_are_not_split() {
+    let (_tmp, dir, _name) = one_empty(
+        "CREATE TABLE log (x int);\nCREATE TABLE t (x int);\n\
+         CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.x); INSERT INTO log VALUES (NEW.x + 1));\n",
+        "DROP TABLE t;\nDROP TABLE log;\n",
+    );
+    let db_sqlx = TestDb::postgres().await;
+    let pool = db_sqlx.pg_pool().await;
+    sqlx::migrate::Migrator::new(dir.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .expect("sqlx applies the migration");
+    let db = TestDb::postgres().await;
+    ok(migrate_gen(&dir, &db.url, &["upgrade"]));
+}
+
+/// A statement that ends in a line comment (last statement without a `;`) gets its `;`
+/// appended after the comment by `upgrade --sql`, so the terminator is commented out and the
+/// bookkeeping INSERT is glued onto the statement: the offline script does not run, although
+/// `upgrade` applies the same file.
+#[tokio::test]
+async fn offline_sql_does_not_put_the_terminator_inside_a_comment() {
+    let (_tmp, dir, _name) = one_empty(
+        "CREATE TABLE t (x int) -- the table\n",
+        "DROP TABLE t -- the table\n",
+    );
+    let db = TestDb::postgres().await;
+    ok(migrate_gen(&dir, &db.url, &["upgrade"]));
+
+    let script = ok(migrate_gen(&dir, "", &["upgrade", "--sql"]));
+    let offline = TestDb::postgres().await;
+    let pool = offline.pg_pool().await;
+    sqlx::raw_sql(&script)
+        .execute(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("the offline script runs: {e}\n{script}"));
+}
+
+/// A migration whose failure only shows at COMMIT (a deferred foreign key) is a failed
+/// migration (exit 8, "the database stays at the previous version"), not "the database
+/// cannot be reached" (exit 7, what `RunnerError::Database` maps to).
+#[tokio::test]
+async fn a_migration_failing_at_commit_is_exit_8() {
+    let (_tmp, dir, _name) = one_empty(
+        "CREATE TABLE p (id int PRIMARY KEY);\n\
+         CREATE TABLE c (pid int REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED);\n\
+         INSERT INTO c VALUES (1);\n",
+        "DROP TABLE c;\nDROP TABLE p;\n",
+    );
+    let db = TestDb::postgres().await;
+    let o = migrate_gen(&dir, &db.url, &["upgrade"]);
+    assert_eq!(o.status.code(), Some(8), "{}", err(&o));
+    assert_eq!(err(&o).lines().count(), 1, "{}", err(&o));
+}
+
+/// README: exit 9 for "a failed `-- no-transaction` migration", and the runner has a
+/// `Dirty` error for it. But nothing is ever recorded when a migration without a transaction
+/// fails half-way: the database keeps the half-applied objects, `current` says all is well
+/// at the previous version (exit 0), and the next `upgrade` re-runs the script from the top.
+#[tokio::test]
+async fn a_half_applied_no_transaction_migration_leaves_the_database_dirty() {
+    let (_tmp, dir, _name) = one_empty(
+        "-- no-transaction\nCREATE TABLE half_done (id int);\nSELECT 1 / 0;\n",
+        "DROP TABLE IF EXISTS half_done;\n",
+    );
+    let db = TestDb::postgres().await;
+    let o = migrate_gen(&dir, &db.url, &["upgrade"]);
+    assert_eq!(o.status.code(), Some(8), "{}", err(&o));
+    // half_done exists now: the database is not at the previous version.
+    let o = migrate_gen(&dir, &db.url, &["current"]);
+    assert_eq!(
+        o.status.code(),
+        Some(9),
+        "a failed no-transaction migration must be reported (exit 9); got stdout {:?} stderr {:?}",
+        out(&o),
+        err(&o)
+    );
+}
+
+/// The password is masked only when it contains no `/` or `?`: with `postgres://me:se/cret@...`
+/// (an unencoded password, a common mistake) the "invalid database URL" error prints it.
+#[test]
+fn passwords_with_a_slash_are_not_printed() {
+    let (_tmp, dir, _name) = one_empty("SELECT 1;\n", "SELECT 1;\n");
+    let o = migrate_gen(
+        &dir,
+        "postgres://me:hunter/2secret@127.0.0.1:5432/db",
+        &["upgrade"],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(!err(&o).contains("2secret"), "{}", err(&o));
+    let o = migrate_gen(&dir, "mysql://me:hunter?2secret@127.0.0.1/db", &["upgrade"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(!err(&o).contains("2secret"), "{}", err(&o));
+}
+
+/// `downgrade <current version>` is "Nothing to do" (exit 0), but `upgrade <current
+/// version>` is a usage error (exit 2, "is already applied; use `downgrade ...`" — which
+/// would do nothing). Reaching the target is success ("0 ... including Nothing to do").
+#[tokio::test]
+async fn upgrade_to_the_current_version_is_nothing_to_do() {
+    let (_tmp, dir, name) = one_empty("SELECT 1;\n", "SELECT 1;\n");
+    let db = TestDb::postgres().await;
+    ok(migrate_gen(&dir, &db.url, &["upgrade"]));
+    let down = ok(migrate_gen(&dir, &db.url, &["downgrade", version(&name)]));
+    assert!(down.starts_with("Nothing to do"), "{down}");
+    let up = migrate_gen(&dir, &db.url, &["upgrade", version(&name)]);
+    assert_eq!(up.status.code(), Some(0), "{}", err(&up));
+}
+
+/// A hand-edited snapshot that makes the chain a cycle (the first migration names the last as
+/// its parent) leaves no head at all; `head()` then reports an *empty* directory, so
+/// `generate` diffs the models against nothing and writes a migration that creates every
+/// table again (with no parent). It should refuse the directory (exit 5) and write nothing.
+#[test]
+fn a_cyclic_parent_chain_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    ok(migrate_gen(&dir, "", &["create tables"]));
+    ok(migrate_gen(&dir, "", &["--empty", "data"]));
+    let names = names(&dir);
+    let first = dir.join(format!("{}.snapshot.json", names[0]));
+    let text = std::fs::read_to_string(&first).unwrap();
+    let version_line = format!("  \"version\": \"{}\",\n", version(&names[0]));
+    assert!(text.contains(&version_line));
+    std::fs::write(
+        &first,
+        text.replacen(
+            &version_line,
+            &format!("{version_line}  \"parent\": \"{}\",\n", version(&names[1])),
+            1,
+        ),
+    )
+    .unwrap();
+    let o = migrate_gen(&dir, "", &["again"]);
+    assert_eq!(
+        o.status.code(),
+        Some(5),
+        "stdout {} stderr {}",
+        out(&o),
+        err(&o)
+    );
+    assert_eq!(names_len(&dir), 2, "nothing written");
+}
+
+fn names_len(dir: &Path) -> usize {
+    names(dir).len()
+}
+
+/// Two migrations with the same version (a rename that left the old pair behind, or two
+/// branches that picked the same second) are silently merged into one: the directory reads
+/// one migration and which files it uses depends on `read_dir` order. It should be refused
+/// (exit 5) like an incomplete migration.
+#[test]
+fn two_migrations_with_one_version_are_refused() {
+    let (_tmp, dir, name) = one_empty("SELECT 1;\n", "SELECT 1;\n");
+    let other = format!("{}_renamed", version(&name));
+    write(&dir, &other, "up", "SELECT 2;\n");
+    write(&dir, &other, "down", "SELECT 2;\n");
+    let o = migrate_gen(&dir, "", &["history"]);
+    assert_eq!(
+        o.status.code(),
+        Some(5),
+        "stdout {} stderr {}",
+        out(&o),
+        err(&o)
+    );
+}
+
+/// Every command takes `--json` ("one JSON object per line"), but `show` prints plain text.
+#[test]
+fn show_json_is_json() {
+    let (_tmp, dir, name) = one_empty("SELECT 1;\n", "SELECT 1;\n");
+    let text = ok(migrate_gen(&dir, "", &["show", version(&name), "--json"]));
+    for line in text.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("{e}: {line:?}\n{text}"));
+    }
+}
+
+/// `generate --json` prints "Wrote ..." / "No changes: ..." as plain text.
+#[test]
+fn generate_json_is_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let text = ok(migrate_gen(&dir, "", &["--empty", "data", "--json"]));
+    for line in text.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("{e}: {line:?}\n{text}"));
+    }
+}
+
+/// "Every error is one line on stderr": clap's usage errors are printed as they are, with a
+/// blank line, a usage line and a hint (four lines).
+#[test]
+fn usage_errors_are_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = migrate_gen(tmp.path(), "", &["current", "--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err(&o).lines().count(), 1, "{}", err(&o));
+}
