@@ -17,6 +17,15 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
         Ok(schema) => schema,
         Err(err) => return fail(exit::MODELS, err),
     };
+    if !path.is_dir() {
+        return fail(
+            exit::DIRECTORY,
+            format!(
+                "the migrations directory {} does not exist; generate a migration first, or pass --dir",
+                path.display()
+            ),
+        );
+    }
     let dir = match MigrationDir::open(path, DEFAULT_DIALECT) {
         Ok(dir) => dir,
         Err(err) => return fail(exit::DIRECTORY, err),

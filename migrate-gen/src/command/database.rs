@@ -301,7 +301,9 @@ pub(crate) fn current(path: &Path, global: &Global) -> ExitCode {
         let at = status.current.map(|i| migrations[i].name.clone());
         let pending = migrations.len() - status.applied.len();
         let head = migrations.last().map(|m| m.name.clone());
-        let text = if global.json {
+        let text = if global.quiet {
+            String::new()
+        } else if global.json {
             format!(
                 "{{\"current\":{},\"head\":{},\"pending\":{pending}}}\n",
                 at.as_deref().map_or("null".into(), json_string),
