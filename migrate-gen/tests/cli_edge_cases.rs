@@ -5,37 +5,29 @@
 //! `--json` for `show` and `generate`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use tests::cli::stderr as err;
+use tests::cli::stdout as out;
+use tests::cli::{self, ok};
 use tests::TestDb;
 
+/// sqlx applies the directory to one fresh database, and this runner to another.
+async fn both_apply(dir: &Path) {
+    let db_sqlx = TestDb::postgres().await;
+    let pool = db_sqlx.pg_pool().await;
+    sqlx::migrate::Migrator::new(dir)
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .expect("sqlx applies the migration");
+    let db = TestDb::postgres().await;
+    ok(migrate_gen(dir, &db.url, &["upgrade"]));
+}
+
 fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_migrate-gen"))
-        .args(args)
-        .arg("--dir")
-        .arg(dir)
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("run migrate-gen")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn err(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn out(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
 }
 
 fn names(dir: &Path) -> Vec<String> {
@@ -77,18 +69,7 @@ async fn begin_atomic_function_bodies_are_not_split() {
         "CREATE FUNCTION add_one(i int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT i + 1;\nEND;\n",
         "DROP FUNCTION add_one(int);\n",
     );
-    // sqlx applies it.
-    let db_sqlx = TestDb::postgres().await;
-    let pool = db_sqlx.pg_pool().await;
-    sqlx::migrate::Migrator::new(dir.as_path())
-        .await
-        .unwrap()
-        .run(&pool)
-        .await
-        .expect("sqlx applies the migration");
-    // So must this runner.
-    let db = TestDb::postgres().await;
-    ok(migrate_gen(&dir, &db.url, &["upgrade"]));
+    both_apply(&dir).await;
 }
 
 /// `CREATE RULE ... DO ALSO (a; b)`: the semicolons inside the parenthesised action list are
@@ -100,16 +81,7 @@ async fn multi_action_rules_are_not_split() {
          CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.x); INSERT INTO log VALUES (NEW.x + 1));\n",
         "DROP TABLE t;\nDROP TABLE log;\n",
     );
-    let db_sqlx = TestDb::postgres().await;
-    let pool = db_sqlx.pg_pool().await;
-    sqlx::migrate::Migrator::new(dir.as_path())
-        .await
-        .unwrap()
-        .run(&pool)
-        .await
-        .expect("sqlx applies the migration");
-    let db = TestDb::postgres().await;
-    ok(migrate_gen(&dir, &db.url, &["upgrade"]));
+    both_apply(&dir).await;
 }
 
 /// A statement that ends in a line comment (last statement without a `;`) gets its `;`

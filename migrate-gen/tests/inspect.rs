@@ -1,37 +1,15 @@
 //! `check` (no database), `drift` and `verify` (real PostgreSQL), end to end.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use tests::cli::stderr as err;
+use tests::cli::stdout as out;
+use tests::cli::{self, ok};
 use tests::TestDb;
 
 fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_migrate-gen"))
-        .args(args)
-        .arg("--dir")
-        .arg(dir)
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("run migrate-gen")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}: {}{}",
-        o.status.code(),
-        out(&o),
-        err(&o)
-    );
-    out(&o)
+    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
 }
 
 fn file(dir: &Path, suffix: &str) -> PathBuf {

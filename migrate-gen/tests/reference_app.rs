@@ -2,8 +2,9 @@
 //! real PostgreSQL, and its data migration does what it says.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use tests::cli::{self, ok};
 use tests::TestDb;
 
 fn dir() -> PathBuf {
@@ -11,24 +12,7 @@ fn dir() -> PathBuf {
 }
 
 fn migrate_gen(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_migrate-gen"))
-        .args(args)
-        .arg("--dir")
-        .arg(dir())
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("run migrate-gen")
-}
-
-fn ok(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}: {}{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), &dir(), url, args)
 }
 
 #[test]

@@ -5,32 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sqlx::Row;
+use tests::cli::stderr as err;
+use tests::cli::{self, ok};
 use tests::scenario::catalog;
 use tests::TestDb;
 
 fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_migrate-gen"))
-        .args(args)
-        .arg("--dir")
-        .arg(dir)
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("run migrate-gen")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn err(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
 }
 
 /// A directory with three migrations: the reference app's tables, a hand-written column,

@@ -7,6 +7,7 @@
 //! Servers come from `TEST_POSTGRES_URL` and `TEST_MYSQL_URL`, defaulting to the local
 //! services. A server that cannot be reached fails the test: nothing is ever skipped.
 
+pub mod cli;
 pub mod scenario;
 
 use std::sync::atomic::{AtomicU32, Ordering};

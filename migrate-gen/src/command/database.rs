@@ -207,6 +207,19 @@ fn migrate(path: &Path, global: &Global, migrations: &[Migration], how: Move) ->
     })
 }
 
+/// The index just past migration `text` (a version or prefix), for `--sql` ranges.
+fn after(migrations: &[Migration], text: &str) -> Result<usize, ExitCode> {
+    find(migrations, text).map(|i| i + 1).map_err(runner_fail)
+}
+
+/// Prints the offline SQL of `chosen`.
+fn print_offline(chosen: &[&Migration], direction: Direction) -> ExitCode {
+    match print(&offline_sql(chosen, direction)) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(code) => code,
+    }
+}
+
 pub(crate) fn upgrade(
     path: &Path,
     global: &Global,
@@ -225,24 +238,21 @@ pub(crate) fn upgrade(
     if sql {
         let start = match from {
             None | Some("base") => 0,
-            Some(v) => match find(&migrations, v) {
-                Ok(i) => i + 1,
-                Err(err) => return runner_fail(err),
+            Some(v) => match after(&migrations, v) {
+                Ok(i) => i,
+                Err(code) => return code,
             },
         };
         let end = match &target {
             UpTarget::Head => migrations.len(),
             UpTarget::Steps(n) => (start + n).min(migrations.len()),
-            UpTarget::Version(v) => match find(&migrations, v) {
-                Ok(i) => i + 1,
-                Err(err) => return runner_fail(err),
+            UpTarget::Version(v) => match after(&migrations, v) {
+                Ok(i) => i,
+                Err(code) => return code,
             },
         };
         let chosen: Vec<&Migration> = migrations[start.min(end)..end].iter().collect();
-        return match print(&offline_sql(&chosen, Direction::Up)) {
-            Ok(()) => ExitCode::from(exit::OK),
-            Err(code) => code,
-        };
+        return print_offline(&chosen, Direction::Up);
     }
     migrate(path, global, &migrations, Move::Up(target))
 }
@@ -266,24 +276,21 @@ pub(crate) fn downgrade(
         let top = match from {
             None | Some("head") => migrations.len(),
             Some("base") => 0,
-            Some(v) => match find(&migrations, v) {
-                Ok(i) => i + 1,
-                Err(err) => return runner_fail(err),
+            Some(v) => match after(&migrations, v) {
+                Ok(i) => i,
+                Err(code) => return code,
             },
         };
         let bottom = match &target {
             DownTarget::Base => 0,
             DownTarget::Steps(n) => top.saturating_sub(*n),
-            DownTarget::Version(v) => match find(&migrations, v) {
-                Ok(i) => i + 1,
-                Err(err) => return runner_fail(err),
+            DownTarget::Version(v) => match after(&migrations, v) {
+                Ok(i) => i,
+                Err(code) => return code,
             },
         };
         let chosen: Vec<&Migration> = migrations[bottom.min(top)..top].iter().rev().collect();
-        return match print(&offline_sql(&chosen, Direction::Down)) {
-            Ok(()) => ExitCode::from(exit::OK),
-            Err(code) => code,
-        };
+        return print_offline(&chosen, Direction::Down);
     }
     migrate(path, global, &migrations, Move::Down(target))
 }

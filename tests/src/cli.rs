@@ -1,0 +1,37 @@
+//! Running a `migrate-gen` binary in end-to-end tests.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `bin` with `args`, `--dir dir`, and `DATABASE_URL=url` (empty: none).
+pub fn run(bin: &str, dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("run migrate-gen")
+}
+
+/// Standard output as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Standard output of a run that must succeed (fails the test with both streams otherwise).
+pub fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        stdout(&out),
+        stderr(&out)
+    );
+    stdout(&out)
+}
