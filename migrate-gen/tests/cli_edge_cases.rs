@@ -9,7 +9,7 @@ use std::process::Output;
 
 use tests::cli::stderr as err;
 use tests::cli::stdout as out;
-use tests::cli::{self, ok};
+use tests::cli::{self, migration_names as names, ok, write_sql as write};
 use tests::TestDb;
 
 /// sqlx applies the directory to one fresh database, and this runner to another.
@@ -28,20 +28,6 @@ async fn both_apply(dir: &Path) {
 
 fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
     cli::run(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter_map(|n| n.strip_suffix(".up.sql").map(str::to_owned))
-        .collect();
-    names.sort();
-    names
-}
-
-fn write(dir: &Path, name: &str, direction: &str, sql: &str) {
-    std::fs::write(dir.join(format!("{name}.{direction}.sql")), sql).unwrap();
 }
 
 fn version(name: &str) -> &str {

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use sqlx::Row;
 use tests::cli::stderr as err;
-use tests::cli::{self, ok};
+use tests::cli::{self, migration_names as names, ok, write_sql as write};
 use tests::scenario::catalog;
 use tests::TestDb;
 
@@ -44,20 +44,6 @@ fn three_migrations() -> (tempfile::TempDir, PathBuf, Vec<String>) {
     );
     write(&dir, &names[2], "down", "DROP INDEX ix_tasks_notes;\n");
     (tmp, dir, names)
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter_map(|n| n.strip_suffix(".up.sql").map(str::to_owned))
-        .collect();
-    names.sort();
-    names
-}
-
-fn write(dir: &Path, name: &str, direction: &str, sql: &str) {
-    std::fs::write(dir.join(format!("{name}.{direction}.sql")), sql).unwrap();
 }
 
 async fn versions(pool: &sqlx::PgPool) -> Vec<i64> {

@@ -35,3 +35,19 @@ pub fn ok(out: Output) -> String {
     );
     stdout(&out)
 }
+
+/// The migrations of a directory (`<version>_<slug>`), sorted.
+pub fn migration_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read the directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".up.sql").map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Overwrites the up or down file (`direction`) of migration `name`.
+pub fn write_sql(dir: &Path, name: &str, direction: &str, sql: &str) {
+    std::fs::write(dir.join(format!("{name}.{direction}.sql")), sql).expect("write the file");
+}
