@@ -109,7 +109,15 @@ enum Command {
     /// Print the database's current version.
     Current,
     /// List the migrations, oldest first; with a database URL, mark which are applied.
-    History,
+    #[command(
+        after_help = "Examples:\n  migrate-gen history\n  migrate-gen history --verbose    with each migration's parent and operations\n  \
+        DATABASE_URL=postgres://... migrate-gen history    marks what is applied, and when"
+    )]
+    History {
+        /// Also print each migration's parent and the operations its header lists.
+        #[arg(short, long)]
+        verbose: bool,
+    },
     /// Print the newest migration(s); more than one means two branches must be reconciled.
     Heads,
     /// Print one migration: its files, parent and up SQL.
@@ -138,6 +146,29 @@ enum Command {
     Verify,
     /// Print the schema of the linked models as snapshot JSON.
     Snapshot,
+    /// Create or drop the database that the URL names (on its server).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  migrate-gen database create            make the database DATABASE_URL names\n  \
+        migrate-gen database drop --yes        remove it, with every row in it"
+    )]
+    Database(DatabaseCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum DatabaseCommand {
+    /// Create the database the URL names; nothing to do when it exists.
+    Create,
+    /// Drop the database the URL names (asks first unless --yes); nothing to do when it is
+    /// absent.
+    Drop {
+        /// Do not ask for confirmation (needed when not run from a terminal).
+        #[arg(short, long)]
+        yes: bool,
+        /// Disconnect other sessions using the database first.
+        #[arg(short, long)]
+        force: bool,
+    },
 }
 
 /// `migrate-gen "add priority"` means `migrate-gen generate "add priority"`: arguments that
@@ -169,19 +200,115 @@ where
     args
 }
 
+/// Edit distance between two short words (insertions, deletions, substitutions and swaps of
+/// neighbours each cost one).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The command a one-word message most likely misspells: `upgrde` is `upgrade`. Short words
+/// allow one typo, longer ones two; `generate upgrde` still writes a migration named so.
+fn misspelled_command(args: &[std::ffi::OsString]) -> Option<(String, String)> {
+    let names: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    // The first word that is neither a flag nor a flag's value is the command's place.
+    let mut words = args.iter().skip(1).filter_map(|a| a.to_str());
+    let word = loop {
+        let a = words.next()?;
+        if matches!(a, "--dir" | "--database-url") {
+            words.next();
+        } else if !a.starts_with('-') {
+            break a;
+        }
+    };
+    if names.iter().any(|n| n == word) || word == "help" {
+        return None;
+    }
+    if word.contains(char::is_whitespace) || word.len() < 3 {
+        return None;
+    }
+    let lowered = word.to_lowercase();
+    names
+        .into_iter()
+        .map(|name| (edit_distance(&lowered, &name), name))
+        .filter(|(d, name)| *d <= if name.len() <= 5 { 1 } else { 2 })
+        .min()
+        .map(|(_, name)| (word.to_owned(), name))
+}
+
+/// clap's error as one line: its message with the missing or unexpected arguments folded in,
+/// without the usage block and the "--help" hint.
+fn one_line(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let mut parts: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        parts.push(line.to_owned());
+    }
+    let mut out = parts
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "error: invalid arguments".into());
+    let rest = &parts[parts.len().min(1)..];
+    if !rest.is_empty() {
+        if !out.ends_with(':') {
+            out.push(';');
+        }
+        out.push(' ');
+        out.push_str(&rest.join(", "));
+    }
+    out
+}
+
 /// Runs the command line with the given arguments (the first is the program name).
 pub fn run<I, T>(config: Config, args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(with_default_command(args)) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    if let Some((word, command)) = misspelled_command(&args) {
+        eprintln!(
+            "error: unknown command `{word}`; did you mean `{command}`? (to write a migration \
+             named \"{word}\", run `migrate-gen generate {word}`)"
+        );
+        return ExitCode::from(exit::USAGE);
+    }
+    let args = with_default_command(args);
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) if err.use_stderr() => {
-            // One line, like every other error: clap's first line, and where to look.
-            let text = err.render().to_string();
-            let first = text.lines().next().unwrap_or("error: invalid arguments");
-            eprintln!("{first} (see `migrate-gen --help`)");
+            // One line, like every other error.
+            eprintln!("{} (see `migrate-gen --help`)", one_line(&err));
             return ExitCode::from(exit::USAGE);
         }
         Err(err) => {
@@ -226,12 +353,16 @@ where
             command::database::downgrade(&dir, &global, &target, sql, from.as_deref())
         }
         Command::Current => command::database::current(&dir, &global),
-        Command::History => command::database::history(&dir, &global),
+        Command::History { verbose } => command::database::history(&dir, &global, verbose),
         Command::Heads => command::database::heads(&dir, &global),
         Command::Show { version } => command::database::show(&dir, &global, &version),
         Command::Stamp { target } => command::database::stamp(&dir, &global, &target),
         Command::Check => command::check::run(&dir, &global),
         Command::Drift => command::inspect::drift(&dir, &global),
         Command::Verify => command::inspect::verify(&dir, &global),
+        Command::Database(DatabaseCommand::Create) => command::server::create(&global),
+        Command::Database(DatabaseCommand::Drop { yes, force }) => {
+            command::server::drop(&global, command::server::DropOptions { yes, force })
+        }
     }
 }

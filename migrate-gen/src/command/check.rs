@@ -6,16 +6,15 @@ use std::process::ExitCode;
 use model_core::diff::{diff, DiffOptions};
 use model_core::generate::DEFAULT_DIALECT;
 use model_core::migration::MigrationDir;
-use model_core::registry;
 
 use super::{fail, print};
 use crate::cli::Global;
 use crate::exit;
 
 pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
-    let models = match registry::schema() {
+    let models = match super::models(path) {
         Ok(schema) => schema,
-        Err(err) => return fail(exit::MODELS, err),
+        Err(code) => return code,
     };
     if !path.is_dir() {
         return fail(

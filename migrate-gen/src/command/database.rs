@@ -17,13 +17,19 @@ use crate::exit;
 
 fn code_of(err: &RunnerError) -> u8 {
     match err {
-        RunnerError::Connect { .. } | RunnerError::BadUrl { .. } => exit::CONNECT,
+        RunnerError::Connect { .. }
+        | RunnerError::NoDatabase { .. }
+        | RunnerError::BadUrl { .. } => exit::CONNECT,
         RunnerError::Statement { .. } | RunnerError::Migration { .. } => exit::MIGRATION_FAILED,
         RunnerError::UnknownVersion { .. }
         | RunnerError::Edited { .. }
         | RunnerError::Dirty { .. } => exit::STATE,
         RunnerError::Target(_) => exit::USAGE,
-        RunnerError::Directory(_) | RunnerError::Read { .. } => exit::DIRECTORY,
+        RunnerError::Directory(_)
+        | RunnerError::Read { .. }
+        | RunnerError::VersionOutOfRange { .. } => exit::DIRECTORY,
+        // The server answered, and refused: the version table or the lock is not usable.
+        RunnerError::Database(sqlx::Error::Database(_)) => exit::STATE,
         _ => exit::CONNECT,
     }
 }
@@ -50,6 +56,9 @@ pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), ExitCo
     Ok((dir, migrations))
 }
 
+/// The URL schemes a database URL may start with.
+const SCHEMES: &str = "postgres://, postgresql://, mysql://, mariadb://, sqlite:";
+
 pub(crate) fn url(global: &Global) -> Result<&str, ExitCode> {
     let Some(url) = global.database_url.as_deref() else {
         return Err(fail(
@@ -58,16 +67,51 @@ pub(crate) fn url(global: &Global) -> Result<&str, ExitCode> {
              default is not supported by the runner yet)",
         ));
     };
-    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-        return Err(fail(
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("postgres" | "postgresql") if url[url.find(':').unwrap_or(0)..].starts_with("://") => {
+            Ok(url)
+        }
+        Some("mysql" | "mariadb" | "sqlite") => Err(fail(
             exit::UNSUPPORTED,
             format!(
-                "{} is not a PostgreSQL URL; applying migrations to SQLite and MySQL is not supported yet",
-                mask_password(url)
+                "{} is a {} URL; applying migrations to SQLite and MySQL/MariaDB is not \
+                 supported yet: use a postgres:// URL",
+                mask_password(url),
+                if scheme.as_deref() == Some("sqlite") {
+                    "SQLite"
+                } else {
+                    "MySQL/MariaDB"
+                }
             ),
-        ));
+        )),
+        _ => Err(fail(
+            exit::CONNECT,
+            format!(
+                "`{}` is not a database URL: it must start with one of {SCHEMES} \
+                 (e.g. postgres://user@localhost:5432/app)",
+                mask_malformed(url)
+            ),
+        )),
     }
-    Ok(url)
+}
+
+/// Masks a password in text that is not a well-formed URL (`postgres//user:secret@host`):
+/// whatever follows the last `:` before the last `@`.
+fn mask_malformed(text: &str) -> String {
+    let masked = mask_password(text);
+    if masked != text {
+        return masked;
+    }
+    match text.rfind('@') {
+        Some(at) => match text[..at].rfind(':') {
+            Some(colon) if !text[colon..at].starts_with("://") => {
+                format!("{}:***{}", &text[..colon], &text[at..])
+            }
+            _ => text.to_owned(),
+        },
+        None => text.to_owned(),
+    }
 }
 
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
@@ -251,7 +295,19 @@ pub(crate) fn upgrade(
                 Err(code) => return code,
             },
         };
-        let chosen: Vec<&Migration> = migrations[start.min(end)..end].iter().collect();
+        if end < start {
+            return fail(
+                exit::USAGE,
+                format!(
+                    "{} is below --from {}: upgrading goes up; use `downgrade --sql {} --from {}`",
+                    migrations[end - 1].name,
+                    from.unwrap_or("base"),
+                    migrations[end - 1].version,
+                    from.unwrap_or("base")
+                ),
+            );
+        }
+        let chosen: Vec<&Migration> = migrations[start..end].iter().collect();
         return print_offline(&chosen, Direction::Up);
     }
     migrate(path, global, &migrations, Move::Up(target))
@@ -289,7 +345,19 @@ pub(crate) fn downgrade(
                 Err(code) => return code,
             },
         };
-        let chosen: Vec<&Migration> = migrations[bottom.min(top)..top].iter().rev().collect();
+        if bottom > top {
+            return fail(
+                exit::USAGE,
+                format!(
+                    "{} is above --from {}: downgrading goes down; use `upgrade --sql {} --from {}`",
+                    migrations[bottom - 1].name,
+                    from.unwrap_or("head"),
+                    migrations[bottom - 1].version,
+                    from.unwrap_or("head")
+                ),
+            );
+        }
+        let chosen: Vec<&Migration> = migrations[bottom..top].iter().rev().collect();
         return print_offline(&chosen, Direction::Down);
     }
     migrate(path, global, &migrations, Move::Down(target))
@@ -331,7 +399,18 @@ pub(crate) fn current(path: &Path, global: &Global) -> ExitCode {
     })
 }
 
-pub(crate) fn history(path: &Path, global: &Global) -> ExitCode {
+/// The operations listed in a generated up file's header (`--   1. create table users`).
+fn header_operations(up: &str) -> Vec<String> {
+    up.lines()
+        .take_while(|l| !l.trim().is_empty())
+        .skip_while(|l| l.trim() != "-- operations:")
+        .skip(1)
+        .filter_map(|l| l.strip_prefix("--   "))
+        .map(str::to_owned)
+        .collect()
+}
+
+pub(crate) fn history(path: &Path, global: &Global, verbose: bool) -> ExitCode {
     let (_dir, migrations) = match open(path) {
         Ok(x) => x,
         Err(code) => return code,
@@ -354,18 +433,22 @@ pub(crate) fn history(path: &Path, global: &Global) -> ExitCode {
         let row = applied
             .as_ref()
             .and_then(|rows| rows.iter().find(|a| a.version == m.version));
+        let applied_json = match (&applied, row) {
+            (None, _) => serde_json::Value::Null,
+            (Some(_), Some(r)) => serde_json::Value::String(r.installed_on.clone()),
+            (Some(_), None) => serde_json::Value::Bool(false),
+        };
         if global.json {
-            out.push_str(&format!(
-                "{{\"version\":{},\"name\":{},\"parent\":{},\"applied\":{}}}\n",
-                m.version,
-                json_string(&m.name),
-                m.parent.as_deref().map_or("null".into(), json_string),
-                match (&applied, row) {
-                    (None, _) => "null".to_owned(),
-                    (Some(_), Some(r)) => json_string(&r.installed_on),
-                    (Some(_), None) => "false".to_owned(),
-                }
-            ));
+            let mut object = serde_json::json!({
+                "version": m.version,
+                "name": m.name,
+                "parent": m.parent,
+                "applied": applied_json,
+            });
+            if verbose {
+                object["operations"] = header_operations(&m.up).into();
+            }
+            out.push_str(&format!("{object}\n"));
         } else {
             let mark = match (&applied, row) {
                 (None, _) => String::new(),
@@ -373,6 +456,26 @@ pub(crate) fn history(path: &Path, global: &Global) -> ExitCode {
                 (Some(_), None) => "  pending".to_owned(),
             };
             out.push_str(&format!("{}{mark}\n", m.name));
+            if verbose {
+                let parent = m
+                    .parent
+                    .as_deref()
+                    .and_then(|p| migrations.iter().find(|x| x.version.to_string() == p))
+                    .map(|p| p.name.clone())
+                    .or_else(|| m.parent.clone())
+                    .unwrap_or_else(|| "none (first migration)".into());
+                out.push_str(&format!("  parent: {parent}\n"));
+                let operations = header_operations(&m.up);
+                if operations.is_empty() {
+                    out.push_str("  operations: none listed (hand-written SQL)\n");
+                } else {
+                    out.push_str("  operations:\n");
+                    for op in operations {
+                        out.push_str(&format!("    {op}\n"));
+                    }
+                }
+                out.push('\n');
+            }
         }
     }
     match print(&out) {

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use model_core::generate::{plan, GenerateError, Request, DEFAULT_DIALECT};
 use model_core::migration::MigrationDir;
-use model_core::registry;
 
 use super::{fail, print};
 use crate::cli::Global;
@@ -19,9 +18,9 @@ pub(crate) struct Options {
 }
 
 pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
-    let current = match registry::schema() {
+    let current = match super::models(path) {
         Ok(schema) => schema,
-        Err(err) => return fail(exit::MODELS, err),
+        Err(code) => return code,
     };
     let mut dir = match MigrationDir::open(path, DEFAULT_DIALECT) {
         Ok(dir) => dir,
@@ -51,6 +50,8 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
                 "{}\n",
                 serde_json::json!({ "event": "no_changes", "at": at })
             )
+        } else if global.quiet {
+            String::new()
         } else {
             format!("No changes: the models match {at}.\n")
         };
@@ -86,8 +87,19 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
         };
     }
     for m in migrations {
+        let notes = header_notes(&m.up);
         match dir.write(m) {
             Ok(files) => {
+                if !global.quiet && !global.json {
+                    for note in &notes {
+                        eprintln!(
+                            "{}: {} ({})",
+                            note.kind.to_lowercase(),
+                            note.text,
+                            files.up.display()
+                        );
+                    }
+                }
                 let line = if global.json {
                     format!(
                         "{}\n",
@@ -97,6 +109,10 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
                             "up": files.up.display().to_string(),
                             "down": files.down.display().to_string(),
                             "snapshot": files.snapshot_path.display().to_string(),
+                            "warnings": notes
+                                .iter()
+                                .map(|n| format!("{}: {}", n.kind, n.text))
+                                .collect::<Vec<_>>(),
                         })
                     )
                 } else if global.quiet {
@@ -112,4 +128,29 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
         }
     }
     ExitCode::from(exit::OK)
+}
+
+/// A `DESTRUCTIVE` or `WARNING` line of a generated file's header.
+struct Note {
+    kind: &'static str,
+    text: String,
+}
+
+/// The notes of a generated up file's header (the comment lines before the first blank line),
+/// so that what the file warns about is also said when it is written.
+fn header_notes(up: &str) -> Vec<Note> {
+    up.lines()
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| {
+            let l = l.strip_prefix("-- ")?;
+            ["DESTRUCTIVE", "WARNING"].into_iter().find_map(|kind| {
+                l.strip_prefix(kind)
+                    .and_then(|rest| rest.strip_prefix(": "))
+                    .map(|text| Note {
+                        kind,
+                        text: text.to_owned(),
+                    })
+            })
+        })
+        .collect()
 }

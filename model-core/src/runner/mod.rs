@@ -85,6 +85,16 @@ pub enum RunnerError {
         /// What the driver said.
         message: String,
     },
+    /// The server runs but has no database of that name.
+    #[error(
+        "database {database} does not exist on {url}; create it with `migrate-gen database create`"
+    )]
+    NoDatabase {
+        /// The URL, password masked.
+        url: String,
+        /// The missing database.
+        database: String,
+    },
     /// The URL cannot be used.
     #[error("invalid database URL {url}: {message}")]
     BadUrl {
@@ -93,9 +103,20 @@ pub enum RunnerError {
         /// What is wrong.
         message: String,
     },
-    /// A bookkeeping query failed.
-    #[error("database error: {0}")]
+    /// A bookkeeping query outside any migration failed: reading or creating the version
+    /// table `_sqlx_migrations`, or taking the lock.
+    #[error("cannot use the version table _sqlx_migrations or the migration lock: {}", database_message(.0))]
     Database(#[from] sqlx::Error),
+    /// A migration's version is not a number sqlx can record (a 64-bit integer).
+    #[error("migration {name} in {path}: version {version} does not fit a 64-bit integer, as sqlx records versions; rename the files with a shorter version")]
+    VersionOutOfRange {
+        /// The directory.
+        path: PathBuf,
+        /// `<version>_<slug>`.
+        name: String,
+        /// The version as written.
+        version: String,
+    },
     /// A statement of a migration failed.
     #[error(
         "migration {migration} failed{} at statement {index}: {statement}\n  database said: {message}",
@@ -207,12 +228,14 @@ pub fn load(dir: &MigrationDir) -> Result<Vec<Migration>, RunnerError> {
                     source,
                 })
             };
-            let version = m.version.parse::<i64>().map_err(|_| {
-                RunnerError::Target(format!(
-                    "version {} does not fit a 64-bit integer",
-                    m.version
-                ))
-            })?;
+            let version = m
+                .version
+                .parse::<i64>()
+                .map_err(|_| RunnerError::VersionOutOfRange {
+                    path: dir.path().to_owned(),
+                    name: format!("{}_{}", m.version, m.slug),
+                    version: m.version.clone(),
+                })?;
             Ok(Migration {
                 version,
                 name: format!("{}_{}", m.version, m.slug),
@@ -296,6 +319,14 @@ impl DownTarget {
                 }),
             t => Ok(DownTarget::Version(t.to_owned())),
         }
+    }
+}
+
+/// The server's own message for a database error, the driver's text otherwise.
+pub(crate) fn database_message(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
     }
 }
 
@@ -425,11 +456,22 @@ impl<'m, B: Backend> Runner<'m, B> {
                 UpTarget::Steps(n) => pending.into_iter().take(*n).collect(),
                 UpTarget::Version(v) => {
                     let end = find(this.migrations, v)?;
-                    if status.current.is_some_and(|c| c > end) {
-                        return Err(RunnerError::Target(format!(
-                            "{} is already applied; use `downgrade {v}` to go back to it",
-                            this.migrations[end].name
-                        )));
+                    let target_applied = applied.contains(&this.migrations[end].version);
+                    if let Some(c) = status.current.filter(|c| *c > end) {
+                        let message = if target_applied {
+                            format!(
+                                "{} is already applied; use `downgrade {v}` to go back to it",
+                                this.migrations[end].name
+                            )
+                        } else {
+                            format!(
+                                "{} is not applied, but the later {} is: the database has a gap \
+                                 (migrations applied out of order); `upgrade` (head) applies \
+                                 every pending migration, this one included",
+                                this.migrations[end].name, this.migrations[c].name
+                            )
+                        };
+                        return Err(RunnerError::Target(message));
                     }
                     pending.into_iter().filter(|i| *i <= end).collect()
                 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use sqlx::{Connection, Executor, PgConnection, Row};
 
 use super::script::lock_id;
-use super::{mask_password, Applied, Backend, Direction, Migration, RunnerError};
+use super::{database_message, mask_password, Applied, Backend, Direction, Migration, RunnerError};
 
 /// A PostgreSQL connection used by the runner.
 pub struct PgBackend {
@@ -26,6 +26,10 @@ impl PgBackend {
                 url: mask_password(url),
                 message,
             },
+            RunnerError::NoDatabase { database, .. } => RunnerError::NoDatabase {
+                url: mask_password(url),
+                database,
+            },
             other => other,
         })
     }
@@ -34,18 +38,27 @@ impl PgBackend {
     pub async fn connect_with(
         options: &sqlx::postgres::PgConnectOptions,
     ) -> Result<Self, RunnerError> {
-        let mut conn =
-            PgConnection::connect_with(options)
-                .await
-                .map_err(|e| RunnerError::Connect {
-                    url: format!(
-                        "postgres://{}:{}/{}",
-                        options.get_host(),
-                        options.get_port(),
-                        options.get_database().unwrap_or_default()
-                    ),
+        let url = format!(
+            "postgres://{}:{}/{}",
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or_default()
+        );
+        let mut conn = PgConnection::connect_with(options).await.map_err(|e| {
+            // 3D000: invalid_catalog_name, the database does not exist.
+            match &e {
+                sqlx::Error::Database(db) if db.code().as_deref() == Some("3D000") => {
+                    RunnerError::NoDatabase {
+                        url: url.clone(),
+                        database: options.get_database().unwrap_or_default().to_owned(),
+                    }
+                }
+                _ => RunnerError::Connect {
+                    url: url.clone(),
                     message: e.to_string(),
-                })?;
+                },
+            }
+        })?;
         let database: String = sqlx::query_scalar("SELECT current_database()")
             .fetch_one(&mut conn)
             .await?;
@@ -71,13 +84,6 @@ fn first_line(statement: &str) -> String {
         format!("{}...", line.chars().take(117).collect::<String>())
     } else {
         line.to_owned()
-    }
-}
-
-fn database_message(err: &sqlx::Error) -> String {
-    match err {
-        sqlx::Error::Database(db) => db.message().to_owned(),
-        other => other.to_string(),
     }
 }
 

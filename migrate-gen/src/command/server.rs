@@ -1,0 +1,212 @@
+//! `database create` and `database drop`: make or remove the database that the URL names, on
+//! its server (as `sqlx database create/drop` does), so that a new project needs nothing but a
+//! running server.
+
+use std::process::ExitCode;
+
+use model_core::runner::mask_password;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection};
+
+use super::database::{runtime, url};
+use super::{fail, print};
+use crate::cli::Global;
+use crate::exit;
+
+/// The databases every PostgreSQL server has, tried in order to reach the server when the
+/// database the URL names is the one to create or drop.
+const MAINTENANCE_DATABASES: [&str; 2] = ["postgres", "template1"];
+
+/// What `database drop` may do.
+pub(crate) struct DropOptions {
+    /// Do not ask.
+    pub yes: bool,
+    /// Disconnect other sessions first.
+    pub force: bool,
+}
+
+fn options(global: &Global) -> Result<(PgConnectOptions, String, String), ExitCode> {
+    let url = url(global)?;
+    let masked = mask_password(url);
+    let options: PgConnectOptions = url
+        .parse()
+        .map_err(|e| fail(exit::CONNECT, format!("invalid database URL {masked}: {e}")))?;
+    let Some(name) = options.get_database().map(str::to_owned) else {
+        return Err(fail(
+            exit::USAGE,
+            format!("{masked} names no database; add one: postgres://user@host:5432/<name>"),
+        ));
+    };
+    Ok((options, name, masked))
+}
+
+/// A connection to the server itself, through a database other than `name`.
+async fn server(
+    options: &PgConnectOptions,
+    name: &str,
+    masked: &str,
+) -> Result<PgConnection, ExitCode> {
+    let mut last = String::new();
+    for maintenance in MAINTENANCE_DATABASES.iter().filter(|m| **m != name) {
+        match PgConnection::connect_with(&options.clone().database(maintenance)).await {
+            Ok(conn) => return Ok(conn),
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(fail(
+        exit::CONNECT,
+        format!("cannot connect to the server of {masked}: {last}; check that the server runs and the URL is right"),
+    ))
+}
+
+async fn exists(conn: &mut PgConnection, name: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(name)
+        .fetch_one(conn)
+        .await
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn done(global: &Global, event: &str, name: &str, text: String) -> ExitCode {
+    let line = if global.json {
+        format!(
+            "{}\n",
+            serde_json::json!({ "event": event, "database": name })
+        )
+    } else if global.quiet {
+        String::new()
+    } else {
+        text
+    };
+    match print(&line) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(code) => code,
+    }
+}
+
+/// `database create`: creates the database unless it exists (then says so, exit 0).
+pub(crate) fn create(global: &Global) -> ExitCode {
+    let (options, name, masked) = match options(global) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    runtime().block_on(async {
+        let mut conn = match server(&options, &name, &masked).await {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        match exists(&mut conn, &name).await {
+            Ok(true) => {
+                return done(
+                    global,
+                    "exists",
+                    &name,
+                    format!("Database {name} already exists; nothing to do.\n"),
+                )
+            }
+            Ok(false) => {}
+            Err(e) => {
+                return fail(
+                    exit::CONNECT,
+                    format!("cannot read the databases of {masked}: {e}"),
+                )
+            }
+        }
+        if let Err(e) = sqlx::raw_sql(&format!("CREATE DATABASE {}", quoted(&name)))
+            .execute(&mut conn)
+            .await
+        {
+            return fail(
+                exit::CONNECT,
+                format!("cannot create database {name} on {masked}: {}", message(&e)),
+            );
+        }
+        done(
+            global,
+            "created",
+            &name,
+            format!("Created database {name}.\n"),
+        )
+    })
+}
+
+/// `database drop`: drops the database if it exists, after asking (or with `--yes`).
+pub(crate) fn drop(global: &Global, drop: DropOptions) -> ExitCode {
+    let (options, name, masked) = match options(global) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if !drop.yes {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            return fail(
+                exit::USAGE,
+                format!("refusing to drop database {name} without confirmation: pass --yes"),
+            );
+        }
+        eprint!("Drop database {name} on {masked} and every row in it? [y/N] ");
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_err()
+            || !matches!(answer.trim(), "y" | "Y" | "yes")
+        {
+            return fail(exit::USAGE, format!("database {name} was not dropped"));
+        }
+    }
+    runtime().block_on(async {
+        let mut conn = match server(&options, &name, &masked).await {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        match exists(&mut conn, &name).await {
+            Ok(false) => {
+                return done(
+                    global,
+                    "absent",
+                    &name,
+                    format!("Database {name} does not exist; nothing to do.\n"),
+                )
+            }
+            Ok(true) => {}
+            Err(e) => {
+                return fail(
+                    exit::CONNECT,
+                    format!("cannot read the databases of {masked}: {e}"),
+                )
+            }
+        }
+        let force = if drop.force { " WITH (FORCE)" } else { "" };
+        if let Err(e) = sqlx::raw_sql(&format!("DROP DATABASE {}{force}", quoted(&name)))
+            .execute(&mut conn)
+            .await
+        {
+            let hint = if drop.force {
+                ""
+            } else {
+                " (if other sessions use it, --force disconnects them)"
+            };
+            return fail(
+                exit::CONNECT,
+                format!(
+                    "cannot drop database {name} on {masked}: {}{hint}",
+                    message(&e)
+                ),
+            );
+        }
+        done(
+            global,
+            "dropped",
+            &name,
+            format!("Dropped database {name}.\n"),
+        )
+    })
+}
+
+fn message(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
+    }
+}
