@@ -325,10 +325,7 @@ where
     {
         global.database_url = None;
     }
-    let dir = global
-        .dir
-        .clone()
-        .unwrap_or_else(|| config.migrations_dir.clone());
+    let dir = global.dir.clone().unwrap_or_else(|| config.resolved_dir());
     match cli.command {
         Command::Snapshot => command::snapshot::run(),
         Command::Generate {

@@ -7,7 +7,8 @@
 //! # mod my_models {}
 //!
 //! fn main() -> std::process::ExitCode {
-//!     migrate_gen::main(migrate_gen::Config::new("migrations"))
+//!     // `migrations/` beside this crate's Cargo.toml, wherever the command runs from.
+//!     migrate_gen::main(migrate_gen::config!("migrations"))
 //! }
 //! ```
 //!
@@ -53,19 +54,91 @@ pub mod exit {
 }
 
 /// What the companion binary fixes for its project.
+///
+/// Build it with [`config!`], which resolves the migrations directory against the companion
+/// crate (as `sqlx::migrate!()` does), so that `cd src && cargo run --bin migrate-gen -- ...`
+/// finds the same directory as a run from the crate's root.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The migrations directory, relative to the working directory.
+    /// The migrations directory; relative to [`Config::crate_dir`] when that is set, else to
+    /// the working directory.
     pub migrations_dir: std::path::PathBuf,
+    /// The companion crate's directory (its `CARGO_MANIFEST_DIR` at build time).
+    pub crate_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
-    /// A project whose migrations live in `dir`.
+    /// A project whose migrations live in `dir`, relative to the working directory (prefer
+    /// [`config!`], which makes it relative to the companion crate).
     pub fn new(dir: impl Into<std::path::PathBuf>) -> Self {
         Self {
             migrations_dir: dir.into(),
+            crate_dir: None,
         }
     }
+
+    /// Resolves a relative migrations directory against `crate_dir` (the companion crate's
+    /// directory) instead of the working directory.
+    pub fn in_crate(mut self, crate_dir: impl Into<std::path::PathBuf>) -> Self {
+        self.crate_dir = Some(crate_dir.into());
+        self
+    }
+
+    /// The directory the commands use when `--dir` is not given. Relative to the crate's
+    /// directory when that exists; a binary run where its source tree is absent (deployed on
+    /// a server, say) falls back to the working directory. Shown relative to the working
+    /// directory when it lies below it.
+    pub fn resolved_dir(&self) -> std::path::PathBuf {
+        let dir = &self.migrations_dir;
+        let Some(crate_dir) = self.crate_dir.as_ref().filter(|c| c.is_dir()) else {
+            return dir.clone();
+        };
+        if dir.is_absolute() {
+            return dir.clone();
+        }
+        let full = normalize(&crate_dir.join(dir));
+        match std::env::current_dir() {
+            Ok(cwd) => match full.strip_prefix(normalize(&cwd)) {
+                Ok(rel) if rel.as_os_str().is_empty() => ".".into(),
+                Ok(rel) => rel.to_owned(),
+                Err(_) => full,
+            },
+            Err(_) => full,
+        }
+    }
+}
+
+/// Removes `.` and `..` components without touching the file system.
+fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A [`Config`] whose migrations directory is relative to the crate that calls the macro
+/// (its `CARGO_MANIFEST_DIR`), not to wherever the command is run from.
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     migrate_gen::main(migrate_gen::config!("migrations"))
+/// }
+/// ```
+#[macro_export]
+macro_rules! config {
+    ($dir:expr) => {
+        $crate::Config::new($dir).in_crate(env!("CARGO_MANIFEST_DIR"))
+    };
 }
 
 /// Runs the command line with the process arguments.

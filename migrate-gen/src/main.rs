@@ -6,5 +6,5 @@ use std::process::ExitCode;
 use todo as _;
 
 fn main() -> ExitCode {
-    migrate_gen::main(migrate_gen::Config::new("examples/todo/migrations"))
+    migrate_gen::main(migrate_gen::config!("../examples/todo/migrations"))
 }

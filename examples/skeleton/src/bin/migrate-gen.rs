@@ -6,5 +6,6 @@ use std::process::ExitCode;
 use skeleton as _;
 
 fn main() -> ExitCode {
-    migrate_gen::main(migrate_gen::Config::new("migrations"))
+    // `migrations/` beside Cargo.toml, whichever directory the command runs from.
+    migrate_gen::main(migrate_gen::config!("migrations"))
 }
