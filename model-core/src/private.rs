@@ -302,17 +302,7 @@ impl TableBuilder {
                 .unwrap_or_else(|| naming::primary_key(&table)),
             columns: self.primary_key,
         };
-        let indexes = self
-            .indexes
-            .into_iter()
-            .map(|(name, mut index)| {
-                index.name = name.unwrap_or_else(|| {
-                    let keys: Vec<String> = index.keys.iter().map(key_words).collect();
-                    naming::index(&table, &keys)
-                });
-                index
-            })
-            .collect();
+        let indexes = index_names(&table, self.indexes);
         let uniques = self
             .uniques
             .into_iter()
@@ -376,6 +366,87 @@ pub fn index_key(
 }
 
 /// The words an index key contributes to a generated index name.
+/// Names the indexes the models leave unnamed. The generated name `ix_<table>_<keys>` says
+/// which keys an index covers; when two indexes of the table would get the same name (the same
+/// keys, but a predicate, method, operator class, NULLS order or uniqueness tells them apart),
+/// or an unnamed index would take an explicit name, each one that has such a feature gets it
+/// spelled after the keys (`ix_users_email_where_deleted_at_is_null`, `ix_users_email_unique`),
+/// and only a plain one keeps the short name. An index alone with its name keeps the short
+/// name whatever its features, so names in existing histories do not change.
+fn index_names(table: &str, indexes: Vec<(Option<String>, Index)>) -> Vec<Index> {
+    let base: Vec<Option<String>> = indexes
+        .iter()
+        .map(|(name, index)| {
+            name.is_none().then(|| {
+                let keys: Vec<String> = index.keys.iter().map(key_words).collect();
+                naming::index(table, &keys)
+            })
+        })
+        .collect();
+    let explicit: Vec<&str> = indexes.iter().filter_map(|(n, _)| n.as_deref()).collect();
+    indexes
+        .iter()
+        .zip(&base)
+        .enumerate()
+        .map(|(i, ((name, index), generated))| {
+            let mut index = index.clone();
+            index.name = match generated {
+                None => name.clone().unwrap_or_default(),
+                Some(generated) => {
+                    let taken = explicit.contains(&generated.as_str());
+                    let shared = taken
+                        || base
+                            .iter()
+                            .enumerate()
+                            .any(|(j, other)| j != i && other.as_ref() == Some(generated));
+                    let mut features = index_features(&index);
+                    if taken && features.is_empty() {
+                        // A plain index whose short name another index has explicitly.
+                        features.push("btree".to_owned());
+                    }
+                    if shared && !features.is_empty() {
+                        let mut parts: Vec<String> = index.keys.iter().map(key_words).collect();
+                        parts.extend(features);
+                        naming::index(table, &parts)
+                    } else {
+                        generated.clone()
+                    }
+                }
+            };
+            index
+        })
+        .collect()
+}
+
+/// What sets an index apart from a plain ascending b-tree index on the same keys, as words for
+/// its name: uniqueness, the method, operator classes, NULLS orders and the predicate.
+fn index_features(index: &Index) -> Vec<String> {
+    let mut out = Vec::new();
+    if index.unique {
+        out.push("unique".to_owned());
+    }
+    if let Some(method) = index
+        .method
+        .filter(|m| *m != crate::schema::IndexMethod::Btree)
+    {
+        out.push(method.as_str().to_owned());
+    }
+    for key in &index.keys {
+        if let Some(opclass) = &key.opclass {
+            out.push(opclass.clone());
+        }
+        match key.nulls {
+            Some(crate::schema::NullsOrder::First) => out.push("nulls_first".to_owned()),
+            Some(crate::schema::NullsOrder::Last) => out.push("nulls_last".to_owned()),
+            None => {}
+        }
+    }
+    if let Some(predicate) = &index.predicate {
+        out.push(format!("where {predicate}"));
+    }
+    out
+}
+
 fn key_words(key: &IndexKey) -> String {
     let mut words = match &key.target {
         IndexTarget::Column(c) => c.clone(),

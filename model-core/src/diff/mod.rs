@@ -331,53 +331,84 @@ impl<'a> Differ<'a> {
                 }
             }
         }
-        let mut rekeyed: BTreeSet<&str> = BTreeSet::new();
+        // Referenced keys (a table and a set of columns) that are dropped, rebuilt or
+        // retyped: foreign keys referencing exactly those columns must be dropped before and
+        // added after. Foreign keys to the table's other keys stay (re-adding one validates
+        // every row of the referencing table). Each set is recorded with the column names
+        // both before and after renames, as old and new foreign keys spell them.
+        let mut rekeyed: KeySet = BTreeSet::new();
         for (new_name, old_name) in &self.table_pairs {
             let old_table = &self.old.tables[*old_name];
             let new_table = &self.new.tables[*new_name];
-            let renamed_old_cols =
-                rename_columns(&old_table.primary_key.columns, &column_pairs[new_name]);
+            let pairs = &column_pairs[new_name];
             let is_retyped = |c: &String| retyped.contains(&((*new_name).to_owned(), c.clone()));
-            if renamed_old_cols != new_table.primary_key.columns
+            let mut mark = |columns: &[String]| {
+                let mut sorted = columns.to_vec();
+                sorted.sort();
+                rekeyed.insert(((*new_name).to_owned(), sorted));
+            };
+            let renamed_old_pk = rename_columns(&old_table.primary_key.columns, pairs);
+            if renamed_old_pk != new_table.primary_key.columns
                 || new_table.primary_key.columns.iter().any(is_retyped)
-                || new_table
-                    .uniques
-                    .iter()
-                    .any(|u| u.columns.iter().any(is_retyped))
             {
-                rekeyed.insert(new_name);
+                mark(&old_table.primary_key.columns);
+                mark(&renamed_old_pk);
+                mark(&new_table.primary_key.columns);
+            }
+            for unique in &new_table.uniques {
+                if unique.columns.iter().any(is_retyped) {
+                    mark(&unique.columns);
+                }
             }
             // A unique constraint or unique index that is dropped or rebuilt may be what a
             // foreign key references.
-            let unique_sets = |t: &Table, pairs: Option<&[(&Column, &Column)]>| {
-                let mut sets: Vec<(String, Vec<String>)> = t
+            let unique_sets = |t: &Table| {
+                let mut sets: Vec<(Vec<String>, Vec<String>)> = t
                     .uniques
                     .iter()
-                    .map(|u| (u.name.clone(), u.columns.clone()))
+                    .map(|u| {
+                        let shape = u.columns.iter().map(|c| format!("{c:?}")).collect();
+                        (u.columns.clone(), shape)
+                    })
                     .collect();
                 sets.extend(t.indexes.iter().filter(|i| i.unique).map(|i| {
-                    (
-                        i.name.clone(),
-                        i.keys
-                            .iter()
-                            .map(|k| format!("{:?}", k))
-                            .collect::<Vec<_>>(),
-                    )
+                    let columns: Vec<String> = i
+                        .keys
+                        .iter()
+                        .map(|k| match &k.target {
+                            crate::schema::IndexTarget::Column(c) => c.clone(),
+                            crate::schema::IndexTarget::Expression(e) => format!("({e})"),
+                        })
+                        .collect();
+                    let shape = i.keys.iter().map(|k| format!("{k:?}")).collect();
+                    (columns, shape)
                 }));
-                if let Some(pairs) = pairs {
-                    for (_, cols) in &mut sets {
-                        *cols = rename_columns(cols, pairs);
-                    }
-                }
                 sets
             };
-            let before = unique_sets(old_table, Some(&column_pairs[new_name]));
-            let after = unique_sets(new_table, None);
-            if before
-                .iter()
-                .any(|(_, cols)| !after.iter().any(|(_, c)| c == cols))
-            {
-                rekeyed.insert(new_name);
+            for (columns, _) in unique_sets(new_table) {
+                if columns.iter().any(is_retyped) {
+                    mark(&columns);
+                }
+            }
+            let before = unique_sets(old_table);
+            let after = unique_sets(new_table);
+            for (columns, shape) in before {
+                let renamed = rename_columns(&columns, pairs);
+                let renamed_shape: Vec<String> = shape
+                    .iter()
+                    .map(|k| {
+                        columns
+                            .iter()
+                            .zip(&renamed)
+                            .fold(k.clone(), |k, (from, to)| {
+                                k.replace(&format!("{from:?}"), &format!("{to:?}"))
+                            })
+                    })
+                    .collect();
+                if !after.iter().any(|(_, s)| *s == renamed_shape) {
+                    mark(&columns);
+                    mark(&renamed);
+                }
             }
         }
 
@@ -794,7 +825,7 @@ impl<'a> Differ<'a> {
         old: &Table,
         new: &Table,
         pairs: &[(&Column, &Column)],
-        (rekeyed, retyped): (&BTreeSet<&str>, &ColumnSet),
+        (rekeyed, retyped): (&KeySet, &ColumnSet),
         phases: &mut Phases,
     ) {
         let t = || table.to_owned();
@@ -940,7 +971,9 @@ impl<'a> Differ<'a> {
         let mut keep_orig: Vec<ForeignKey> = Vec::new();
         // Foreign keys to a re-keyed table, or on retyped columns, are recreated around it.
         let recreate = |fk: &ForeignKey| {
-            rekeyed.contains(fk.ref_table.as_str())
+            let mut referenced = fk.ref_columns.clone();
+            referenced.sort();
+            rekeyed.contains(&(fk.ref_table.clone(), referenced))
                 || fk
                     .columns
                     .iter()
@@ -1141,6 +1174,9 @@ fn as_text(ty: &ColumnType) -> ColumnType {
 
 /// A set of (table, column) names.
 type ColumnSet = BTreeSet<(String, String)>;
+
+/// Keys of tables (new table name, sorted column names) that foreign keys may reference.
+type KeySet = BTreeSet<(String, Vec<String>)>;
 
 /// Declared renames of enum values: old spelling → new spelling. A stale hint (the old
 /// spelling is gone, or the new one already existed) is ignored.
