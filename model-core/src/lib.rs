@@ -77,6 +77,7 @@ pub mod registry;
 pub mod runner;
 pub mod schema;
 pub mod snapshot;
+pub mod testing;
 mod types;
 
 #[doc(hidden)]
