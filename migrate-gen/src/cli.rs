@@ -60,11 +60,18 @@ enum Command {
     /// `migrate-gen "add priority"` is short for `migrate-gen generate "add priority"`. No
     /// database is needed: the last migration's snapshot says what the database holds.
     #[command(
-        after_help = "Examples:\n  migrate-gen \"add priority\"\n  migrate-gen generate --dry-run \"add priority\"\n  migrate-gen generate --empty \"backfill priorities\""
+        after_help = "Examples:\n  migrate-gen \"add priority\"\n  migrate-gen generate --dry-run \"add priority\"\n  migrate-gen generate --empty \"backfill priorities\"\n  migrate-gen --amend                    fold new model changes into the newest migration"
     )]
     Generate {
-        /// What the migration does, e.g. "add priority"; it names the files.
-        message: String,
+        /// What the migration does, e.g. "add priority"; it names the files. With --amend it
+        /// is optional (default: the migration's own message).
+        #[arg(required_unless_present = "amend")]
+        message: Option<String>,
+        /// Fold the model changes into the newest migration instead of writing a new one
+        /// (while nothing comes after it, it is not applied to the database the URL names,
+        /// and its files are as generated).
+        #[arg(long, conflicts_with = "empty")]
+        amend: bool,
         /// Write an empty migration to fill in by hand (a data migration).
         #[arg(long)]
         empty: bool,
@@ -194,7 +201,8 @@ where
     let has_message = rest
         .iter()
         .any(|a| a.to_str().is_some_and(|a| !a.starts_with('-')));
-    if has_message && !rest.iter().any(is_command) && !rest.iter().all(top_level_flag) {
+    let amend = rest.iter().any(|a| a.to_str() == Some("--amend"));
+    if (has_message || amend) && !rest.iter().any(is_command) && !rest.iter().all(top_level_flag) {
         args.insert(1, "generate".into());
     }
     args
@@ -330,19 +338,23 @@ where
         Command::Snapshot => command::snapshot::run(),
         Command::Generate {
             message,
+            amend,
             empty,
             dry_run,
             allow_destructive,
-        } => command::generate::run(
-            &dir,
-            &global,
-            command::generate::Options {
-                message,
+        } => {
+            let options = command::generate::Options {
+                message: message.unwrap_or_default(),
                 empty,
                 dry_run,
                 allow_destructive,
-            },
-        ),
+            };
+            if amend {
+                command::generate::amend(&dir, &global, options)
+            } else {
+                command::generate::run(&dir, &global, options)
+            }
+        }
         Command::Upgrade { target, sql, from } => {
             command::database::upgrade(&dir, &global, &target, sql, from.as_deref())
         }

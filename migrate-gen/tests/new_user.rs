@@ -358,3 +358,112 @@ async fn an_unusable_version_table_is_a_state_error() {
     }
     let _ = stdout;
 }
+
+/// The reference history without its newest `count` migrations: the models are then ahead of
+/// the directory's head.
+fn history_without_newest(count: usize) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = reference_history();
+    for name in cli::migration_names(&dir).iter().rev().take(count) {
+        for ext in ["up.sql", "down.sql", "snapshot.json"] {
+            std::fs::remove_file(dir.join(format!("{name}.{ext}"))).unwrap();
+        }
+    }
+    (tmp, dir)
+}
+
+fn file(dir: &Path, name: &str, ext: &str) -> String {
+    std::fs::read_to_string(dir.join(format!("{name}.{ext}"))).unwrap()
+}
+
+#[tokio::test]
+async fn amend_folds_model_changes_into_the_newest_migration() {
+    let (_tmp, dir) = history_without_newest(1);
+    let before = cli::migration_names(&dir);
+    let head = before.last().unwrap().clone();
+    assert!(head.ends_with("_user_time_zones"), "{head}");
+
+    // --dry-run writes nothing.
+    let planned = ok(run(&dir, "", &["--amend", "--dry-run"]));
+    assert!(planned.contains("ADD VALUE 'URGENT'"), "{planned}");
+    assert_eq!(file(&dir, &head, "up.sql"), {
+        let (_t, original) = history_without_newest(1);
+        file(&original, &head, "up.sql")
+    });
+
+    let text = ok(run(&dir, "", &["--amend"]));
+    assert_eq!(text, format!("Amended {}\n", dir.join(format!("{head}.up.sql")).display()));
+    assert_eq!(cli::migration_names(&dir), before, "same migrations, same names");
+    let up = file(&dir, &head, "up.sql");
+    assert!(up.contains("timezone") && up.contains("ADD VALUE 'URGENT'"), "{up}");
+    assert!(ok(run(&dir, "", &["generate", "again"])).starts_with("No changes"));
+    ok(run(&dir, "", &["check"]));
+
+    // The amended history applies and reverts on PostgreSQL.
+    let db = TestDb::postgres().await;
+    ok(run(&dir, &db.url, &["upgrade"]));
+    assert_eq!(ok(run(&dir, &db.url, &["current"])), format!("{head} (head)\n"));
+    ok(run(&dir, &db.url, &["downgrade", "base"]));
+}
+
+#[test]
+fn amend_with_a_message_renames_the_files() {
+    let (_tmp, dir) = history_without_newest(1);
+    let head = cli::migration_names(&dir).pop().unwrap();
+    let version = head.split('_').next().unwrap().to_owned();
+    let text = ok(run(&dir, "", &["--amend", "time zones and urgency"]));
+    let renamed = format!("{version}_time_zones_and_urgency");
+    assert!(text.contains(&format!("(was {head})")), "{text}");
+    assert_eq!(cli::migration_names(&dir).pop().unwrap(), renamed);
+    assert!(!dir.join(format!("{head}.snapshot.json")).exists());
+    assert!(file(&dir, &renamed, "up.sql").starts_with("-- time zones and urgency\n"));
+    ok(run(&dir, "", &["check"]));
+}
+
+#[test]
+fn amend_refuses_hand_written_sql_and_changes_nothing() {
+    // An edited generated migration.
+    let (_tmp, dir) = history_without_newest(1);
+    let head = cli::migration_names(&dir).pop().unwrap();
+    let edited = file(&dir, &head, "up.sql") + "\nUPDATE users SET timezone = 'Europe/Paris';\n";
+    cli::write_sql(&dir, &head, "up", &edited);
+    let (code, line) = error_line(&run(&dir, "", &["--amend"]));
+    assert_eq!(code, Some(4), "{line}");
+    assert!(line.contains("by hand") && line.contains(&format!("{head}.up.sql")), "{line}");
+    assert_eq!(file(&dir, &head, "up.sql"), edited, "kept as it was");
+
+    // A data migration made with --empty is hand-written through and through.
+    let (_tmp, dir) = history_without_newest(6);
+    let head = cli::migration_names(&dir).pop().unwrap();
+    assert!(head.ends_with("_set_priorities_of_existing_tasks"), "{head}");
+    let (code, line) = error_line(&run(&dir, "", &["--amend"]));
+    assert_eq!(code, Some(4), "{line}");
+    assert!(line.contains("by hand"), "{line}");
+}
+
+#[tokio::test]
+async fn amend_refuses_a_migration_the_database_has_applied() {
+    let (_tmp, dir) = history_without_newest(1);
+    let head = cli::migration_names(&dir).pop().unwrap();
+    let original = file(&dir, &head, "up.sql");
+    let db = TestDb::postgres().await;
+    ok(run(&dir, &db.url, &["upgrade"]));
+    let (code, line) = error_line(&run(&dir, &db.url, &["--amend"]));
+    assert_eq!(code, Some(4), "{line}");
+    assert!(line.contains("is applied") && line.contains("downgrade -1"), "{line}");
+    assert_eq!(file(&dir, &head, "up.sql"), original);
+    // After reverting it, amending works.
+    ok(run(&dir, &db.url, &["downgrade", "-1"]));
+    ok(run(&dir, &db.url, &["--amend"]));
+    ok(run(&dir, &db.url, &["upgrade"]));
+}
+
+#[test]
+fn amend_with_nothing_to_amend_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let (code, line) = error_line(&run(&dir, "", &["--amend"]));
+    assert_eq!(code, Some(5), "{line}");
+    assert!(line.contains("no migration to amend"), "{line}");
+    let (code, line) = error_line(&run(&dir, "", &["--amend", "--empty"]));
+    assert_eq!(code, Some(2), "{line}");
+}

@@ -344,6 +344,14 @@ impl MigrationDir {
         stamp.max(newest + 1).to_string()
     }
 
+    /// The directory as it would be without migration `version` (in memory only): what a
+    /// migration is diffed against when it is generated again (`--amend`).
+    pub fn without(&self, version: &str) -> MigrationDir {
+        let mut dir = self.clone();
+        dir.migrations.retain(|m| m.version != version);
+        dir
+    }
+
     /// Writes one migration (all three files, or none) and records the dialect.
     pub fn write(&mut self, migration: NewMigration) -> Result<MigrationFiles, DirectoryError> {
         std::fs::create_dir_all(&self.path).map_err(io(&self.path))?;

@@ -130,6 +130,137 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
     ExitCode::from(exit::OK)
 }
 
+/// `generate --amend`: the newest migration generated again from its parent to the models.
+pub(crate) fn amend(path: &Path, global: &Global, options: Options) -> ExitCode {
+    use model_core::amend::{amend, AmendError};
+    use model_core::runner::{mask_password, Backend};
+
+    let current = match super::models(path) {
+        Ok(schema) => schema,
+        Err(code) => return code,
+    };
+    let mut dir = match MigrationDir::open(path, DEFAULT_DIALECT) {
+        Ok(dir) => dir,
+        Err(err) => return fail(exit::DIRECTORY, err),
+    };
+    let request = Request {
+        message: options.message,
+        allow_destructive: options.allow_destructive,
+        empty: false,
+        now: chrono::Utc::now(),
+    };
+    let amended = match amend(&dir, &current, &request) {
+        Ok(a) => a,
+        Err(AmendError::Generate(GenerateError::Directory(err))) => {
+            return fail(exit::DIRECTORY, err)
+        }
+        Err(AmendError::Generate(GenerateError::Diff(err))) => return fail(exit::REFUSED, err),
+        Err(err @ AmendError::Generate(_)) => return fail(exit::UNSUPPORTED, err),
+        Err(err @ (AmendError::NoMigration { .. } | AmendError::HasChild { .. })) => {
+            return fail(exit::DIRECTORY, err)
+        }
+        Err(err) => return fail(exit::REFUSED, err),
+    };
+    let old_name = format!("{}_{}", amended.old.version, amended.old.slug);
+    // A database that has the migration applied would be left out of step with its files.
+    if let Some(url) = global.database_url.as_deref() {
+        let applied = super::database::runtime().block_on(async {
+            let mut backend = super::database::connect(global).await?;
+            backend
+                .applied()
+                .await
+                .map_err(super::database::runner_fail)
+        });
+        match applied {
+            Ok(rows) => {
+                if rows
+                    .iter()
+                    .any(|r| r.version.to_string() == amended.old.version)
+                {
+                    return fail(
+                        exit::REFUSED,
+                        format!(
+                            "{old_name} is applied to {}; amending it would leave that database \
+                             out of step with its files: run `migrate-gen downgrade -1` first, \
+                             or generate a new migration",
+                            mask_password(url)
+                        ),
+                    );
+                }
+            }
+            Err(code) => return code,
+        }
+    }
+    let notes = header_notes(&amended.new.up);
+    if options.dry_run {
+        let m = &amended.new;
+        let text = format!(
+            "==> {}_{}.up.sql\n{}\n==> {}_{}.down.sql\n{}\n",
+            m.version, m.slug, m.up, m.version, m.slug, m.down
+        );
+        return match print(&text) {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(code) => code,
+        };
+    }
+    let renamed = amended.new.slug != amended.old.slug;
+    let files = match dir.write(amended.new) {
+        Ok(files) => files,
+        Err(err) => return fail(exit::IO, err),
+    };
+    if renamed {
+        for old in [
+            &amended.old.up,
+            &amended.old.down,
+            &amended.old.snapshot_path,
+        ] {
+            if let Err(err) = std::fs::remove_file(old) {
+                return fail(
+                    exit::IO,
+                    format!(
+                        "wrote {}, but cannot remove {}: {err}",
+                        files.up.display(),
+                        old.display()
+                    ),
+                );
+            }
+        }
+    }
+    if !global.quiet && !global.json {
+        for note in &notes {
+            eprintln!(
+                "{}: {} ({})",
+                note.kind.to_lowercase(),
+                note.text,
+                files.up.display()
+            );
+        }
+    }
+    let line = if global.json {
+        format!(
+            "{}\n",
+            serde_json::json!({
+                "event": "amended",
+                "version": files.version,
+                "was": old_name,
+                "up": files.up.display().to_string(),
+                "down": files.down.display().to_string(),
+                "snapshot": files.snapshot_path.display().to_string(),
+            })
+        )
+    } else if global.quiet {
+        String::new()
+    } else if renamed {
+        format!("Amended {} (was {old_name})\n", files.up.display())
+    } else {
+        format!("Amended {}\n", files.up.display())
+    };
+    match print(&line) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(code) => code,
+    }
+}
+
 /// A `DESTRUCTIVE` or `WARNING` line of a generated file's header.
 struct Note {
     kind: &'static str,
