@@ -314,6 +314,13 @@ where
     let args = with_default_command(args);
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
+        Err(err)
+            if err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // `migrate-gen database`: the help of the command, which lists what is missing.
+            let _ = err.print();
+            return ExitCode::from(exit::USAGE);
+        }
         Err(err) if err.use_stderr() => {
             // One line, like every other error.
             eprintln!("{} (see `migrate-gen --help`)", one_line(&err));

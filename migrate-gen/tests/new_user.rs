@@ -391,17 +391,30 @@ async fn amend_folds_model_changes_into_the_newest_migration() {
     });
 
     let text = ok(run(&dir, "", &["--amend"]));
-    assert_eq!(text, format!("Amended {}\n", dir.join(format!("{head}.up.sql")).display()));
-    assert_eq!(cli::migration_names(&dir), before, "same migrations, same names");
+    assert_eq!(
+        text,
+        format!("Amended {}\n", dir.join(format!("{head}.up.sql")).display())
+    );
+    assert_eq!(
+        cli::migration_names(&dir),
+        before,
+        "same migrations, same names"
+    );
     let up = file(&dir, &head, "up.sql");
-    assert!(up.contains("timezone") && up.contains("ADD VALUE 'URGENT'"), "{up}");
+    assert!(
+        up.contains("timezone") && up.contains("ADD VALUE 'URGENT'"),
+        "{up}"
+    );
     assert!(ok(run(&dir, "", &["generate", "again"])).starts_with("No changes"));
     ok(run(&dir, "", &["check"]));
 
     // The amended history applies and reverts on PostgreSQL.
     let db = TestDb::postgres().await;
     ok(run(&dir, &db.url, &["upgrade"]));
-    assert_eq!(ok(run(&dir, &db.url, &["current"])), format!("{head} (head)\n"));
+    assert_eq!(
+        ok(run(&dir, &db.url, &["current"])),
+        format!("{head} (head)\n")
+    );
     ok(run(&dir, &db.url, &["downgrade", "base"]));
 }
 
@@ -428,13 +441,19 @@ fn amend_refuses_hand_written_sql_and_changes_nothing() {
     cli::write_sql(&dir, &head, "up", &edited);
     let (code, line) = error_line(&run(&dir, "", &["--amend"]));
     assert_eq!(code, Some(4), "{line}");
-    assert!(line.contains("by hand") && line.contains(&format!("{head}.up.sql")), "{line}");
+    assert!(
+        line.contains("by hand") && line.contains(&format!("{head}.up.sql")),
+        "{line}"
+    );
     assert_eq!(file(&dir, &head, "up.sql"), edited, "kept as it was");
 
     // A data migration made with --empty is hand-written through and through.
     let (_tmp, dir) = history_without_newest(6);
     let head = cli::migration_names(&dir).pop().unwrap();
-    assert!(head.ends_with("_set_priorities_of_existing_tasks"), "{head}");
+    assert!(
+        head.ends_with("_set_priorities_of_existing_tasks"),
+        "{head}"
+    );
     let (code, line) = error_line(&run(&dir, "", &["--amend"]));
     assert_eq!(code, Some(4), "{line}");
     assert!(line.contains("by hand"), "{line}");
@@ -449,7 +468,10 @@ async fn amend_refuses_a_migration_the_database_has_applied() {
     ok(run(&dir, &db.url, &["upgrade"]));
     let (code, line) = error_line(&run(&dir, &db.url, &["--amend"]));
     assert_eq!(code, Some(4), "{line}");
-    assert!(line.contains("is applied") && line.contains("downgrade -1"), "{line}");
+    assert!(
+        line.contains("is applied") && line.contains("downgrade -1"),
+        "{line}"
+    );
     assert_eq!(file(&dir, &head, "up.sql"), original);
     // After reverting it, amending works.
     ok(run(&dir, &db.url, &["downgrade", "-1"]));
@@ -466,4 +488,11 @@ fn amend_with_nothing_to_amend_says_so() {
     assert!(line.contains("no migration to amend"), "{line}");
     let (code, line) = error_line(&run(&dir, "", &["--amend", "--empty"]));
     assert_eq!(code, Some(2), "{line}");
+    // Models that match the newest migration leave nothing to fold in.
+    let (_tmp, dir) = reference_history();
+    let text = ok(run(&dir, "", &["--amend"]));
+    assert!(
+        text.starts_with("No changes: the models match ") && text.contains("nothing to amend"),
+        "{text}"
+    );
 }

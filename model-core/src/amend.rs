@@ -42,6 +42,12 @@ pub enum AmendError {
         /// `<version>_<slug>`.
         migration: String,
     },
+    /// The models already match the migration's snapshot: there is nothing to fold in.
+    #[error("no changes: the models match {migration}; nothing to amend")]
+    NoChanges {
+        /// `<version>_<slug>`.
+        migration: String,
+    },
     /// The models now match the migration's parent.
     #[error("the models now match the parent of {migration}, so the amended migration would be empty; delete its three files instead")]
     NothingLeft {
@@ -114,6 +120,16 @@ pub fn amend(
     let original_message = message_of(&up).unwrap_or_else(|| head.slug.replace('_', " "));
     let base = dir.without(&head.version);
     let snapshot = head.snapshot().map_err(GenerateError::from)?;
+    let unchanged = crate::diff::diff(
+        &snapshot.schema,
+        current,
+        crate::diff::DiffOptions::default(),
+    )
+    .map(|plan| plan.is_empty())
+    .unwrap_or(false);
+    if unchanged {
+        return Err(AmendError::NoChanges { migration: name });
+    }
 
     // What generation writes for this migration today; anything else was written by hand.
     let regenerated = plan(

@@ -151,6 +151,22 @@ pub(crate) fn amend(path: &Path, global: &Global, options: Options) -> ExitCode 
     };
     let amended = match amend(&dir, &current, &request) {
         Ok(a) => a,
+        Err(AmendError::NoChanges { migration }) => {
+            let text = if global.json {
+                format!(
+                    "{}\n",
+                    serde_json::json!({ "event": "no_changes", "at": migration })
+                )
+            } else if global.quiet {
+                String::new()
+            } else {
+                format!("No changes: the models match {migration}; nothing to amend.\n")
+            };
+            return match print(&text) {
+                Ok(()) => ExitCode::from(exit::OK),
+                Err(code) => code,
+            };
+        }
         Err(AmendError::Generate(GenerateError::Directory(err))) => {
             return fail(exit::DIRECTORY, err)
         }
