@@ -6,13 +6,11 @@ use std::process::ExitCode;
 use model_core::diff::{diff, DiffOptions, Operation};
 use model_core::introspect::postgres::introspect;
 use model_core::migration::MigrationDir;
-use model_core::runner::{
-    mask_password, DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget,
-};
+use model_core::runner::{DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget};
 use model_core::schema::Schema;
-use sqlx::{Connection, Executor};
 
 use super::database::{connected, open, runner_fail, runtime, url};
+use super::scratch::Scratch;
 use super::{fail, print};
 use crate::cli::Global;
 use crate::exit;
@@ -180,47 +178,12 @@ pub(crate) fn verify(path: &Path, global: &Global) -> ExitCode {
         Err(code) => return code,
     };
     runtime().block_on(async {
-        let options: sqlx::postgres::PgConnectOptions = match url.parse() {
-            Ok(o) => o,
-            Err(e) => {
-                return runner_fail(RunnerError::BadUrl {
-                    url: mask_password(&url),
-                    message: e.to_string(),
-                })
-            }
+        let scratch = match Scratch::create(&url, "verify").await {
+            Ok(s) => s,
+            Err(code) => return code,
         };
-        let mut admin = match sqlx::PgConnection::connect_with(&options).await {
-            Ok(c) => c,
-            Err(e) => {
-                return runner_fail(RunnerError::Connect {
-                    url: mask_password(&url),
-                    message: e.to_string(),
-                })
-            }
-        };
-        let scratch = format!(
-            "migrate_gen_verify_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0)
-        );
-        if let Err(e) = admin
-            .execute(format!("CREATE DATABASE \"{scratch}\"").as_str())
-            .await
-        {
-            return fail(
-                exit::CONNECT,
-                format!(
-                    "cannot create the scratch database {scratch} (verify needs CREATEDB): {e}"
-                ),
-            );
-        }
-        let result = verify_in(&dir, &migrations, options.database(&scratch), global, path).await;
-        let _ = admin
-            .execute(format!("DROP DATABASE IF EXISTS \"{scratch}\" WITH (FORCE)").as_str())
-            .await;
+        let result = verify_in(&dir, &migrations, scratch.options().clone(), global, path).await;
+        scratch.drop().await;
         match result {
             Ok(()) => {
                 let text = if global.quiet {

@@ -4,6 +4,7 @@ pub(crate) mod check;
 pub(crate) mod database;
 pub(crate) mod generate;
 pub(crate) mod inspect;
+pub(crate) mod scratch;
 pub(crate) mod snapshot;
 
 use std::process::ExitCode;
