@@ -138,6 +138,26 @@ enum Command {
     Verify,
     /// Print the schema of the linked models as snapshot JSON.
     Snapshot,
+    /// Give a hand-written migration (an up and a down file, no snapshot, as `sqlx migrate add
+    /// -r` writes them) its snapshot.
+    ///
+    /// The directory is replayed into a scratch database on the DATABASE_URL server, up to and
+    /// including that migration, and the schema read back is written as
+    /// `<version>_<slug>.snapshot.json`. Its parent is the newest migration before it that has a
+    /// snapshot; the migration that named that parent is re-parented onto it (its snapshot's
+    /// parent and checksum), so the chain stays linear. The database named in the URL is not
+    /// touched and need not exist.
+    #[command(
+        after_help = "Examples:\n  sqlx migrate add -r backfill_slugs    write the SQL by hand...\n  \
+            migrate-gen adopt 20261201093000      ...then give it a snapshot\n  \
+            migrate-gen adopt 20261201093000 --database-url postgres://localhost/postgres\n\n\
+            Until it has a snapshot, `generate` refuses to run and `check` reports it;\n\
+            `upgrade`, `downgrade` and `verify` apply it in version order."
+    )]
+    Adopt {
+        /// The version of the migration (or a unique prefix of it).
+        version: String,
+    },
 }
 
 /// `migrate-gen "add priority"` means `migrate-gen generate "add priority"`: arguments that
@@ -233,5 +253,6 @@ where
         Command::Check => command::check::run(&dir, &global),
         Command::Drift => command::inspect::drift(&dir, &global),
         Command::Verify => command::inspect::verify(&dir, &global),
+        Command::Adopt { version } => command::adopt::run(&dir, &global, &version),
     }
 }

@@ -15,8 +15,15 @@
 //! Each snapshot names its parent, so the directory is a chain; two migrations with the same
 //! parent (two branches merged) are two heads, and generation refuses to guess between them.
 //!
-//! Writing is all or nothing: the three files are written under temporary names and renamed
-//! into place only when all of them are complete.
+//! A hand-written sqlx migration (`sqlx migrate add -r`: an up and a down file, no snapshot)
+//! may sit anywhere in the directory. It is applied and reverted in version order like any
+//! other, but it stands outside the parent chain until it gets a snapshot
+//! ([`MigrationDir::adopt`]); generation refuses to run while one lacks a snapshot, because
+//! the head's snapshot cannot know what it did. sqlx's one-way migrations (`<version>_<slug>.sql`)
+//! and up files without a down file are refused: every migration here is reversible.
+//!
+//! Writing is all or nothing: files are written under temporary names and renamed into place
+//! only when all of them are complete.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,6 +87,64 @@ pub enum DirectoryError {
         /// The missing file.
         missing: String,
     },
+    /// A migration has an up file but no down file.
+    #[error(
+        "migration {name} in {path} has no down file ({name}.down.sql); migrate-gen needs \
+         reversible migrations: write the revert in that file (`sqlx migrate add -r` creates both)"
+    )]
+    MissingDown {
+        /// The directory.
+        path: PathBuf,
+        /// `<version>_<slug>`.
+        name: String,
+    },
+    /// A one-way sqlx migration (`<version>_<slug>.sql`).
+    #[error(
+        "{file} in {path} is a one-way sqlx migration; migrate-gen needs reversible migrations: \
+         rename it to {name}.up.sql and write its revert in {name}.down.sql"
+    )]
+    OneWay {
+        /// The directory.
+        path: PathBuf,
+        /// The file name.
+        file: String,
+        /// `<version>_<slug>`.
+        name: String,
+    },
+    /// A migration has no snapshot (hand-written), so the schema after it is unknown.
+    #[error(
+        "migration {name} in {path} has no snapshot (a hand-written migration); give it one \
+         with `migrate-gen adopt {version}`, which replays the directory into a scratch \
+         database on the DATABASE_URL server"
+    )]
+    NoSnapshot {
+        /// The directory.
+        path: PathBuf,
+        /// The version.
+        version: String,
+        /// `<version>_<slug>`.
+        name: String,
+    },
+    /// A migration that already has a snapshot was to be given one.
+    #[error("migration {name} already has a snapshot ({name}.snapshot.json); only a migration without one can be adopted")]
+    AlreadySnapshotted {
+        /// `<version>_<slug>`.
+        name: String,
+    },
+    /// No migration has this version.
+    #[error("no migration in {path} has version {version}")]
+    NoSuchVersion {
+        /// The directory.
+        path: PathBuf,
+        /// The version.
+        version: String,
+    },
+    /// A file to be created exists already.
+    #[error("{path} exists already; move it away and try again")]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
     /// Several migrations have no child.
     #[error(
         "the migrations in {path} have {} heads ({}): two branches each added a migration; \
@@ -116,7 +181,20 @@ pub enum DirectoryError {
     UnknownParent {
         /// The directory.
         path: PathBuf,
-        /// The migration.
+        /// The migration (`<version>_<slug>`).
+        version: String,
+        /// The parent it names.
+        parent: String,
+    },
+    /// A snapshot names a parent whose own snapshot file is missing.
+    #[error(
+        "migration {version} in {path} names parent {parent}, whose snapshot file is missing; \
+         restore {parent}'s .snapshot.json"
+    )]
+    ParentWithoutSnapshot {
+        /// The directory.
+        path: PathBuf,
+        /// The migration (`<version>_<slug>`).
         version: String,
         /// The parent it names.
         parent: String,
@@ -147,8 +225,11 @@ pub struct MigrationFiles {
     pub up: PathBuf,
     /// Path of the down file.
     pub down: PathBuf,
-    /// Path of the snapshot file.
+    /// Path of the snapshot file (where it is written, for a migration that has none yet).
     pub snapshot_path: PathBuf,
+    /// Whether the snapshot file exists; a hand-written sqlx migration has none until it is
+    /// adopted.
+    pub has_snapshot: bool,
     /// The migration this one was generated on top of.
     pub parent: Option<String>,
     /// The checksum of the parent's files recorded when this one was generated.
@@ -171,6 +252,11 @@ pub fn files_checksum(up: &str, down: &str) -> String {
 }
 
 impl MigrationFiles {
+    /// `<version>_<slug>`, how the files are named.
+    pub fn name(&self) -> String {
+        format!("{}_{}", self.version, self.slug)
+    }
+
     /// The current checksum of this migration's up and down files.
     pub fn files_checksum(&self) -> Result<String, DirectoryError> {
         let up = std::fs::read_to_string(&self.up).map_err(io(&self.up))?;
@@ -180,6 +266,17 @@ impl MigrationFiles {
 
     /// Reads the snapshot this migration leaves behind.
     pub fn snapshot(&self) -> Result<Snapshot, DirectoryError> {
+        if !self.has_snapshot {
+            return Err(DirectoryError::NoSnapshot {
+                path: self
+                    .snapshot_path
+                    .parent()
+                    .map(Path::to_owned)
+                    .unwrap_or_default(),
+                version: self.version.clone(),
+                name: self.name(),
+            });
+        }
         read_snapshot(&self.snapshot_path)
     }
 }
@@ -229,6 +326,15 @@ pub struct MigrationDir {
     migrations: Vec<MigrationFiles>,
 }
 
+/// What [`MigrationDir::adopt`] wrote.
+#[derive(Debug, Clone)]
+pub struct Adopted {
+    /// The migration, now with its snapshot.
+    pub migration: MigrationFiles,
+    /// The migration that named the same parent before and now names the adopted one.
+    pub reparented: Option<MigrationFiles>,
+}
+
 impl MigrationDir {
     /// Opens `path` for `dialect`. A directory that does not exist yet is empty (it is created
     /// by the first write); one that records another dialect is refused.
@@ -272,41 +378,69 @@ impl MigrationDir {
         self.dialect
     }
 
-    /// Every migration, by version.
+    /// Every migration, by version, with or without a snapshot.
     pub fn migrations(&self) -> &[MigrationFiles] {
         &self.migrations
     }
 
-    /// The versions that no other migration names as its parent.
+    /// The migrations without a snapshot (hand-written), by version.
+    pub fn unsnapshotted(&self) -> Vec<&MigrationFiles> {
+        self.migrations.iter().filter(|m| !m.has_snapshot).collect()
+    }
+
+    fn chain(&self) -> impl Iterator<Item = &MigrationFiles> {
+        self.migrations.iter().filter(|m| m.has_snapshot)
+    }
+
+    /// The versions of the parent chain that no other migration names as its parent.
+    /// Migrations without a snapshot are outside the chain and never heads.
     pub fn heads(&self) -> Vec<String> {
-        self.migrations
-            .iter()
+        self.chain()
             .filter(|m| {
                 !self
-                    .migrations
-                    .iter()
+                    .chain()
                     .any(|c| c.parent.as_deref() == Some(m.version.as_str()))
             })
             .map(|m| m.version.clone())
             .collect()
     }
 
-    /// The single head, or `None` for an empty directory.
-    pub fn head(&self) -> Result<Option<&MigrationFiles>, DirectoryError> {
-        for m in &self.migrations {
-            if let Some(parent) = &m.parent {
-                if !self.migrations.iter().any(|p| &p.version == parent) {
-                    return Err(DirectoryError::UnknownParent {
-                        path: self.path.clone(),
-                        version: m.version.clone(),
-                        parent: parent.clone(),
-                    });
+    /// Snapshots that name a parent the chain lacks: `(migration, parent, parent present
+    /// without a snapshot)`.
+    pub fn missing_parents(&self) -> Vec<(&MigrationFiles, String, bool)> {
+        self.chain()
+            .filter_map(|m| {
+                let parent = m.parent.as_ref()?;
+                let found = self.migrations.iter().find(|p| &p.version == parent);
+                match found {
+                    Some(p) if p.has_snapshot => None,
+                    Some(_) => Some((m, parent.clone(), true)),
+                    None => Some((m, parent.clone(), false)),
                 }
-            }
+            })
+            .collect()
+    }
+
+    /// The single head of the parent chain, or `None` when no migration has a snapshot.
+    pub fn head(&self) -> Result<Option<&MigrationFiles>, DirectoryError> {
+        if let Some((m, parent, present)) = self.missing_parents().into_iter().next() {
+            return Err(if present {
+                DirectoryError::ParentWithoutSnapshot {
+                    path: self.path.clone(),
+                    version: m.name(),
+                    parent,
+                }
+            } else {
+                DirectoryError::UnknownParent {
+                    path: self.path.clone(),
+                    version: m.name(),
+                    parent,
+                }
+            });
         }
         let heads = self.heads();
         match heads.as_slice() {
-            [] if !self.migrations.is_empty() => Err(DirectoryError::Cycle {
+            [] if self.chain().next().is_some() => Err(DirectoryError::Cycle {
                 path: self.path.clone(),
             }),
             [] => Ok(None),
@@ -315,6 +449,19 @@ impl MigrationDir {
                 path: self.path.clone(),
                 heads,
             }),
+        }
+    }
+
+    /// Refuses a directory holding a migration without a snapshot: what the schema is after
+    /// it is unknown until it is adopted.
+    pub fn require_snapshots(&self) -> Result<(), DirectoryError> {
+        match self.unsnapshotted().first() {
+            Some(m) => Err(DirectoryError::NoSnapshot {
+                path: self.path.clone(),
+                version: m.version.clone(),
+                name: m.name(),
+            }),
+            None => Ok(()),
         }
     }
 
@@ -346,6 +493,7 @@ impl MigrationDir {
 
     /// Writes one migration (all three files, or none) and records the dialect.
     pub fn write(&mut self, migration: NewMigration) -> Result<MigrationFiles, DirectoryError> {
+        let migrations = vec![migration];
         std::fs::create_dir_all(&self.path).map_err(io(&self.path))?;
         let marker = self.path.join(DIRECTORY_FILE);
         if !marker.exists() {
@@ -356,49 +504,160 @@ impl MigrationDir {
                 + "\n";
             std::fs::write(&marker, text).map_err(io(&marker))?;
         }
-        let base = format!("{}_{}", migration.version, migration.slug);
-        let files = [
-            (format!("{base}.up.sql"), migration.up),
-            (format!("{base}.down.sql"), migration.down),
-            (
-                format!("{base}.snapshot.json"),
-                migration.snapshot.to_json(),
-            ),
-        ];
-        let mut written: Vec<PathBuf> = Vec::new();
+        let mut files = Vec::new();
+        let mut out = Vec::new();
+        for migration in &migrations {
+            let base = format!("{}_{}", migration.version, migration.slug);
+            let up = format!("{base}.up.sql");
+            let down = format!("{base}.down.sql");
+            let snapshot = format!("{base}.snapshot.json");
+            out.push(MigrationFiles {
+                version: migration.version.clone(),
+                slug: migration.slug.clone(),
+                up: self.path.join(&up),
+                down: self.path.join(&down),
+                snapshot_path: self.path.join(&snapshot),
+                has_snapshot: true,
+                parent: migration.snapshot.parent.clone(),
+                parent_checksum: migration.snapshot.parent_checksum.clone(),
+            });
+            files.push((up, migration.up.clone()));
+            files.push((down, migration.down.clone()));
+            files.push((snapshot, migration.snapshot.to_json()));
+        }
+        self.place(&files, None)?;
+        self.migrations.extend(out.iter().cloned());
+        self.migrations
+            .sort_by(|a, b| version_order(&a.version, &b.version));
+        Ok(out.remove(0))
+    }
+
+    /// Puts new files (which must not exist) and at most one replaced file in place, all or
+    /// nothing: every file is first written under a temporary name; the new ones are renamed
+    /// into place, and the replaced one last, so that a failure at any point can be undone by
+    /// removing what was created (a rename over an existing file is atomic).
+    fn place(
+        &self,
+        created: &[(String, String)],
+        replaced: Option<(&str, String)>,
+    ) -> Result<(), DirectoryError> {
+        let tmp_of = |name: &str| self.path.join(format!(".{name}.tmp"));
+        for (name, _) in created {
+            let target = self.path.join(name);
+            if target.exists() {
+                return Err(DirectoryError::Exists { path: target });
+            }
+        }
+        let mut temporary: Vec<PathBuf> = Vec::new();
+        let mut placed: Vec<PathBuf> = Vec::new();
         let result = (|| {
-            for (name, text) in &files {
-                let tmp = self.path.join(format!(".{name}.tmp"));
-                written.push(tmp.clone());
+            for (name, text) in created
+                .iter()
+                .map(|(n, t)| (n.as_str(), t))
+                .chain(replaced.as_ref().map(|(n, t)| (*n, t)))
+            {
+                let tmp = tmp_of(name);
+                temporary.push(tmp.clone());
                 std::fs::write(&tmp, text).map_err(io(&tmp))?;
             }
-            for (name, _) in &files {
-                let tmp = self.path.join(format!(".{name}.tmp"));
+            for (name, _) in created {
                 let target = self.path.join(name);
-                std::fs::rename(&tmp, &target).map_err(io(&target))?;
-                written.push(target);
+                std::fs::rename(tmp_of(name), &target).map_err(io(&target))?;
+                placed.push(target);
+            }
+            if let Some((name, _)) = &replaced {
+                let target = self.path.join(name);
+                std::fs::rename(tmp_of(name), &target).map_err(io(&target))?;
             }
             Ok(())
         })();
-        if let Err(err) = result {
-            for path in written {
+        if result.is_err() {
+            for path in temporary.iter().chain(&placed) {
                 let _ = std::fs::remove_file(path);
             }
-            return Err(err);
         }
-        let files = MigrationFiles {
-            version: migration.version.clone(),
-            slug: migration.slug.clone(),
-            up: self.path.join(&files[0].0),
-            down: self.path.join(&files[1].0),
-            snapshot_path: self.path.join(&files[2].0),
-            parent: migration.snapshot.parent.clone(),
-            parent_checksum: migration.snapshot.parent_checksum.clone(),
+        result
+    }
+
+    /// Gives the snapshot-less migration `version` the snapshot `schema` and joins it to the
+    /// parent chain: its parent is the newest migration with a snapshot before it, and the
+    /// migration that named that parent (if any) now names it instead, with the checksum of
+    /// its files, so the chain stays linear. Both snapshot files change together or not at all.
+    pub fn adopt(&mut self, version: &str, schema: Schema) -> Result<Adopted, DirectoryError> {
+        // Re-parenting is only well defined on a linear chain.
+        self.head()?;
+        let index = self
+            .migrations
+            .iter()
+            .position(|m| m.version == version)
+            .ok_or_else(|| DirectoryError::NoSuchVersion {
+                path: self.path.clone(),
+                version: version.to_owned(),
+            })?;
+        let target = self.migrations[index].clone();
+        if target.has_snapshot {
+            return Err(DirectoryError::AlreadySnapshotted {
+                name: target.name(),
+            });
+        }
+        let parent = self.migrations[..index]
+            .iter()
+            .rev()
+            .find(|m| m.has_snapshot)
+            .cloned();
+        let parent_checksum = parent.as_ref().map(|p| p.files_checksum()).transpose()?;
+        let parent_version = parent.as_ref().map(|p| p.version.clone());
+        let child = self
+            .chain()
+            .find(|c| c.parent == parent_version && c.version != target.version)
+            .cloned();
+        let snapshot = Snapshot {
+            version: Some(target.version.clone()),
+            parent: parent_version.clone(),
+            parent_checksum: parent_checksum.clone(),
+            ..Snapshot::new(schema)
         };
-        self.migrations.push(files.clone());
-        self.migrations
-            .sort_by(|a, b| version_order(&a.version, &b.version));
-        Ok(files)
+        let name = |p: &Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let mut reparented = None;
+        let replaced = match &child {
+            Some(child) => {
+                let mut child_snapshot = child.snapshot()?;
+                let checksum = target.files_checksum()?;
+                child_snapshot.parent = Some(target.version.clone());
+                child_snapshot.parent_checksum = Some(checksum.clone());
+                reparented = Some(MigrationFiles {
+                    parent: Some(target.version.clone()),
+                    parent_checksum: Some(checksum),
+                    ..child.clone()
+                });
+                Some((name(&child.snapshot_path), child_snapshot.to_json()))
+            }
+            None => None,
+        };
+        self.place(
+            &[(name(&target.snapshot_path), snapshot.to_json())],
+            replaced.as_ref().map(|(n, t)| (n.as_str(), t.clone())),
+        )?;
+        let adopted = MigrationFiles {
+            has_snapshot: true,
+            parent: parent_version,
+            parent_checksum,
+            ..target
+        };
+        self.migrations[index] = adopted.clone();
+        if let Some(r) = &reparented {
+            if let Some(slot) = self.migrations.iter_mut().find(|m| m.version == r.version) {
+                *slot = r.clone();
+            }
+        }
+        Ok(Adopted {
+            migration: adopted,
+            reparented,
+        })
     }
 }
 
@@ -445,9 +704,18 @@ pub fn slug(message: &str) -> String {
     out
 }
 
+/// The files of one version, as found.
+#[derive(Default)]
+struct Found {
+    slug: String,
+    up: bool,
+    down: bool,
+    snapshot: Option<PathBuf>,
+    one_way: Option<String>,
+}
+
 fn read_migrations(path: &Path) -> Result<Vec<MigrationFiles>, DirectoryError> {
-    // version → (slug, has up, has down, snapshot path)
-    let mut found: BTreeMap<String, (String, bool, bool, Option<PathBuf>)> = BTreeMap::new();
+    let mut found: BTreeMap<String, Found> = BTreeMap::new();
     for entry in std::fs::read_dir(path).map_err(io(path))? {
         let entry = entry.map_err(io(path))?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -457,23 +725,33 @@ fn read_migrations(path: &Path) -> Result<Vec<MigrationFiles>, DirectoryError> {
         if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
+        enum Kind {
+            Up,
+            Down,
+            Snapshot,
+            OneWay,
+        }
         let (slug, kind) = if let Some(slug) = rest.strip_suffix(".up.sql") {
-            (slug, 0)
+            (slug, Kind::Up)
         } else if let Some(slug) = rest.strip_suffix(".down.sql") {
-            (slug, 1)
+            (slug, Kind::Down)
         } else if let Some(slug) = rest.strip_suffix(".snapshot.json") {
-            (slug, 2)
+            (slug, Kind::Snapshot)
+        } else if let Some(slug) = rest.strip_suffix(".sql") {
+            // sqlx reads `<version>_<description>.sql` as a one-way migration.
+            (slug, Kind::OneWay)
         } else {
             continue;
         };
-        let slot = found
-            .entry(version.to_owned())
-            .or_insert_with(|| (slug.to_owned(), false, false, None));
-        if slot.0 != slug {
-            let (first, second) = if slot.0.as_str() < slug {
-                (slot.0.clone(), slug.to_owned())
+        let slot = found.entry(version.to_owned()).or_insert_with(|| Found {
+            slug: slug.to_owned(),
+            ..Found::default()
+        });
+        if slot.slug != slug {
+            let (first, second) = if slot.slug.as_str() < slug {
+                (slot.slug.clone(), slug.to_owned())
             } else {
-                (slug.to_owned(), slot.0.clone())
+                (slug.to_owned(), slot.slug.clone())
             };
             return Err(DirectoryError::DuplicateVersion {
                 path: path.to_owned(),
@@ -483,35 +761,46 @@ fn read_migrations(path: &Path) -> Result<Vec<MigrationFiles>, DirectoryError> {
             });
         }
         match kind {
-            0 => slot.1 = true,
-            1 => slot.2 = true,
-            _ => slot.3 = Some(entry.path()),
+            Kind::Up => slot.up = true,
+            Kind::Down => slot.down = true,
+            Kind::Snapshot => slot.snapshot = Some(entry.path()),
+            Kind::OneWay => slot.one_way = Some(name.clone()),
         }
     }
     let mut out = Vec::new();
-    for (version, (slug, up, down, snapshot_path)) in found {
-        let base = format!("{version}_{slug}");
-        for (present, file) in [
-            (up, format!("{base}.up.sql")),
-            (down, format!("{base}.down.sql")),
-            (snapshot_path.is_some(), format!("{base}.snapshot.json")),
-        ] {
-            if !present {
-                return Err(DirectoryError::Incomplete {
-                    path: path.to_owned(),
-                    version,
-                    missing: file,
-                });
-            }
+    for (version, found) in found {
+        let base = format!("{version}_{}", found.slug);
+        if let Some(file) = found.one_way {
+            return Err(DirectoryError::OneWay {
+                path: path.to_owned(),
+                file,
+                name: base,
+            });
         }
-        let snapshot_path = snapshot_path.expect("checked above");
-        let (parent, parent_checksum) = read_header(&snapshot_path)?;
+        if found.up && !found.down {
+            return Err(DirectoryError::MissingDown {
+                path: path.to_owned(),
+                name: base,
+            });
+        }
+        if !found.up {
+            return Err(DirectoryError::Incomplete {
+                path: path.to_owned(),
+                version,
+                missing: format!("{base}.up.sql"),
+            });
+        }
+        let (parent, parent_checksum) = match &found.snapshot {
+            Some(snapshot) => read_header(snapshot)?,
+            None => (None, None),
+        };
         out.push(MigrationFiles {
             up: path.join(format!("{base}.up.sql")),
             down: path.join(format!("{base}.down.sql")),
+            snapshot_path: path.join(format!("{base}.snapshot.json")),
+            has_snapshot: found.snapshot.is_some(),
             version,
-            slug,
-            snapshot_path,
+            slug: found.slug,
             parent,
             parent_checksum,
         });

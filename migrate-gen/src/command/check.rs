@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use model_core::diff::{diff, DiffOptions};
 use model_core::generate::DEFAULT_DIALECT;
-use model_core::migration::MigrationDir;
+use model_core::migration::{DirectoryError, MigrationDir};
 use model_core::registry;
 
 use super::{fail, print};
@@ -32,6 +32,17 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
     };
     let mut problems: Vec<String> = Vec::new();
 
+    for m in dir.unsnapshotted() {
+        problems.push(
+            DirectoryError::NoSnapshot {
+                path: dir.path().to_owned(),
+                version: m.version.clone(),
+                name: m.name(),
+            }
+            .to_string(),
+        );
+    }
+
     let heads = dir.heads();
     if heads.len() > 1 {
         problems.push(format!(
@@ -44,7 +55,11 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
         let (Some(parent), Some(recorded)) = (&m.parent, &m.parent_checksum) else {
             continue;
         };
-        let Some(parent_files) = dir.migrations().iter().find(|p| &p.version == parent) else {
+        let Some(parent_files) = dir
+            .migrations()
+            .iter()
+            .find(|p| &p.version == parent && p.has_snapshot)
+        else {
             problems.push(format!(
                 "migration {}_{} names parent {parent}, which is not in the directory",
                 m.version, m.slug

@@ -91,6 +91,15 @@ fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, ExitC
     }
 }
 
+/// What `verify` compares with after migration `index` (`None`: base): its snapshot, or
+/// nothing for a hand-written migration without one (its steps are applied, not compared).
+fn expected_at(dir: &MigrationDir, index: Option<usize>) -> Result<Option<Schema>, ExitCode> {
+    match index {
+        Some(i) if !dir.migrations()[i].has_snapshot => Ok(None),
+        _ => snapshot_at(dir, index).map(Some),
+    }
+}
+
 pub(crate) fn drift(path: &Path, global: &Global) -> ExitCode {
     let (dir, migrations) = match open(path) {
         Ok(x) => x,
@@ -191,10 +200,18 @@ pub(crate) fn verify(path: &Path, global: &Global) -> ExitCode {
                 } else if global.json {
                     format!("{}\n", serde_json::json!({ "verified": migrations.len() }))
                 } else {
+                    let unsnapshotted = dir.unsnapshotted().len();
                     format!(
-                        "Verified {} migration{}: every step up and down matches its snapshot.\n",
+                        "Verified {} migration{}: every step up and down matches its snapshot{}.\n",
                         migrations.len(),
-                        if migrations.len() == 1 { "" } else { "s" }
+                        if migrations.len() == 1 { "" } else { "s" },
+                        if unsnapshotted == 0 {
+                            String::new()
+                        } else {
+                            format!(
+                                " ({unsnapshotted} without a snapshot applied and reverted, not compared)"
+                            )
+                        }
                     )
                 };
                 match print(&text) {
@@ -246,35 +263,47 @@ async fn verify_in(
             .upgrade(&UpTarget::Steps(1), |_| {})
             .await
             .map_err(step)?;
-        let expected = snapshot_at(dir, Some(i)).map_err(Err)?;
-        compare(
-            runner.backend(),
-            &expected,
-            &format!("after applying {}", m.name),
-        )
-        .await?;
-        say(format!("up   {} ok", m.name));
+        match expected_at(dir, Some(i)).map_err(Err)? {
+            Some(expected) => {
+                compare(
+                    runner.backend(),
+                    &expected,
+                    &format!("after applying {}", m.name),
+                )
+                .await?;
+                say(format!("up   {} ok", m.name));
+            }
+            None => say(format!("up   {} applied (no snapshot to compare)", m.name)),
+        }
     }
     for i in (0..migrations.len()).rev() {
         runner
             .downgrade(&DownTarget::Steps(1), |_| {})
             .await
             .map_err(step)?;
-        let expected = snapshot_at(dir, i.checked_sub(1)).map_err(Err)?;
-        compare(
-            runner.backend(),
-            &expected,
-            &format!("after reverting {}", migrations[i].name),
-        )
-        .await?;
-        say(format!("down {} ok", migrations[i].name));
+        match expected_at(dir, i.checked_sub(1)).map_err(Err)? {
+            Some(expected) => {
+                compare(
+                    runner.backend(),
+                    &expected,
+                    &format!("after reverting {}", migrations[i].name),
+                )
+                .await?;
+                say(format!("down {} ok", migrations[i].name));
+            }
+            None => say(format!(
+                "down {} reverted (no snapshot to compare)",
+                migrations[i].name
+            )),
+        }
     }
     runner
         .upgrade(&UpTarget::Head, |_| {})
         .await
         .map_err(step)?;
-    let expected = snapshot_at(dir, migrations.len().checked_sub(1)).map_err(Err)?;
-    compare(runner.backend(), &expected, "after upgrading again to head").await?;
+    if let Some(expected) = expected_at(dir, migrations.len().checked_sub(1)).map_err(Err)? {
+        compare(runner.backend(), &expected, "after upgrading again to head").await?;
+    }
     say("up again to head ok".into());
     Ok(())
 }

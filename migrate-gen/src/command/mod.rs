@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub(crate) mod adopt;
 pub(crate) mod check;
 pub(crate) mod database;
 pub(crate) mod generate;
