@@ -251,3 +251,39 @@ async fn verify_needs_only_a_server_and_leaves_the_named_database_alone() {
     .unwrap();
     assert_eq!(left, 0, "scratch databases are dropped");
 }
+
+/// A migration deleted from the middle of the chain leaves its child naming a parent that is
+/// gone, which also makes the migration before it a second head. `check` names the missing
+/// migration (today it leads with "the directory has 2 heads").
+#[test]
+fn check_names_a_deleted_middle_migration() {
+    let (_tmp, dir) = generated();
+    ok(migrate_gen(&dir, "", &["--empty", "third"]));
+    let middle = file(&dir, "_fill_data.up.sql");
+    let middle_name = middle.file_name().unwrap().to_string_lossy().into_owned();
+    let middle_version = middle_name[..14].to_owned();
+    for suffix in ["up.sql", "down.sql", "snapshot.json"] {
+        std::fs::remove_file(file(&dir, &format!("_fill_data.{suffix}"))).unwrap();
+    }
+    let third = file(&dir, "_third.up.sql");
+    let third_name = third.file_name().unwrap().to_string_lossy();
+    let third_name = third_name.trim_end_matches(".up.sql");
+
+    let o = migrate_gen(&dir, "", &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
+    let text = out(&o);
+    assert!(
+        text.contains(&format!(
+            "migration {third_name} in {} names parent {middle_version}, which is not in the directory — was {middle_version} deleted?",
+            dir.display()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("heads"), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+
+    // Commands that need the chain say the same.
+    let o = migrate_gen(&dir, "", &["history"]);
+    assert_eq!(o.status.code(), Some(5), "{}{}", out(&o), err(&o));
+    assert!(err(&o).contains("was "), "{}", err(&o));
+}

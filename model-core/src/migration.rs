@@ -177,7 +177,10 @@ pub enum DirectoryError {
         second: String,
     },
     /// A snapshot names a parent that is not in the directory.
-    #[error("migration {version} in {path} names parent {parent}, which is not in the directory")]
+    #[error(
+        "migration {version} in {path} names parent {parent}, which is not in the directory \
+         — was {parent} deleted? Restore its files (up, down and snapshot)"
+    )]
     UnknownParent {
         /// The directory.
         path: PathBuf,

@@ -32,6 +32,25 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
     };
     let mut problems: Vec<String> = Vec::new();
 
+    // A snapshot naming a parent that is gone also makes its old parent a head; the missing
+    // file is the cause worth reporting, not the two heads.
+    let missing = dir.missing_parents();
+    for (m, parent, present) in &missing {
+        let err = if *present {
+            DirectoryError::ParentWithoutSnapshot {
+                path: dir.path().to_owned(),
+                version: m.name(),
+                parent: parent.clone(),
+            }
+        } else {
+            DirectoryError::UnknownParent {
+                path: dir.path().to_owned(),
+                version: m.name(),
+                parent: parent.clone(),
+            }
+        };
+        problems.push(err.to_string());
+    }
     for m in dir.unsnapshotted() {
         problems.push(
             DirectoryError::NoSnapshot {
@@ -42,9 +61,8 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
             .to_string(),
         );
     }
-
     let heads = dir.heads();
-    if heads.len() > 1 {
+    if heads.len() > 1 && missing.is_empty() {
         problems.push(format!(
             "the directory has {} heads ({}): two branches each added a migration; regenerate one on top of the other",
             heads.len(),
@@ -60,10 +78,7 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
             .iter()
             .find(|p| &p.version == parent && p.has_snapshot)
         else {
-            problems.push(format!(
-                "migration {}_{} names parent {parent}, which is not in the directory",
-                m.version, m.slug
-            ));
+            // Reported above.
             continue;
         };
         match parent_files.files_checksum() {
@@ -75,7 +90,7 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
             Err(err) => return fail(exit::DIRECTORY, err),
         }
     }
-    if heads.len() <= 1 {
+    if heads.len() <= 1 && missing.is_empty() {
         let last = match dir.head_schema() {
             Ok(schema) => schema,
             Err(err) => return fail(exit::DIRECTORY, err),
