@@ -292,33 +292,126 @@ fn read_snapshot(path: &Path) -> Result<Snapshot, DirectoryError> {
     })
 }
 
-/// The `parent` and `parent_checksum` of a snapshot file, read from its first lines (the
-/// writer puts them before the schema), so that reading the directory never parses every
-/// snapshot. A file laid out differently is parsed whole.
+/// The fields of a snapshot that place it in the chain.
+#[derive(Debug, Default, Deserialize)]
+struct Header {
+    #[serde(default)]
+    parent: Option<String>,
+    #[serde(default)]
+    parent_checksum: Option<String>,
+}
+
+/// The keys the writer puts before `"schema"`.
+const HEADER_KEYS: [&str; 4] = ["format_version", "version", "parent", "parent_checksum"];
+
+/// How many bytes of each end of a snapshot file the fast path reads.
+const PEEK: usize = 1024;
+
+/// The `parent` and `parent_checksum` of a snapshot file.
+///
+/// Reading the directory must not parse every snapshot (a large schema takes milliseconds),
+/// so the writer's layout is recognized from both ends of the file: the header keys, one per
+/// line, before a `  "schema": {` line, and the schema's closing `  }` as the last member,
+/// with no other top-level key in the tail. Anything else (keys reordered by hand, another
+/// indentation, one line) is parsed whole, skipping the schema without building it.
 fn read_header(path: &Path) -> Result<(Option<String>, Option<String>), DirectoryError> {
-    use std::io::Read;
-    let mut head = vec![0u8; 1024];
+    use std::io::{Read, Seek, SeekFrom};
     let mut file = std::fs::File::open(path).map_err(io(path))?;
-    let n = file.read(&mut head).map_err(io(path))?;
-    let head = String::from_utf8_lossy(&head[..n]);
-    if let Some(end) = head.find("\"schema\"") {
-        let before = &head[..end];
-        let field = |key: &str| {
-            before.lines().find_map(|line| {
-                let value = line.trim().strip_prefix(&format!("\"{key}\":"))?.trim();
-                serde_json::from_str::<String>(value.trim_end_matches(',').trim()).ok()
-            })
-        };
-        let parent = field("parent");
-        let checksum = field("parent_checksum");
-        let complete = (parent.is_some() || !before.contains("\"parent\""))
-            && (checksum.is_some() || !before.contains("\"parent_checksum\""));
-        if complete {
-            return Ok((parent, checksum));
+    let len = file.metadata().map_err(io(path))?.len();
+    let mut head = vec![0u8; PEEK];
+    let n = read_up_to(&mut file, &mut head).map_err(io(path))?;
+    head.truncate(n);
+    let mut tail = Vec::new();
+    if len > PEEK as u64 {
+        file.seek(SeekFrom::Start(len - PEEK as u64))
+            .map_err(io(path))?;
+        file.read_to_end(&mut tail).map_err(io(path))?;
+        // The first line of the tail is cut; it is schema content either way.
+        let start = tail
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(tail.len(), |i| i + 1);
+        tail.drain(..start);
+    } else {
+        tail = head.clone();
+    }
+    if let Some(header) = fast_header(
+        &String::from_utf8_lossy(&head),
+        &String::from_utf8_lossy(&tail),
+    ) {
+        return Ok(header);
+    }
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let header: Header =
+        serde_json::from_str(&text).map_err(|source| DirectoryError::Snapshot {
+            path: path.to_owned(),
+            source: SnapshotError::Invalid(source),
+        })?;
+    Ok((header.parent, header.parent_checksum))
+}
+
+fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
         }
     }
-    let snapshot = read_snapshot(path)?;
-    Ok((snapshot.parent, snapshot.parent_checksum))
+    Ok(filled)
+}
+
+/// The header from the writer's layout, or `None` when the file is laid out otherwise.
+/// `head` is the start of the file, `tail` its end from the start of a line.
+fn fast_header(head: &str, tail: &str) -> Option<(Option<String>, Option<String>)> {
+    let mut lines = head.lines();
+    if lines.next()?.trim_end() != "{" {
+        return None;
+    }
+    let mut parent = None;
+    let mut checksum = None;
+    let mut found_schema = false;
+    for line in lines {
+        if line.trim_end() == "  \"schema\": {" {
+            found_schema = true;
+            break;
+        }
+        // `  "key": value,` at the top level, a known key and a one-line value.
+        let member = line.strip_prefix("  \"")?;
+        let (key, value) = member.split_once("\":")?;
+        if !HEADER_KEYS.contains(&key) {
+            return None;
+        }
+        let value = value.trim().strip_suffix(',')?.trim();
+        match key {
+            "parent" => parent = Some(serde_json::from_str::<String>(value).ok()?),
+            "parent_checksum" => checksum = Some(serde_json::from_str::<String>(value).ok()?),
+            _ => {}
+        }
+    }
+    if !found_schema {
+        return None;
+    }
+    // The schema must be the last member: the file ends with its closing brace and the
+    // object's, and no other top-level key appears at the end.
+    let end = tail.trim_end();
+    if !(end.ends_with("\n  }\n}") || end.ends_with("\n  }\r\n}")) {
+        return None;
+    }
+    let mut member_after_schema = false;
+    for line in tail.lines() {
+        if line.trim_end() == "  \"schema\": {" {
+            // Members before it (a short file's header) are the head's business.
+            member_after_schema = false;
+        } else if line.starts_with("  \"") {
+            member_after_schema = true;
+        }
+    }
+    if member_after_schema {
+        return None;
+    }
+    Some((parent, checksum))
 }
 
 /// A migration directory for one dialect.
@@ -821,5 +914,160 @@ mod tests {
         assert_eq!(slug("Add priority!"), "add_priority");
         assert_eq!(slug("  "), "migration");
         assert!(slug(&"word ".repeat(40)).len() <= 60);
+    }
+
+    /// A schema body of `tables` entries, as pretty JSON indented for the `"schema"` member.
+    fn schema_body(tables: usize) -> String {
+        let entries: Vec<String> = (0..tables)
+            .map(|i| format!("    \"t{i}\": {{\n      \"name\": \"t{i}\"\n    }}"))
+            .collect();
+        format!("{{\n{}\n  }}", entries.join(",\n"))
+    }
+
+    fn header_of(text: &str) -> (Option<String>, Option<String>) {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "migrate-gen-header-{}-{}.snapshot.json",
+            std::process::id(),
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        std::fs::write(&path, text).unwrap();
+        let header = read_header(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        header
+    }
+
+    fn expected() -> (Option<String>, Option<String>) {
+        (Some("20260101000000".into()), Some("abc".into()))
+    }
+
+    #[test]
+    fn the_writers_layout_is_read_from_its_ends() {
+        let snapshot = Snapshot {
+            version: Some("20260101000001".into()),
+            parent: Some("20260101000000".into()),
+            parent_checksum: Some("abc".into()),
+            ..Snapshot::new(Schema::new())
+        };
+        let text = snapshot.to_json();
+        assert_eq!(fast_header(&text, &text), Some(expected()));
+        assert_eq!(header_of(&text), expected());
+        let first = Snapshot::new(Schema::new()).to_json();
+        assert_eq!(fast_header(&first, &first), Some((None, None)));
+        // A large schema: only the first and last kilobyte are looked at.
+        let large = format!(
+            "{{\n  \"format_version\": 1,\n  \"version\": \"20260101000001\",\n  \
+             \"parent\": \"20260101000000\",\n  \"parent_checksum\": \"abc\",\n  \
+             \"schema\": {}\n}}\n",
+            schema_body(200)
+        );
+        assert!(large.len() > 4 * PEEK);
+        let cut = large.len() - PEEK;
+        let tail = &large[cut + large[cut..].find('\n').unwrap() + 1..];
+        assert_eq!(fast_header(&large[..PEEK], tail), Some(expected()));
+        assert_eq!(header_of(&large), expected());
+    }
+
+    /// Reading a directory stays cheap: every snapshot of the reference app's history takes
+    /// the fast path.
+    #[test]
+    fn generated_snapshots_take_the_fast_path() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/todo/migrations");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.to_string_lossy().ends_with(".snapshot.json") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let cut = bytes.len().saturating_sub(PEEK);
+            let tail = if cut == 0 {
+                &bytes[..]
+            } else {
+                let newline = bytes[cut..].iter().position(|b| *b == b'\n').unwrap();
+                &bytes[cut + newline + 1..]
+            };
+            let head = &bytes[..bytes.len().min(PEEK)];
+            let snapshot = Snapshot::from_json(&String::from_utf8(bytes.clone()).unwrap()).unwrap();
+            assert_eq!(
+                fast_header(
+                    &String::from_utf8_lossy(head),
+                    &String::from_utf8_lossy(tail)
+                ),
+                Some((snapshot.parent, snapshot.parent_checksum)),
+                "{}",
+                path.display()
+            );
+            seen += 1;
+        }
+        assert!(seen >= 10);
+    }
+
+    /// Key order is not part of the format: a snapshot whose `parent` comes after the schema
+    /// (reordered by hand or by another tool) still has its parent.
+    #[test]
+    fn header_keys_after_the_schema_are_read() {
+        for tables in [2, 200] {
+            let reordered = format!(
+                "{{\n  \"format_version\": 1,\n  \"schema\": {},\n  \
+                 \"version\": \"20260101000001\",\n  \"parent\": \"20260101000000\",\n  \
+                 \"parent_checksum\": \"abc\"\n}}\n",
+                schema_body(tables)
+            );
+            assert_eq!(header_of(&reordered), expected(), "{tables} tables");
+            // The parent alone after the schema.
+            let parent_last = format!(
+                "{{\n  \"format_version\": 1,\n  \"parent_checksum\": \"abc\",\n  \
+                 \"schema\": {},\n  \"parent\": \"20260101000000\"\n}}\n",
+                schema_body(tables)
+            );
+            assert_eq!(header_of(&parent_last), expected(), "{tables} tables");
+        }
+        let one_line =
+            r#"{"schema":{},"parent_checksum":"abc","format_version":1,"parent":"20260101000000"}"#;
+        assert_eq!(header_of(one_line), expected());
+        // Header keys in another order before the schema are still the writer's layout.
+        let swapped = format!(
+            "{{\n  \"parent\": \"20260101000000\",\n  \"format_version\": 1,\n  \
+             \"parent_checksum\": \"abc\",\n  \"schema\": {}\n}}\n",
+            schema_body(2)
+        );
+        assert_eq!(header_of(&swapped), expected());
+    }
+
+    #[test]
+    fn a_directory_with_a_reordered_snapshot_has_one_head() {
+        let dir =
+            std::env::temp_dir().join(format!("migrate-gen-reordered-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut migrations = MigrationDir::open(&dir, Dialect::Postgres).unwrap();
+        let mut parent = None;
+        for version in ["20260101000000", "20260101000001"] {
+            migrations
+                .write(NewMigration {
+                    version: version.into(),
+                    slug: "step".into(),
+                    up: "SELECT 1;\n".into(),
+                    down: "SELECT 1;\n".into(),
+                    snapshot: Snapshot {
+                        version: Some(version.into()),
+                        parent: parent.clone(),
+                        ..Snapshot::new(Schema::new())
+                    },
+                })
+                .unwrap();
+            parent = Some(version.to_owned());
+        }
+        let child = dir.join("20260101000001_step.snapshot.json");
+        std::fs::write(
+            &child,
+            "{\n  \"schema\": {\n    \"tables\": {},\n    \"enums\": {}\n  },\n  \
+             \"format_version\": 1,\n  \"version\": \"20260101000001\",\n  \
+             \"parent\": \"20260101000000\"\n}\n",
+        )
+        .unwrap();
+        let reopened = MigrationDir::open(&dir, Dialect::Postgres).unwrap();
+        assert_eq!(reopened.heads(), ["20260101000001"]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
