@@ -23,7 +23,8 @@
 //! and up files without a down file are refused: every migration here is reversible.
 //!
 //! Writing is all or nothing: files are written under temporary names and renamed into place
-//! only when all of them are complete.
+//! only when all of them are complete, for one migration or several
+//! ([`MigrationDir::write_all`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -589,7 +590,16 @@ impl MigrationDir {
 
     /// Writes one migration (all three files, or none) and records the dialect.
     pub fn write(&mut self, migration: NewMigration) -> Result<MigrationFiles, DirectoryError> {
-        let migrations = vec![migration];
+        let mut written = self.write_all(vec![migration])?;
+        Ok(written.remove(0))
+    }
+
+    /// Writes several migrations (a split generation): every file of every one of them, or
+    /// nothing. Records the dialect.
+    pub fn write_all(
+        &mut self,
+        migrations: Vec<NewMigration>,
+    ) -> Result<Vec<MigrationFiles>, DirectoryError> {
         std::fs::create_dir_all(&self.path).map_err(io(&self.path))?;
         let marker = self.path.join(DIRECTORY_FILE);
         if !marker.exists() {
@@ -625,7 +635,7 @@ impl MigrationDir {
         self.migrations.extend(out.iter().cloned());
         self.migrations
             .sort_by(|a, b| version_order(&a.version, &b.version));
-        Ok(out.remove(0))
+        Ok(out)
     }
 
     /// Puts new files (which must not exist) and at most one replaced file in place, all or

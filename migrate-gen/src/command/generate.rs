@@ -85,30 +85,31 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
             Err(code) => code,
         };
     }
-    for m in migrations {
-        match dir.write(m) {
-            Ok(files) => {
-                let line = if global.json {
-                    format!(
-                        "{}\n",
-                        serde_json::json!({
-                            "event": "wrote",
-                            "version": files.version,
-                            "up": files.up.display().to_string(),
-                            "down": files.down.display().to_string(),
-                            "snapshot": files.snapshot_path.display().to_string(),
-                        })
-                    )
-                } else if global.quiet {
-                    String::new()
-                } else {
-                    format!("Wrote {}\n", files.up.display())
-                };
-                if let Err(code) = print(&line) {
-                    return code;
-                }
-            }
-            Err(err) => return fail(exit::IO, err),
+    // A split generation is written whole or not at all: a first half alone would be
+    // applied as if it were the change.
+    let written = match dir.write_all(migrations) {
+        Ok(written) => written,
+        Err(err) => return fail(exit::IO, err),
+    };
+    for files in written {
+        let line = if global.json {
+            format!(
+                "{}\n",
+                serde_json::json!({
+                    "event": "wrote",
+                    "version": files.version,
+                    "up": files.up.display().to_string(),
+                    "down": files.down.display().to_string(),
+                    "snapshot": files.snapshot_path.display().to_string(),
+                })
+            )
+        } else if global.quiet {
+            String::new()
+        } else {
+            format!("Wrote {}\n", files.up.display())
+        };
+        if let Err(code) = print(&line) {
+            return code;
         }
     }
     ExitCode::from(exit::OK)
