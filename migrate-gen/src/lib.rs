@@ -35,8 +35,9 @@ pub mod exit {
     /// The change was refused: it would lose data without `--allow-destructive`, or a NOT NULL
     /// column has no value for existing rows.
     pub const REFUSED: u8 = 4;
-    /// The migration directory cannot be used (missing, unreadable, incomplete, several heads,
-    /// another dialect).
+    /// The migration directory cannot be used (missing, unreadable, incomplete, a migration
+    /// without a down file or a one-way one, several heads, a parent that is gone, another
+    /// dialect; for `generate`, a migration without a snapshot).
     pub const DIRECTORY: u8 = 5;
     /// Not supported: SQL the directory's dialect cannot express, or a database the runner
     /// does not handle yet.
