@@ -28,7 +28,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// `check`, `drift` or `verify` found differences (listed on stdout).
     pub const DIFFERENCES: u8 = 1;
-    /// Bad usage: unknown command or flag, missing argument, a target that names no migration.
+    /// Bad usage: unknown command or flag, missing argument, a target that names no migration,
+    /// `adopt` of a migration that has a snapshot already.
     pub const USAGE: u8 = 2;
     /// The models cannot be read: an empty registry or an inconsistent set of models.
     pub const MODELS: u8 = 3;

@@ -360,3 +360,28 @@ fn verify_runs_a_migration_without_a_snapshot_and_says_so() {
         "{text}"
     );
 }
+
+/// A hand-written migration that fails on replay is a failed migration (exit 8, one line),
+/// and nothing is written; without a database URL, adopt says what it needs.
+#[test]
+fn adopt_writes_nothing_when_the_replay_fails() {
+    let (_tmp, dir) = generated();
+    let last = version(names(&dir).last().unwrap());
+    let v = (last.parse::<u64>().unwrap() + 100).to_string();
+    let name = hand_written(
+        &dir,
+        &v,
+        "broken",
+        "ALTER TABLE no_such_table ADD COLUMN x int;\n",
+        "SELECT 1;\n",
+    );
+    let o = migrate_gen(&dir, &server_only_url(), &["adopt", &v]);
+    assert_eq!(o.status.code(), Some(8), "{}{}", out(&o), err(&o));
+    assert_eq!(err(&o).lines().count(), 1, "{}", err(&o));
+    assert!(err(&o).contains(&name), "{}", err(&o));
+    assert!(!dir.join(format!("{name}.snapshot.json")).exists());
+
+    let o = migrate_gen(&dir, "", &["adopt", &v]);
+    assert_eq!(o.status.code(), Some(6), "{}{}", out(&o), err(&o));
+    assert!(err(&o).contains("--database-url"), "{}", err(&o));
+}
