@@ -153,6 +153,26 @@ enum Command {
     Verify,
     /// Print the schema of the linked models as snapshot JSON.
     Snapshot,
+    /// Give a hand-written migration (an up and a down file, no snapshot, as `sqlx migrate add
+    /// -r` writes them) its snapshot.
+    ///
+    /// The directory is replayed into a scratch database on the DATABASE_URL server, up to and
+    /// including that migration, and the schema read back is written as
+    /// `<version>_<slug>.snapshot.json`. Its parent is the newest migration before it that has a
+    /// snapshot; the migration that named that parent is re-parented onto it (its snapshot's
+    /// parent and checksum), so the chain stays linear. The database named in the URL is not
+    /// touched and need not exist.
+    #[command(
+        after_help = "Examples:\n  sqlx migrate add -r backfill_slugs    write the SQL by hand...\n  \
+            migrate-gen adopt 20261201093000      ...then give it a snapshot\n  \
+            migrate-gen adopt 20261201093000 --database-url postgres://localhost/postgres\n\n\
+            Until it has a snapshot, `generate` refuses to run and `check` reports it;\n\
+            `upgrade`, `downgrade` and `verify` apply it in version order."
+    )]
+    Adopt {
+        /// The version of the migration (or a unique prefix of it).
+        version: String,
+    },
     /// Create or drop the database that the URL names (on its server).
     #[command(
         subcommand,
@@ -380,5 +400,6 @@ where
         Command::Database(DatabaseCommand::Drop { yes, force }) => {
             command::server::drop(&global, command::server::DropOptions { yes, force })
         }
+        Command::Adopt { version } => command::adopt::run(&dir, &global, &version),
     }
 }

@@ -29,15 +29,17 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// `check`, `drift` or `verify` found differences (listed on stdout).
     pub const DIFFERENCES: u8 = 1;
-    /// Bad usage: unknown command or flag, missing argument, a target that names no migration.
+    /// Bad usage: unknown command or flag, missing argument, a target that names no migration,
+    /// `adopt` of a migration that has a snapshot already.
     pub const USAGE: u8 = 2;
     /// The models cannot be read: an empty registry or an inconsistent set of models.
     pub const MODELS: u8 = 3;
     /// The change was refused: it would lose data without `--allow-destructive`, or a NOT NULL
     /// column has no value for existing rows.
     pub const REFUSED: u8 = 4;
-    /// The migration directory cannot be used (missing, unreadable, incomplete, several heads,
-    /// another dialect).
+    /// The migration directory cannot be used (missing, unreadable, incomplete, a migration
+    /// without a down file or a one-way one, several heads, a parent that is gone, another
+    /// dialect; for `generate`, a migration without a snapshot).
     pub const DIRECTORY: u8 = 5;
     /// Not supported: SQL the directory's dialect cannot express, or a database the runner
     /// does not handle yet.

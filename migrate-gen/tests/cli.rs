@@ -262,6 +262,7 @@ fn help_texts() {
         &["upgrade", "--help"][..],
         &["downgrade", "--help"][..],
         &["check", "--help"][..],
+        &["adopt", "--help"][..],
     ] {
         let out = migrate_gen(args);
         assert!(out.status.success());

@@ -21,6 +21,14 @@ fn file(dir: &Path, suffix: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// Serializes the tests that count scratch databases on the server (each would see the
+/// other's while it runs). Each test has its own runtime thread, so holding the guard across
+/// an `.await` blocks only the other test.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SCRATCH: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SCRATCH.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn generated() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("migrations");
@@ -153,7 +161,9 @@ async fn drift_catches_an_index_a_dropped_column_and_a_changed_default() {
 }
 
 #[tokio::test]
+#[allow(clippy::await_holding_lock)]
 async fn verify_replays_every_step_and_catches_an_unsnapshotted_change() {
+    let _serial = serial();
     let (_tmp, dir) = generated();
     let db = TestDb::postgres().await;
     let text = ok(migrate_gen(&dir, &db.url, &["verify"]));
@@ -194,4 +204,86 @@ async fn verify_replays_every_step_and_catches_an_unsnapshotted_change() {
     .await
     .unwrap();
     assert_eq!(left, 0);
+}
+
+/// `verify` needs only a server: the database in the URL may not exist (today: "cannot
+/// connect", exit 7), and one that exists is left exactly as it was.
+#[tokio::test]
+#[allow(clippy::await_holding_lock)]
+async fn verify_needs_only_a_server_and_leaves_the_named_database_alone() {
+    let _serial = serial();
+    let (_tmp, dir) = generated();
+    let base = tests::postgres_url();
+    let (server, _) = base.rsplit_once('/').unwrap();
+    let missing = format!("{server}/migrate_gen_verify_no_such_database");
+    let text = ok(migrate_gen(&dir, &missing, &["verify"]));
+    assert!(
+        text.ends_with("Verified 2 migrations: every step up and down matches its snapshot.\n"),
+        "{text}"
+    );
+
+    let db = TestDb::postgres().await;
+    let pool = db.pg_pool().await;
+    sqlx::raw_sql(
+        "CREATE TABLE precious (id int PRIMARY KEY, note text); \
+         INSERT INTO precious VALUES (1, 'one'), (2, 'two');",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    ok(migrate_gen(&dir, &db.url, &["verify", "-q"]));
+    let rows: Vec<(i32, String)> = sqlx::query_as("SELECT id, note FROM precious ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, [(1, "one".to_owned()), (2, "two".to_owned())]);
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(tables, ["precious"]);
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_database WHERE datname LIKE 'migrate_gen_verify_%'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0, "scratch databases are dropped");
+}
+
+/// A migration deleted from the middle of the chain leaves its child naming a parent that is
+/// gone, which also makes the migration before it a second head. `check` names the missing
+/// migration (today it leads with "the directory has 2 heads").
+#[test]
+fn check_names_a_deleted_middle_migration() {
+    let (_tmp, dir) = generated();
+    ok(migrate_gen(&dir, "", &["--empty", "third"]));
+    let middle = file(&dir, "_fill_data.up.sql");
+    let middle_name = middle.file_name().unwrap().to_string_lossy().into_owned();
+    let middle_version = middle_name[..14].to_owned();
+    for suffix in ["up.sql", "down.sql", "snapshot.json"] {
+        std::fs::remove_file(file(&dir, &format!("_fill_data.{suffix}"))).unwrap();
+    }
+    let third = file(&dir, "_third.up.sql");
+    let third_name = third.file_name().unwrap().to_string_lossy();
+    let third_name = third_name.trim_end_matches(".up.sql");
+
+    let o = migrate_gen(&dir, "", &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
+    let text = out(&o);
+    assert!(
+        text.contains(&format!(
+            "migration {third_name} in {} names parent {middle_version}, which is not in the directory — was {middle_version} deleted?",
+            dir.display()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("heads"), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+
+    // Commands that need the chain say the same.
+    let o = migrate_gen(&dir, "", &["history"]);
+    assert_eq!(o.status.code(), Some(5), "{}{}", out(&o), err(&o));
+    assert!(err(&o).contains("was "), "{}", err(&o));
 }

@@ -47,6 +47,8 @@ pub fn plan(
     current: &Schema,
     request: &Request,
 ) -> Result<Vec<NewMigration>, GenerateError> {
+    // The head's snapshot cannot know what a hand-written migration did.
+    dir.require_snapshots()?;
     let head = dir.head()?;
     let parent_version = head.map(|m| m.version.clone());
     let parent_checksum = head.map(|m| m.files_checksum()).transpose()?;

@@ -66,6 +66,7 @@
 
 #![warn(missing_docs)]
 
+pub mod adopt;
 pub mod amend;
 pub mod dialect;
 pub mod diff;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use model_core::diff::{diff, DiffOptions};
 use model_core::generate::DEFAULT_DIALECT;
-use model_core::migration::MigrationDir;
+use model_core::migration::{DirectoryError, MigrationDir};
 
 use super::{fail, print};
 use crate::cli::Global;
@@ -31,8 +31,37 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
     };
     let mut problems: Vec<String> = Vec::new();
 
+    // A snapshot naming a parent that is gone also makes its old parent a head; the missing
+    // file is the cause worth reporting, not the two heads.
+    let missing = dir.missing_parents();
+    for (m, parent, present) in &missing {
+        let err = if *present {
+            DirectoryError::ParentWithoutSnapshot {
+                path: dir.path().to_owned(),
+                version: m.name(),
+                parent: parent.clone(),
+            }
+        } else {
+            DirectoryError::UnknownParent {
+                path: dir.path().to_owned(),
+                version: m.name(),
+                parent: parent.clone(),
+            }
+        };
+        problems.push(err.to_string());
+    }
+    for m in dir.unsnapshotted() {
+        problems.push(
+            DirectoryError::NoSnapshot {
+                path: dir.path().to_owned(),
+                version: m.version.clone(),
+                name: m.name(),
+            }
+            .to_string(),
+        );
+    }
     let heads = dir.heads();
-    if heads.len() > 1 {
+    if heads.len() > 1 && missing.is_empty() {
         problems.push(format!(
             "the directory has {} heads ({}): two branches each added a migration; regenerate one on top of the other",
             heads.len(),
@@ -43,11 +72,12 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
         let (Some(parent), Some(recorded)) = (&m.parent, &m.parent_checksum) else {
             continue;
         };
-        let Some(parent_files) = dir.migrations().iter().find(|p| &p.version == parent) else {
-            problems.push(format!(
-                "migration {}_{} names parent {parent}, which is not in the directory",
-                m.version, m.slug
-            ));
+        let Some(parent_files) = dir
+            .migrations()
+            .iter()
+            .find(|p| &p.version == parent && p.has_snapshot)
+        else {
+            // Reported above.
             continue;
         };
         match parent_files.files_checksum() {
@@ -59,7 +89,7 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
             Err(err) => return fail(exit::DIRECTORY, err),
         }
     }
-    if heads.len() <= 1 {
+    if heads.len() <= 1 && missing.is_empty() {
         let last = match dir.head_schema() {
             Ok(schema) => schema,
             Err(err) => return fail(exit::DIRECTORY, err),

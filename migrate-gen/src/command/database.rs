@@ -546,7 +546,11 @@ pub(crate) fn show(path: &Path, global: &Global, version: &str) -> ExitCode {
     let text = format!(
         "migration: {}\nparent: {}\nfile: {}\nchecksum: {}\n\n{}",
         m.name,
-        m.parent.as_deref().unwrap_or("none (first migration)"),
+        m.parent.as_deref().unwrap_or(if m.has_snapshot {
+            "none (first migration)"
+        } else {
+            "none (hand-written, no snapshot: see `adopt`)"
+        }),
         m.up_path.display(),
         runner::script::hex(&m.checksum()),
         m.up

@@ -86,45 +86,46 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
             Err(code) => code,
         };
     }
-    for m in migrations {
-        let notes = header_notes(&m.up);
-        match dir.write(m) {
-            Ok(files) => {
-                if !global.quiet && !global.json {
-                    for note in &notes {
-                        eprintln!(
-                            "{}: {} ({})",
-                            note.kind.to_lowercase(),
-                            note.text,
-                            files.up.display()
-                        );
-                    }
-                }
-                let line = if global.json {
-                    format!(
-                        "{}\n",
-                        serde_json::json!({
-                            "event": "wrote",
-                            "version": files.version,
-                            "up": files.up.display().to_string(),
-                            "down": files.down.display().to_string(),
-                            "snapshot": files.snapshot_path.display().to_string(),
-                            "warnings": notes
-                                .iter()
-                                .map(|n| format!("{}: {}", n.kind, n.text))
-                                .collect::<Vec<_>>(),
-                        })
-                    )
-                } else if global.quiet {
-                    String::new()
-                } else {
-                    format!("Wrote {}\n", files.up.display())
-                };
-                if let Err(code) = print(&line) {
-                    return code;
-                }
+    // A split generation is written whole or not at all: a first half alone would be
+    // applied as if it were the change.
+    let notes: Vec<Vec<Note>> = migrations.iter().map(|m| header_notes(&m.up)).collect();
+    let written = match dir.write_all(migrations) {
+        Ok(written) => written,
+        Err(err) => return fail(exit::IO, err),
+    };
+    for (files, notes) in written.into_iter().zip(notes) {
+        if !global.quiet && !global.json {
+            for note in &notes {
+                eprintln!(
+                    "{}: {} ({})",
+                    note.kind.to_lowercase(),
+                    note.text,
+                    files.up.display()
+                );
             }
-            Err(err) => return fail(exit::IO, err),
+        }
+        let line = if global.json {
+            format!(
+                "{}\n",
+                serde_json::json!({
+                    "event": "wrote",
+                    "version": files.version,
+                    "up": files.up.display().to_string(),
+                    "down": files.down.display().to_string(),
+                    "snapshot": files.snapshot_path.display().to_string(),
+                    "warnings": notes
+                        .iter()
+                        .map(|n| format!("{}: {}", n.kind, n.text))
+                        .collect::<Vec<_>>(),
+                })
+            )
+        } else if global.quiet {
+            String::new()
+        } else {
+            format!("Wrote {}\n", files.up.display())
+        };
+        if let Err(code) = print(&line) {
+            return code;
         }
     }
     ExitCode::from(exit::OK)

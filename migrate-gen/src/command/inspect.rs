@@ -6,13 +6,11 @@ use std::process::ExitCode;
 use model_core::diff::{diff, DiffOptions, Operation};
 use model_core::introspect::postgres::introspect;
 use model_core::migration::MigrationDir;
-use model_core::runner::{
-    mask_password, DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget,
-};
+use model_core::runner::{DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget};
 use model_core::schema::Schema;
-use sqlx::{Connection, Executor};
 
 use super::database::{connected, open, runner_fail, runtime, url};
+use super::scratch::Scratch;
 use super::{fail, print};
 use crate::cli::Global;
 use crate::exit;
@@ -90,6 +88,15 @@ fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, ExitC
             .snapshot()
             .map(|s| s.schema)
             .map_err(|e| fail(exit::DIRECTORY, e)),
+    }
+}
+
+/// What `verify` compares with after migration `index` (`None`: base): its snapshot, or
+/// nothing for a hand-written migration without one (its steps are applied, not compared).
+fn expected_at(dir: &MigrationDir, index: Option<usize>) -> Result<Option<Schema>, ExitCode> {
+    match index {
+        Some(i) if !dir.migrations()[i].has_snapshot => Ok(None),
+        _ => snapshot_at(dir, index).map(Some),
     }
 }
 
@@ -180,47 +187,12 @@ pub(crate) fn verify(path: &Path, global: &Global) -> ExitCode {
         Err(code) => return code,
     };
     runtime().block_on(async {
-        let options: sqlx::postgres::PgConnectOptions = match url.parse() {
-            Ok(o) => o,
-            Err(e) => {
-                return runner_fail(RunnerError::BadUrl {
-                    url: mask_password(&url),
-                    message: e.to_string(),
-                })
-            }
+        let scratch = match Scratch::create(&url, "verify").await {
+            Ok(s) => s,
+            Err(code) => return code,
         };
-        let mut admin = match sqlx::PgConnection::connect_with(&options).await {
-            Ok(c) => c,
-            Err(e) => {
-                return runner_fail(RunnerError::Connect {
-                    url: mask_password(&url),
-                    message: e.to_string(),
-                })
-            }
-        };
-        let scratch = format!(
-            "migrate_gen_verify_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0)
-        );
-        if let Err(e) = admin
-            .execute(format!("CREATE DATABASE \"{scratch}\"").as_str())
-            .await
-        {
-            return fail(
-                exit::CONNECT,
-                format!(
-                    "cannot create the scratch database {scratch} (verify needs CREATEDB): {e}"
-                ),
-            );
-        }
-        let result = verify_in(&dir, &migrations, options.database(&scratch), global, path).await;
-        let _ = admin
-            .execute(format!("DROP DATABASE IF EXISTS \"{scratch}\" WITH (FORCE)").as_str())
-            .await;
+        let result = verify_in(&dir, &migrations, scratch.options().clone(), global, path).await;
+        scratch.drop().await;
         match result {
             Ok(()) => {
                 let text = if global.quiet {
@@ -228,10 +200,18 @@ pub(crate) fn verify(path: &Path, global: &Global) -> ExitCode {
                 } else if global.json {
                     format!("{}\n", serde_json::json!({ "verified": migrations.len() }))
                 } else {
+                    let unsnapshotted = dir.unsnapshotted().len();
                     format!(
-                        "Verified {} migration{}: every step up and down matches its snapshot.\n",
+                        "Verified {} migration{}: every step up and down matches its snapshot{}.\n",
                         migrations.len(),
-                        if migrations.len() == 1 { "" } else { "s" }
+                        if migrations.len() == 1 { "" } else { "s" },
+                        if unsnapshotted == 0 {
+                            String::new()
+                        } else {
+                            format!(
+                                " ({unsnapshotted} without a snapshot applied and reverted, not compared)"
+                            )
+                        }
                     )
                 };
                 match print(&text) {
@@ -283,35 +263,47 @@ async fn verify_in(
             .upgrade(&UpTarget::Steps(1), |_| {})
             .await
             .map_err(step)?;
-        let expected = snapshot_at(dir, Some(i)).map_err(Err)?;
-        compare(
-            runner.backend(),
-            &expected,
-            &format!("after applying {}", m.name),
-        )
-        .await?;
-        say(format!("up   {} ok", m.name));
+        match expected_at(dir, Some(i)).map_err(Err)? {
+            Some(expected) => {
+                compare(
+                    runner.backend(),
+                    &expected,
+                    &format!("after applying {}", m.name),
+                )
+                .await?;
+                say(format!("up   {} ok", m.name));
+            }
+            None => say(format!("up   {} applied (no snapshot to compare)", m.name)),
+        }
     }
     for i in (0..migrations.len()).rev() {
         runner
             .downgrade(&DownTarget::Steps(1), |_| {})
             .await
             .map_err(step)?;
-        let expected = snapshot_at(dir, i.checked_sub(1)).map_err(Err)?;
-        compare(
-            runner.backend(),
-            &expected,
-            &format!("after reverting {}", migrations[i].name),
-        )
-        .await?;
-        say(format!("down {} ok", migrations[i].name));
+        match expected_at(dir, i.checked_sub(1)).map_err(Err)? {
+            Some(expected) => {
+                compare(
+                    runner.backend(),
+                    &expected,
+                    &format!("after reverting {}", migrations[i].name),
+                )
+                .await?;
+                say(format!("down {} ok", migrations[i].name));
+            }
+            None => say(format!(
+                "down {} reverted (no snapshot to compare)",
+                migrations[i].name
+            )),
+        }
     }
     runner
         .upgrade(&UpTarget::Head, |_| {})
         .await
         .map_err(step)?;
-    let expected = snapshot_at(dir, migrations.len().checked_sub(1)).map_err(Err)?;
-    compare(runner.backend(), &expected, "after upgrading again to head").await?;
+    if let Some(expected) = expected_at(dir, migrations.len().checked_sub(1)).map_err(Err)? {
+        compare(runner.backend(), &expected, "after upgrading again to head").await?;
+    }
     say("up again to head ok".into());
     Ok(())
 }

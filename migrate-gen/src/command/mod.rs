@@ -1,9 +1,11 @@
 //! One module per command.
 
+pub(crate) mod adopt;
 pub(crate) mod check;
 pub(crate) mod database;
 pub(crate) mod generate;
 pub(crate) mod inspect;
+pub(crate) mod scratch;
 pub(crate) mod server;
 pub(crate) mod snapshot;
 

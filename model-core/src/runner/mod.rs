@@ -40,6 +40,8 @@ pub struct Migration {
     pub up_path: PathBuf,
     /// The migration it was generated on top of.
     pub parent: Option<String>,
+    /// Whether it has a snapshot (a hand-written sqlx migration may not, until adopted).
+    pub has_snapshot: bool,
 }
 
 impl Migration {
@@ -216,7 +218,8 @@ pub trait Backend {
     async fn forget(&mut self, version: i64) -> Result<(), RunnerError>;
 }
 
-/// Reads every migration of the directory, in order, after checking it has one head.
+/// Reads every migration of the directory, in version order (hand-written ones without a
+/// snapshot included), after checking that the parent chain has one head.
 pub fn load(dir: &MigrationDir) -> Result<Vec<Migration>, RunnerError> {
     dir.head()?;
     dir.migrations()
@@ -244,6 +247,7 @@ pub fn load(dir: &MigrationDir) -> Result<Vec<Migration>, RunnerError> {
                 down: read(&m.down)?,
                 up_path: m.up.clone(),
                 parent: m.parent.clone(),
+                has_snapshot: m.has_snapshot,
             })
         })
         .collect()
