@@ -496,3 +496,18 @@ fn amend_with_nothing_to_amend_says_so() {
         "{text}"
     );
 }
+
+#[test]
+fn amend_refuses_a_migration_with_a_successor() {
+    // A hand-written pair (as `sqlx migrate add -r` writes it) after the newest generated one.
+    let (_tmp, dir) = history_without_newest(1);
+    let head = cli::migration_names(&dir).pop().unwrap();
+    let original = file(&dir, &head, "up.sql");
+    let later = "29991231000000_backfill";
+    cli::write_sql(&dir, later, "up", "UPDATE users SET timezone = 'UTC';\n");
+    cli::write_sql(&dir, later, "down", "SELECT 1;\n");
+    let (code, line) = error_line(&run(&dir, "", &["--amend"]));
+    assert_eq!(code, Some(5), "{line}");
+    assert!(line.contains(&head) && line.contains(later), "{line}");
+    assert_eq!(file(&dir, &head, "up.sql"), original);
+}

@@ -646,6 +646,79 @@ impl MigrationDir {
         Ok(out)
     }
 
+    /// Replaces migration `old` by `new` (the same version; `--amend`), all or nothing: the
+    /// old files are kept aside until the new ones are in place, and put back on a failure.
+    /// When the slug changes, the old files are removed.
+    pub fn replace(
+        &mut self,
+        old: &MigrationFiles,
+        new: NewMigration,
+    ) -> Result<MigrationFiles, DirectoryError> {
+        let base = format!("{}_{}", new.version, new.slug);
+        let texts = [
+            (format!("{base}.up.sql"), new.up.clone()),
+            (format!("{base}.down.sql"), new.down.clone()),
+            (format!("{base}.snapshot.json"), new.snapshot.to_json()),
+        ];
+        let olds: Vec<PathBuf> = [&old.up, &old.down, &old.snapshot_path]
+            .into_iter()
+            .filter(|p| p.exists())
+            .cloned()
+            .collect();
+        let aside = |p: &Path| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            self.path
+                .join(format!(".{}.replaced", name.unwrap_or_default()))
+        };
+        let mut moved: Vec<PathBuf> = Vec::new();
+        let mut written: Vec<PathBuf> = Vec::new();
+        let result = (|| {
+            for (name, text) in &texts {
+                let tmp = self.path.join(format!(".{name}.tmp"));
+                written.push(tmp.clone());
+                std::fs::write(&tmp, text).map_err(io(&tmp))?;
+            }
+            for path in &olds {
+                std::fs::rename(path, aside(path)).map_err(io(path))?;
+                moved.push(path.clone());
+            }
+            for (name, _) in &texts {
+                let target = self.path.join(name);
+                std::fs::rename(self.path.join(format!(".{name}.tmp")), &target)
+                    .map_err(io(&target))?;
+                written.push(target);
+            }
+            Ok(())
+        })();
+        if let Err(err) = result {
+            for path in written {
+                let _ = std::fs::remove_file(path);
+            }
+            for path in moved {
+                let _ = std::fs::rename(aside(&path), &path);
+            }
+            return Err(err);
+        }
+        for path in &olds {
+            let _ = std::fs::remove_file(aside(path));
+        }
+        let files = MigrationFiles {
+            version: new.version.clone(),
+            slug: new.slug.clone(),
+            up: self.path.join(&texts[0].0),
+            down: self.path.join(&texts[1].0),
+            snapshot_path: self.path.join(&texts[2].0),
+            has_snapshot: true,
+            parent: new.snapshot.parent.clone(),
+            parent_checksum: new.snapshot.parent_checksum.clone(),
+        };
+        self.migrations.retain(|m| m.version != old.version);
+        self.migrations.push(files.clone());
+        self.migrations
+            .sort_by(|a, b| version_order(&a.version, &b.version));
+        Ok(files)
+    }
+
     /// Puts new files (which must not exist) and at most one replaced file in place, all or
     /// nothing: every file is first written under a temporary name; the new ones are renamed
     /// into place, and the replaced one last, so that a failure at any point can be undone by

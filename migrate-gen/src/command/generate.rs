@@ -221,28 +221,10 @@ pub(crate) fn amend(path: &Path, global: &Global, options: Options) -> ExitCode 
         };
     }
     let renamed = amended.new.slug != amended.old.slug;
-    let files = match dir.write(amended.new) {
+    let files = match dir.replace(&amended.old, amended.new) {
         Ok(files) => files,
         Err(err) => return fail(exit::IO, err),
     };
-    if renamed {
-        for old in [
-            &amended.old.up,
-            &amended.old.down,
-            &amended.old.snapshot_path,
-        ] {
-            if let Err(err) = std::fs::remove_file(old) {
-                return fail(
-                    exit::IO,
-                    format!(
-                        "wrote {}, but cannot remove {}: {err}",
-                        files.up.display(),
-                        old.display()
-                    ),
-                );
-            }
-        }
-    }
     if !global.quiet && !global.json {
         for note in &notes {
             eprintln!(
