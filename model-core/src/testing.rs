@@ -32,9 +32,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::{Connection, Executor, PgConnection, PgPool};
+use sqlx::{Connection, Executor, PgPool};
 
 use crate::migration::{DirectoryError, MigrationDir};
+use crate::runner::connect_server;
 use crate::runner::{
     find, load, mask_password, DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget,
 };
@@ -131,12 +132,7 @@ impl ScratchDatabase {
         let name = scratch_name();
         // The server, through the database the URL names or, when that one does not exist,
         // the maintenance database every server has.
-        let mut conn = match PgConnection::connect_with(&options).await {
-            Ok(conn) => conn,
-            Err(_) => PgConnection::connect_with(&options.clone().database("postgres"))
-                .await
-                .map_err(server_error)?,
-        };
+        let mut conn = connect_server(&options, true).await.map_err(server_error)?;
         conn.execute(format!("CREATE DATABASE {}", quoted(&name)).as_str())
             .await
             .map_err(server_error)?;
@@ -244,10 +240,7 @@ async fn drop_database(
     admin: &sqlx::postgres::PgConnectOptions,
     name: &str,
 ) -> Result<(), TestingError> {
-    let mut conn = match PgConnection::connect_with(admin).await {
-        Ok(conn) => conn,
-        Err(_) => PgConnection::connect_with(&admin.clone().database("postgres")).await?,
-    };
+    let mut conn = connect_server(admin, true).await?;
     conn.execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quoted(name)).as_str())
         .await?;
     Ok(())

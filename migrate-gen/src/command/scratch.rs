@@ -8,7 +8,7 @@
 
 use std::process::ExitCode;
 
-use model_core::runner::{mask_password, RunnerError};
+use model_core::runner::{connect_server, mask_password, RunnerError};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection};
 
@@ -21,11 +21,6 @@ pub(crate) struct Scratch {
     admin: PgConnection,
     name: String,
     options: PgConnectOptions,
-}
-
-/// SQLSTATE 3D000: the database does not exist.
-fn is_missing_database(err: &sqlx::Error) -> bool {
-    matches!(err, sqlx::Error::Database(db) if db.code().as_deref() == Some("3D000"))
 }
 
 impl Scratch {
@@ -43,17 +38,9 @@ impl Scratch {
                 message: e.to_string(),
             })
         };
-        let mut attempt = PgConnection::connect_with(&options).await;
-        for maintenance in ["postgres", "template1"] {
-            match &attempt {
-                Err(e) if is_missing_database(e) => {
-                    attempt =
-                        PgConnection::connect_with(&options.clone().database(maintenance)).await;
-                }
-                _ => break,
-            }
-        }
-        let mut admin = attempt.map_err(connect_failed)?;
+        let mut admin = connect_server(&options, true)
+            .await
+            .map_err(connect_failed)?;
         let name = format!(
             "migrate_gen_{purpose}_{}_{}",
             std::process::id(),

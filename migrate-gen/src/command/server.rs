@@ -4,18 +4,15 @@
 
 use std::process::ExitCode;
 
+use model_core::runner::connect_server;
 use model_core::runner::mask_password;
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{Connection, PgConnection};
+use sqlx::PgConnection;
 
 use super::database::{runtime, url};
 use super::{fail, print};
 use crate::cli::Global;
 use crate::exit;
-
-/// The databases every PostgreSQL server has, tried in order to reach the server when the
-/// database the URL names is the one to create or drop.
-const MAINTENANCE_DATABASES: [&str; 2] = ["postgres", "template1"];
 
 /// What `database drop` may do.
 pub(crate) struct DropOptions {
@@ -40,23 +37,17 @@ fn options(global: &Global) -> Result<(PgConnectOptions, String, String), ExitCo
     Ok((options, name, masked))
 }
 
-/// A connection to the server itself, through a database other than `name`.
-async fn server(
-    options: &PgConnectOptions,
-    name: &str,
-    masked: &str,
-) -> Result<PgConnection, ExitCode> {
-    let mut last = String::new();
-    for maintenance in MAINTENANCE_DATABASES.iter().filter(|m| **m != name) {
-        match PgConnection::connect_with(&options.clone().database(maintenance)).await {
-            Ok(conn) => return Ok(conn),
-            Err(e) => last = e.to_string(),
-        }
-    }
-    Err(fail(
-        exit::CONNECT,
-        format!("cannot connect to the server of {masked}: {last}; check that the server runs and the URL is right"),
-    ))
+/// A connection to the server itself, through a database other than the one to create or
+/// drop.
+async fn server(options: &PgConnectOptions, masked: &str) -> Result<PgConnection, ExitCode> {
+    connect_server(options, false).await.map_err(|e| {
+        fail(
+            exit::CONNECT,
+            format!(
+                "cannot connect to the server of {masked}: {e}; check that the server runs and the URL is right"
+            ),
+        )
+    })
 }
 
 async fn exists(conn: &mut PgConnection, name: &str) -> Result<bool, sqlx::Error> {
@@ -94,7 +85,7 @@ pub(crate) fn create(global: &Global) -> ExitCode {
         Err(code) => return code,
     };
     runtime().block_on(async {
-        let mut conn = match server(&options, &name, &masked).await {
+        let mut conn = match server(&options, &masked).await {
             Ok(c) => c,
             Err(code) => return code,
         };
@@ -156,7 +147,7 @@ pub(crate) fn drop(global: &Global, drop: DropOptions) -> ExitCode {
         }
     }
     runtime().block_on(async {
-        let mut conn = match server(&options, &name, &masked).await {
+        let mut conn = match server(&options, &masked).await {
             Ok(c) => c,
             Err(code) => return code,
         };

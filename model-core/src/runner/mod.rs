@@ -19,7 +19,7 @@ pub mod script;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use postgres::PgBackend;
+pub use postgres::{connect_server, PgBackend};
 
 use crate::migration::{DirectoryError, MigrationDir};
 

@@ -74,6 +74,42 @@ impl PgBackend {
     }
 }
 
+/// The databases every PostgreSQL server has, for reaching the server itself.
+const MAINTENANCE_DATABASES: [&str; 2] = ["postgres", "template1"];
+
+/// A connection to the server of `options`, for creating and dropping databases: through the
+/// database the options name when it exists (and `through_named` allows it), otherwise
+/// through a maintenance database every server has (`postgres`, then `template1`). The error
+/// is the last attempt's.
+pub async fn connect_server(
+    options: &sqlx::postgres::PgConnectOptions,
+    through_named: bool,
+) -> Result<PgConnection, sqlx::Error> {
+    let named = options.get_database().map(str::to_owned);
+    let mut last = None;
+    if through_named {
+        match PgConnection::connect_with(options).await {
+            Ok(conn) => return Ok(conn),
+            // Only a missing database is worth another try; anything else (a wrong password,
+            // no server) fails the same way through any database.
+            Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("3D000") => {
+                last = Some(sqlx::Error::Database(db));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    for maintenance in MAINTENANCE_DATABASES {
+        if named.as_deref() == Some(maintenance) && !through_named {
+            continue;
+        }
+        match PgConnection::connect_with(&options.clone().database(maintenance)).await {
+            Ok(conn) => return Ok(conn),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or(sqlx::Error::PoolClosed))
+}
+
 fn first_line(statement: &str) -> String {
     let line = statement
         .lines()
