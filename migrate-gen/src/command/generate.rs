@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use model_core::generate::{plan, GenerateError, Request, DEFAULT_DIALECT};
 use model_core::migration::MigrationDir;
+use model_core::schema::Schema;
 
 use super::{fail, print};
 use crate::cli::Global;
@@ -17,20 +18,41 @@ pub(crate) struct Options {
     pub allow_destructive: bool,
 }
 
-pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
-    let current = match super::models(path) {
-        Ok(schema) => schema,
-        Err(code) => return code,
-    };
-    let mut dir = match MigrationDir::open(path, DEFAULT_DIALECT) {
-        Ok(dir) => dir,
-        Err(err) => return fail(exit::DIRECTORY, err),
-    };
+/// The models, the directory and the request that `generate` and `--amend` work from.
+fn inputs(path: &Path, options: &Options) -> Result<(Schema, MigrationDir, Request), ExitCode> {
+    let current = super::models(path)?;
+    let dir = MigrationDir::open(path, DEFAULT_DIALECT).map_err(|e| fail(exit::DIRECTORY, e))?;
     let request = Request {
-        message: options.message,
+        message: options.message.clone(),
         allow_destructive: options.allow_destructive,
         empty: options.empty,
         now: chrono::Utc::now(),
+    };
+    Ok((current, dir, request))
+}
+
+/// "No changes: the models match <at><detail>." (exit 0).
+fn no_changes(global: &Global, at: &str, detail: &str) -> ExitCode {
+    let text = if global.json {
+        format!(
+            "{}\n",
+            serde_json::json!({ "event": "no_changes", "at": at })
+        )
+    } else if global.quiet {
+        String::new()
+    } else {
+        format!("No changes: the models match {at}{detail}.\n")
+    };
+    match print(&text) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(code) => code,
+    }
+}
+
+pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
+    let (current, mut dir, request) = match inputs(path, &options) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let migrations = match plan(&dir, &current, &request) {
         Ok(m) => m,
@@ -45,20 +67,7 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
             .flatten()
             .map(|m| format!("{}_{}", m.version, m.slug))
             .unwrap_or_else(|| "the empty schema".to_owned());
-        let text = if global.json {
-            format!(
-                "{}\n",
-                serde_json::json!({ "event": "no_changes", "at": at })
-            )
-        } else if global.quiet {
-            String::new()
-        } else {
-            format!("No changes: the models match {at}.\n")
-        };
-        return match print(&text) {
-            Ok(()) => ExitCode::from(exit::OK),
-            Err(code) => code,
-        };
+        return no_changes(global, &at, "");
     }
     if options.dry_run {
         let mut out = String::new();
@@ -136,37 +145,14 @@ pub(crate) fn amend(path: &Path, global: &Global, options: Options) -> ExitCode 
     use model_core::amend::{amend, AmendError};
     use model_core::runner::{mask_password, Backend};
 
-    let current = match super::models(path) {
-        Ok(schema) => schema,
+    let (current, mut dir, request) = match inputs(path, &options) {
+        Ok(x) => x,
         Err(code) => return code,
-    };
-    let mut dir = match MigrationDir::open(path, DEFAULT_DIALECT) {
-        Ok(dir) => dir,
-        Err(err) => return fail(exit::DIRECTORY, err),
-    };
-    let request = Request {
-        message: options.message,
-        allow_destructive: options.allow_destructive,
-        empty: false,
-        now: chrono::Utc::now(),
     };
     let amended = match amend(&dir, &current, &request) {
         Ok(a) => a,
         Err(AmendError::NoChanges { migration }) => {
-            let text = if global.json {
-                format!(
-                    "{}\n",
-                    serde_json::json!({ "event": "no_changes", "at": migration })
-                )
-            } else if global.quiet {
-                String::new()
-            } else {
-                format!("No changes: the models match {migration}; nothing to amend.\n")
-            };
-            return match print(&text) {
-                Ok(()) => ExitCode::from(exit::OK),
-                Err(code) => code,
-            };
+            return no_changes(global, &migration, "; nothing to amend")
         }
         Err(AmendError::Generate(GenerateError::Directory(err))) => {
             return fail(exit::DIRECTORY, err)
