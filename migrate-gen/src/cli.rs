@@ -1,10 +1,10 @@
 //! Arguments, and dispatch to the command modules.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
+use crate::options::Global;
 use crate::{command, exit, Config};
 
 #[derive(Parser, Debug)]
@@ -28,29 +28,6 @@ pub(crate) struct Cli {
     command: Command,
     #[command(flatten)]
     global: Global,
-}
-
-/// Options every command takes.
-#[derive(Args, Debug, Clone)]
-pub(crate) struct Global {
-    /// The migrations directory (default: the project's).
-    #[arg(long, value_name = "DIR", global = true)]
-    pub dir: Option<PathBuf>,
-    /// The database, e.g. postgres://user@host/db (default: $DATABASE_URL).
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "DATABASE_URL",
-        global = true,
-        hide_env_values = true
-    )]
-    pub database_url: Option<String>,
-    /// Print only errors.
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
-    /// Print machine-readable JSON (one object per line).
-    #[arg(long, global = true)]
-    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -361,7 +338,7 @@ where
         global.database_url = None;
     }
     let dir = global.dir.clone().unwrap_or_else(|| config.resolved_dir());
-    match cli.command {
+    let outcome = match cli.command {
         Command::Snapshot => command::snapshot::run(),
         Command::Generate {
             message,
@@ -401,5 +378,12 @@ where
             command::server::drop(&global, command::server::DropOptions { yes, force })
         }
         Command::Adopt { version } => command::adopt::run(&dir, &global, &version),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
     }
 }

@@ -18,6 +18,10 @@
 
 mod cli;
 mod command;
+mod options;
+mod project;
+mod report;
+mod scratch;
 
 use std::process::ExitCode;
 

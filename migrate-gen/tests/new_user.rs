@@ -511,3 +511,19 @@ fn amend_refuses_a_migration_with_a_successor() {
     assert!(line.contains(&head) && line.contains(later), "{line}");
     assert_eq!(file(&dir, &head, "up.sql"), original);
 }
+
+#[test]
+fn quiet_silences_progress_but_not_answers_and_json_wins() {
+    let (_tmp, dir) = reference_history();
+    // What was asked for is printed with -q; progress and "No changes" are not.
+    assert_eq!(ok(run(&dir, "", &["-q", "heads"])).lines().count(), 1);
+    assert_eq!(ok(run(&dir, "", &["-q", "history"])).lines().count(), 10);
+    assert_eq!(ok(run(&dir, "", &["-q", "generate", "x"])), "");
+    // --json is an explicit request for machine output: one object per line, even with -q.
+    let text = ok(run(&dir, "", &["-q", "--json", "generate", "x"]));
+    let event: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(event["event"], "no_changes");
+    for line in ok(run(&dir, "", &["--json", "history"])).lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+}

@@ -3,7 +3,6 @@
 //! it and reading the schema back.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use model_core::adopt::adopted_schema;
 use model_core::introspect::postgres::introspect;
@@ -12,29 +11,26 @@ use model_core::registry;
 use model_core::runner::{find, Migration, PgBackend, Runner, RunnerError, UpTarget};
 use model_core::schema::Schema;
 
-use super::database::{open, runner_fail, runtime, url};
-use super::scratch::Scratch;
-use super::{fail, print};
-use crate::cli::Global;
+use super::{fail, Failure, Outcome};
 use crate::exit;
+use crate::options::Global;
+use crate::project::{open, runner_fail, runtime, url};
+use crate::scratch::Scratch;
 
-pub(crate) fn run(path: &Path, global: &Global, version: &str) -> ExitCode {
-    let (mut dir, migrations) = match open(path) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub(crate) fn run(path: &Path, global: &Global, version: &str) -> Outcome {
+    let (mut dir, migrations) = open(path)?;
     let index = match find(&migrations, version) {
         Ok(i) => i,
-        Err(err) => return runner_fail(err),
+        Err(err) => return Err(runner_fail(err)),
     };
     let target = dir.migrations()[index].clone();
     if target.has_snapshot {
-        return fail(
+        return Err(fail(
             exit::USAGE,
             DirectoryError::AlreadySnapshotted {
                 name: target.name(),
             },
-        );
+        ));
     }
     let before = match dir.migrations()[..index]
         .iter()
@@ -43,13 +39,13 @@ pub(crate) fn run(path: &Path, global: &Global, version: &str) -> ExitCode {
     {
         Some(parent) => match parent.snapshot() {
             Ok(s) => s.schema,
-            Err(err) => return fail(exit::DIRECTORY, err),
+            Err(err) => return Err(fail(exit::DIRECTORY, err)),
         },
         None => Schema::new(),
     };
     let url = match url(global) {
         Ok(u) => u.to_owned(),
-        Err(code) => return code,
+        Err(failure) => return Err(failure),
     };
     let live = runtime().block_on(async {
         let scratch = Scratch::create(&url, "adopt").await?;
@@ -57,50 +53,38 @@ pub(crate) fn run(path: &Path, global: &Global, version: &str) -> ExitCode {
         scratch.drop().await;
         result
     });
-    let live = match live {
-        Ok(schema) => schema,
-        Err(code) => return code,
-    };
+    let live = live?;
     // Models that cannot be read only lose the spellings they would lend (see adopted_schema).
     let models = registry::schema().ok();
     let schema = adopted_schema(&before, &live, models.as_ref());
     let adopted = match dir.adopt(&target.version, schema) {
         Ok(a) => a,
-        Err(err) => return fail(exit::DIRECTORY, err),
+        Err(err) => return Err(fail(exit::DIRECTORY, err)),
     };
     let m = &adopted.migration;
-    let text = if global.json {
-        format!(
-            "{}\n",
-            serde_json::json!({
-                "event": "adopted",
-                "version": m.version,
-                "snapshot": m.snapshot_path.display().to_string(),
-                "parent": m.parent,
-                "reparented": adopted.reparented.as_ref().map(|r| r.name()),
-            })
-        )
-    } else if global.quiet {
-        String::new()
-    } else {
-        let mut text = format!(
-            "Wrote {} (parent: {})\n",
-            m.snapshot_path.display(),
-            m.parent.as_deref().unwrap_or("none")
-        );
-        if let Some(r) = &adopted.reparented {
-            text.push_str(&format!(
-                "Re-parented {} onto {} (its snapshot's parent and checksum)\n",
-                r.name(),
-                m.name()
-            ));
-        }
-        text
-    };
-    match print(&text) {
-        Ok(()) => ExitCode::from(exit::OK),
-        Err(code) => code,
+    let mut human = format!(
+        "Wrote {} (parent: {})\n",
+        m.snapshot_path.display(),
+        m.parent.as_deref().unwrap_or("none")
+    );
+    if let Some(r) = &adopted.reparented {
+        human.push_str(&format!(
+            "Re-parented {} onto {} (its snapshot's parent and checksum)\n",
+            r.name(),
+            m.name()
+        ));
     }
+    global.reporter().event(
+        &human,
+        serde_json::json!({
+            "event": "adopted",
+            "version": m.version,
+            "snapshot": m.snapshot_path.display().to_string(),
+            "parent": m.parent,
+            "reparented": adopted.reparented.as_ref().map(|r| r.name()),
+        }),
+    )?;
+    Ok(exit::OK)
 }
 
 /// Applies migrations up to and including `index` to the scratch database and reads its schema.
@@ -109,7 +93,7 @@ async fn replay(
     index: usize,
     scratch: &Scratch,
     path: &Path,
-) -> Result<Schema, ExitCode> {
+) -> Result<Schema, Failure> {
     let backend = PgBackend::connect_with(scratch.options())
         .await
         .map_err(runner_fail)?;

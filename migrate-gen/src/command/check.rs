@@ -1,33 +1,29 @@
 //! `migrate-gen check`: the models, the directory and its files agree (no database; for CI).
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use model_core::diff::{diff, DiffOptions};
 use model_core::generate::DEFAULT_DIALECT;
 use model_core::migration::{DirectoryError, MigrationDir};
 
-use super::{fail, print};
-use crate::cli::Global;
+use super::{fail, Outcome};
 use crate::exit;
+use crate::options::Global;
 
-pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
-    let models = match super::models(path) {
-        Ok(schema) => schema,
-        Err(code) => return code,
-    };
+pub(crate) fn run(path: &Path, global: &Global) -> Outcome {
+    let models = crate::project::models(path)?;
     if !path.is_dir() {
-        return fail(
+        return Err(fail(
             exit::DIRECTORY,
             format!(
                 "the migrations directory {} does not exist; generate a migration first, or pass --dir",
                 path.display()
             ),
-        );
+        ));
     }
     let dir = match MigrationDir::open(path, DEFAULT_DIALECT) {
         Ok(dir) => dir,
-        Err(err) => return fail(exit::DIRECTORY, err),
+        Err(err) => return Err(fail(exit::DIRECTORY, err)),
     };
     let mut problems: Vec<String> = Vec::new();
 
@@ -86,13 +82,13 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
                 "migration {}_{} was edited after {}_{} was generated on top of it; restore it, or put the change in a new migration",
                 parent_files.version, parent_files.slug, m.version, m.slug
             )),
-            Err(err) => return fail(exit::DIRECTORY, err),
+            Err(err) => return Err(fail(exit::DIRECTORY, err)),
         }
     }
     if heads.len() <= 1 && missing.is_empty() {
         let last = match dir.head_schema() {
             Ok(schema) => schema,
-            Err(err) => return fail(exit::DIRECTORY, err),
+            Err(err) => return Err(fail(exit::DIRECTORY, err)),
         };
         let options = DiffOptions {
             allow_destructive: true,
@@ -122,18 +118,11 @@ pub(crate) fn run(path: &Path, global: &Global) -> ExitCode {
     }
 
     if problems.is_empty() {
-        return ExitCode::from(exit::OK);
+        return Ok(exit::OK);
     }
-    let text = if global.json {
-        format!(
-            "{}\n",
-            serde_json::json!({ "ok": false, "problems": problems })
-        )
-    } else {
-        problems.join("\n") + "\n"
-    };
-    match print(&text) {
-        Ok(()) => ExitCode::from(exit::DIFFERENCES),
-        Err(code) => code,
-    }
+    global.reporter().answer(
+        &(problems.join("\n") + "\n"),
+        serde_json::json!({ "ok": false, "problems": problems }),
+    )?;
+    Ok(exit::DIFFERENCES)
 }

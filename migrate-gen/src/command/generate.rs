@@ -1,15 +1,14 @@
 //! `migrate-gen "message"`: diff the models against the last snapshot and write a migration.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use model_core::generate::{plan, GenerateError, Request, DEFAULT_DIALECT};
-use model_core::migration::MigrationDir;
+use model_core::migration::{MigrationDir, NewMigration};
 use model_core::schema::Schema;
 
-use super::{fail, print};
-use crate::cli::Global;
+use super::{fail, Failure, Outcome};
 use crate::exit;
+use crate::options::Global;
 
 pub(crate) struct Options {
     pub message: String,
@@ -19,8 +18,8 @@ pub(crate) struct Options {
 }
 
 /// The models, the directory and the request that `generate` and `--amend` work from.
-fn inputs(path: &Path, options: &Options) -> Result<(Schema, MigrationDir, Request), ExitCode> {
-    let current = super::models(path)?;
+fn inputs(path: &Path, options: &Options) -> Result<(Schema, MigrationDir, Request), Failure> {
+    let current = crate::project::models(path)?;
     let dir = MigrationDir::open(path, DEFAULT_DIALECT).map_err(|e| fail(exit::DIRECTORY, e))?;
     let request = Request {
         message: options.message.clone(),
@@ -32,33 +31,57 @@ fn inputs(path: &Path, options: &Options) -> Result<(Schema, MigrationDir, Reque
 }
 
 /// "No changes: the models match <at><detail>." (exit 0).
-fn no_changes(global: &Global, at: &str, detail: &str) -> ExitCode {
-    let text = if global.json {
-        format!(
-            "{}\n",
-            serde_json::json!({ "event": "no_changes", "at": at })
-        )
-    } else if global.quiet {
-        String::new()
-    } else {
-        format!("No changes: the models match {at}{detail}.\n")
-    };
-    match print(&text) {
-        Ok(()) => ExitCode::from(exit::OK),
-        Err(code) => code,
+fn no_changes(global: &Global, at: &str, detail: &str) -> Outcome {
+    global.reporter().event(
+        &format!("No changes: the models match {at}{detail}.\n"),
+        serde_json::json!({ "event": "no_changes", "at": at }),
+    )?;
+    Ok(exit::OK)
+}
+
+/// `--dry-run`: the files that would be written.
+fn planned(global: &Global, migrations: &[NewMigration]) -> Outcome {
+    let human: String = migrations
+        .iter()
+        .map(|m| {
+            format!(
+                "==> {}_{}.up.sql\n{}\n==> {}_{}.down.sql\n{}\n",
+                m.version, m.slug, m.up, m.version, m.slug, m.down
+            )
+        })
+        .collect();
+    let json = migrations.iter().map(|m| {
+        serde_json::json!({
+            "event": "planned",
+            "version": m.version,
+            "slug": m.slug,
+            "up": m.up,
+            "down": m.down,
+        })
+    });
+    global.reporter().answer_lines(&human, json)?;
+    Ok(exit::OK)
+}
+
+/// The header notes of a file just written, on stderr.
+fn say_notes(global: &Global, notes: &[Note], file: &Path) {
+    for note in notes {
+        global.reporter().note(&format!(
+            "{}: {} ({})",
+            note.kind.to_lowercase(),
+            note.text,
+            file.display()
+        ));
     }
 }
 
-pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
-    let (current, mut dir, request) = match inputs(path, &options) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub(crate) fn run(path: &Path, global: &Global, options: Options) -> Outcome {
+    let (current, mut dir, request) = inputs(path, &options)?;
     let migrations = match plan(&dir, &current, &request) {
         Ok(m) => m,
-        Err(GenerateError::Directory(err)) => return fail(exit::DIRECTORY, err),
-        Err(GenerateError::Diff(err)) => return fail(exit::REFUSED, err),
-        Err(err) => return fail(exit::UNSUPPORTED, err),
+        Err(GenerateError::Directory(err)) => return Err(fail(exit::DIRECTORY, err)),
+        Err(GenerateError::Diff(err)) => return Err(fail(exit::REFUSED, err)),
+        Err(err) => return Err(fail(exit::UNSUPPORTED, err)),
     };
     if migrations.is_empty() {
         let at = dir
@@ -70,109 +93,64 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> ExitCode {
         return no_changes(global, &at, "");
     }
     if options.dry_run {
-        let mut out = String::new();
-        for m in &migrations {
-            if global.json {
-                out.push_str(&format!(
-                    "{}\n",
-                    serde_json::json!({
-                        "event": "planned",
-                        "version": m.version,
-                        "slug": m.slug,
-                        "up": m.up,
-                        "down": m.down,
-                    })
-                ));
-            } else {
-                out.push_str(&format!(
-                    "==> {}_{}.up.sql\n{}\n==> {}_{}.down.sql\n{}\n",
-                    m.version, m.slug, m.up, m.version, m.slug, m.down
-                ));
-            }
-        }
-        return match print(&out) {
-            Ok(()) => ExitCode::from(exit::OK),
-            Err(code) => code,
-        };
+        return planned(global, &migrations);
     }
     // A split generation is written whole or not at all: a first half alone would be
     // applied as if it were the change.
     let notes: Vec<Vec<Note>> = migrations.iter().map(|m| header_notes(&m.up)).collect();
     let written = match dir.write_all(migrations) {
         Ok(written) => written,
-        Err(err) => return fail(exit::IO, err),
+        Err(err) => return Err(fail(exit::IO, err)),
     };
     for (files, notes) in written.into_iter().zip(notes) {
-        if !global.quiet && !global.json {
-            for note in &notes {
-                eprintln!(
-                    "{}: {} ({})",
-                    note.kind.to_lowercase(),
-                    note.text,
-                    files.up.display()
-                );
-            }
-        }
-        let line = if global.json {
-            format!(
-                "{}\n",
-                serde_json::json!({
-                    "event": "wrote",
-                    "version": files.version,
-                    "up": files.up.display().to_string(),
-                    "down": files.down.display().to_string(),
-                    "snapshot": files.snapshot_path.display().to_string(),
-                    "warnings": notes
-                        .iter()
-                        .map(|n| format!("{}: {}", n.kind, n.text))
-                        .collect::<Vec<_>>(),
-                })
-            )
-        } else if global.quiet {
-            String::new()
-        } else {
-            format!("Wrote {}\n", files.up.display())
-        };
-        if let Err(code) = print(&line) {
-            return code;
-        }
+        say_notes(global, &notes, &files.up);
+        global.reporter().event(
+            &format!("Wrote {}\n", files.up.display()),
+            serde_json::json!({
+                "event": "wrote",
+                "version": files.version,
+                "up": files.up.display().to_string(),
+                "down": files.down.display().to_string(),
+                "snapshot": files.snapshot_path.display().to_string(),
+                "warnings": notes
+                    .iter()
+                    .map(|n| format!("{}: {}", n.kind, n.text))
+                    .collect::<Vec<_>>(),
+            }),
+        )?;
     }
-    ExitCode::from(exit::OK)
+    Ok(exit::OK)
 }
 
 /// `generate --amend`: the newest migration generated again from its parent to the models.
-pub(crate) fn amend(path: &Path, global: &Global, options: Options) -> ExitCode {
+pub(crate) fn amend(path: &Path, global: &Global, options: Options) -> Outcome {
     use model_core::amend::{amend, AmendError};
     use model_core::runner::{mask_password, Backend};
 
-    let (current, mut dir, request) = match inputs(path, &options) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+    let (current, mut dir, request) = inputs(path, &options)?;
     let amended = match amend(&dir, &current, &request) {
         Ok(a) => a,
         Err(AmendError::NoChanges { migration }) => {
             return no_changes(global, &migration, "; nothing to amend")
         }
         Err(AmendError::Generate(GenerateError::Directory(err))) => {
-            return fail(exit::DIRECTORY, err)
+            return Err(fail(exit::DIRECTORY, err))
         }
-        Err(AmendError::Generate(GenerateError::Diff(err))) => return fail(exit::REFUSED, err),
-        Err(err @ AmendError::Generate(_)) => return fail(exit::UNSUPPORTED, err),
+        Err(AmendError::Generate(GenerateError::Diff(err))) => {
+            return Err(fail(exit::REFUSED, err))
+        }
+        Err(err @ AmendError::Generate(_)) => return Err(fail(exit::UNSUPPORTED, err)),
         Err(err @ (AmendError::NoMigration { .. } | AmendError::HasChild { .. })) => {
-            return fail(exit::DIRECTORY, err)
+            return Err(fail(exit::DIRECTORY, err))
         }
-        Err(err) => return fail(exit::REFUSED, err),
+        Err(err) => return Err(fail(exit::REFUSED, err)),
     };
     let old_name = format!("{}_{}", amended.old.version, amended.old.slug);
     // A database that has the migration applied would be left out of step with its files.
     if let Some(url) = global.database_url.as_deref() {
-        let applied = super::database::runtime().block_on(async {
-            let mut backend = super::database::connect(global).await?;
-            backend
-                .applied()
-                .await
-                .map_err(super::database::runner_fail)
+        let applied = crate::project::runtime().block_on(async {
+            let mut backend = crate::project::connect(global).await?;
+            backend.applied().await.map_err(crate::project::runner_fail)
         });
         match applied {
             Ok(rows) => {
@@ -180,7 +158,7 @@ pub(crate) fn amend(path: &Path, global: &Global, options: Options) -> ExitCode 
                     .iter()
                     .any(|r| r.version.to_string() == amended.old.version)
                 {
-                    return fail(
+                    return Err(fail(
                         exit::REFUSED,
                         format!(
                             "{old_name} is applied to {}; amending it would leave that database \
@@ -188,62 +166,39 @@ pub(crate) fn amend(path: &Path, global: &Global, options: Options) -> ExitCode 
                              or generate a new migration",
                             mask_password(url)
                         ),
-                    );
+                    ));
                 }
             }
-            Err(code) => return code,
+            Err(failure) => return Err(failure),
         }
     }
     let notes = header_notes(&amended.new.up);
     if options.dry_run {
-        let m = &amended.new;
-        let text = format!(
-            "==> {}_{}.up.sql\n{}\n==> {}_{}.down.sql\n{}\n",
-            m.version, m.slug, m.up, m.version, m.slug, m.down
-        );
-        return match print(&text) {
-            Ok(()) => ExitCode::from(exit::OK),
-            Err(code) => code,
-        };
+        return planned(global, std::slice::from_ref(&amended.new));
     }
     let renamed = amended.new.slug != amended.old.slug;
     let files = match dir.replace(&amended.old, amended.new) {
         Ok(files) => files,
-        Err(err) => return fail(exit::IO, err),
+        Err(err) => return Err(fail(exit::IO, err)),
     };
-    if !global.quiet && !global.json {
-        for note in &notes {
-            eprintln!(
-                "{}: {} ({})",
-                note.kind.to_lowercase(),
-                note.text,
-                files.up.display()
-            );
-        }
-    }
-    let line = if global.json {
-        format!(
-            "{}\n",
-            serde_json::json!({
-                "event": "amended",
-                "version": files.version,
-                "was": old_name,
-                "up": files.up.display().to_string(),
-                "down": files.down.display().to_string(),
-                "snapshot": files.snapshot_path.display().to_string(),
-            })
-        )
-    } else if global.quiet {
-        String::new()
-    } else if renamed {
-        format!("Amended {} (was {old_name})\n", files.up.display())
+    say_notes(global, &notes, &files.up);
+    let was = if renamed {
+        format!(" (was {old_name})")
     } else {
-        format!("Amended {}\n", files.up.display())
+        String::new()
     };
-    match print(&line) {
-        Ok(()) => ExitCode::from(exit::OK),
-        Err(code) => code,
-    }
+    global.reporter().event(
+        &format!("Amended {}{was}\n", files.up.display()),
+        serde_json::json!({
+            "event": "amended",
+            "version": files.version,
+            "was": old_name,
+            "up": files.up.display().to_string(),
+            "down": files.down.display().to_string(),
+            "snapshot": files.snapshot_path.display().to_string(),
+        }),
+    )?;
+    Ok(exit::OK)
 }
 
 /// A `DESTRUCTIVE` or `WARNING` line of a generated file's header.

@@ -1,7 +1,6 @@
 //! `drift` and `verify`: live databases compared with the snapshots.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use model_core::diff::{diff, DiffOptions, Operation};
 use model_core::introspect::postgres::introspect;
@@ -9,11 +8,11 @@ use model_core::migration::MigrationDir;
 use model_core::runner::{DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget};
 use model_core::schema::Schema;
 
-use super::database::{connected, open, runner_fail, runtime, url};
-use super::scratch::Scratch;
-use super::{fail, print};
-use crate::cli::Global;
+use super::{fail, Failure, Outcome};
 use crate::exit;
+use crate::options::Global;
+use crate::project::{connected, open, runner_fail, runtime, url};
+use crate::scratch::Scratch;
 
 const LOOSE: DiffOptions = DiffOptions {
     allow_destructive: true,
@@ -75,13 +74,13 @@ fn describe(op: &Operation) -> String {
     format!("{kind}: {what}")
 }
 
-async fn live_schema(backend: &mut PgBackend) -> Result<Schema, ExitCode> {
+async fn live_schema(backend: &mut PgBackend) -> Result<Schema, Failure> {
     introspect(backend.connection())
         .await
         .map_err(|e| runner_fail(RunnerError::Database(e)))
 }
 
-fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, ExitCode> {
+fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, Failure> {
     match index {
         None => Ok(Schema::new()),
         Some(i) => dir.migrations()[i]
@@ -93,66 +92,45 @@ fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, ExitC
 
 /// What `verify` compares with after migration `index` (`None`: base): its snapshot, or
 /// nothing for a hand-written migration without one (its steps are applied, not compared).
-fn expected_at(dir: &MigrationDir, index: Option<usize>) -> Result<Option<Schema>, ExitCode> {
+fn expected_at(dir: &MigrationDir, index: Option<usize>) -> Result<Option<Schema>, Failure> {
     match index {
         Some(i) if !dir.migrations()[i].has_snapshot => Ok(None),
         _ => snapshot_at(dir, index).map(Some),
     }
 }
 
-pub(crate) fn drift(path: &Path, global: &Global) -> ExitCode {
-    let (dir, migrations) = match open(path) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub(crate) fn drift(path: &Path, global: &Global) -> Outcome {
+    let (dir, migrations) = open(path)?;
     runtime().block_on(async {
-        let (mut runner, status) = match connected(path, global, &migrations).await {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
-        let expected = match snapshot_at(&dir, status.current) {
-            Ok(s) => s,
-            Err(code) => return code,
-        };
-        let live = match live_schema(runner.backend()).await {
-            Ok(s) => s,
-            Err(code) => return code,
-        };
+        let (mut runner, status) = connected(path, global, &migrations).await?;
+        let expected = snapshot_at(&dir, status.current)?;
+        let live = live_schema(runner.backend()).await?;
         let at = status
             .current
             .map(|i| migrations[i].name.clone())
             .unwrap_or_else(|| "base".into());
         let plan = match diff(&expected, &live, LOOSE) {
             Ok(p) => p,
-            Err(err) => return fail(exit::STATE, err),
+            Err(err) => return Err(fail(exit::STATE, err)),
         };
         let differences: Vec<String> = plan.operations.iter().map(describe).collect();
-        let text = if global.json {
-            format!(
-                "{}\n",
-                serde_json::json!({ "current": at, "drift": differences })
-            )
-        } else if differences.is_empty() {
-            if global.quiet {
-                String::new()
-            } else {
-                format!("No drift: the database matches the snapshot of {at}.\n")
-            }
-        } else {
-            format!(
-                "The database differs from the snapshot of {at}:\n{}\n",
-                differences
-                    .iter()
-                    .map(|d| format!("  {d}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )
-        };
-        match print(&text) {
-            Ok(()) if differences.is_empty() => ExitCode::from(exit::OK),
-            Ok(()) => ExitCode::from(exit::DIFFERENCES),
-            Err(code) => code,
+        let json = serde_json::json!({ "current": at, "drift": differences });
+        if differences.is_empty() {
+            global.reporter().event(
+                &format!("No drift: the database matches the snapshot of {at}.\n"),
+                json,
+            )?;
+            return Ok(exit::OK);
         }
+        let listed: Vec<String> = differences.iter().map(|d| format!("  {d}")).collect();
+        global.reporter().answer(
+            &format!(
+                "The database differs from the snapshot of {at}:\n{}\n",
+                listed.join("\n")
+            ),
+            json,
+        )?;
+        Ok(exit::DIFFERENCES)
     })
 }
 
@@ -161,7 +139,7 @@ async fn compare(
     backend: &mut PgBackend,
     expected: &Schema,
     stage: &str,
-) -> Result<(), Result<String, ExitCode>> {
+) -> Result<(), Result<String, Failure>> {
     let live = live_schema(backend).await.map_err(Err)?;
     let plan = diff(expected, &live, LOOSE).map_err(|e| Err(fail(exit::STATE, e)))?;
     if plan.is_empty() {
@@ -177,29 +155,19 @@ async fn compare(
     )))
 }
 
-pub(crate) fn verify(path: &Path, global: &Global) -> ExitCode {
-    let (dir, migrations) = match open(path) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub(crate) fn verify(path: &Path, global: &Global) -> Outcome {
+    let (dir, migrations) = open(path)?;
     let url = match url(global) {
         Ok(u) => u.to_owned(),
-        Err(code) => return code,
+        Err(failure) => return Err(failure),
     };
     runtime().block_on(async {
-        let scratch = match Scratch::create(&url, "verify").await {
-            Ok(s) => s,
-            Err(code) => return code,
-        };
+        let scratch = Scratch::create(&url, "verify").await?;
         let result = verify_in(&dir, &migrations, scratch.options().clone(), global, path).await;
         scratch.drop().await;
         match result {
             Ok(()) => {
-                let text = if global.quiet {
-                    String::new()
-                } else if global.json {
-                    format!("{}\n", serde_json::json!({ "verified": migrations.len() }))
-                } else {
+                let human = {
                     let unsnapshotted = dir.unsnapshotted().len();
                     format!(
                         "Verified {} migration{}: every step up and down matches its snapshot{}.\n",
@@ -214,26 +182,20 @@ pub(crate) fn verify(path: &Path, global: &Global) -> ExitCode {
                         }
                     )
                 };
-                match print(&text) {
-                    Ok(()) => ExitCode::from(exit::OK),
-                    Err(code) => code,
-                }
+                global.reporter().event(
+                    &human,
+                    serde_json::json!({ "verified": migrations.len() }),
+                )?;
+                Ok(exit::OK)
             }
             Err(Ok(message)) => {
-                let text = if global.json {
-                    format!(
-                        "{}\n",
-                        serde_json::json!({ "verified": false, "error": message })
-                    )
-                } else {
-                    format!("{message}\n")
-                };
-                match print(&text) {
-                    Ok(()) => ExitCode::from(exit::DIFFERENCES),
-                    Err(code) => code,
-                }
+                global.reporter().answer(
+                    &format!("{message}\n"),
+                    serde_json::json!({ "verified": false, "error": message }),
+                )?;
+                Ok(exit::DIFFERENCES)
             }
-            Err(Err(code)) => code,
+            Err(Err(failure)) => Err(failure),
         }
     })
 }
@@ -244,14 +206,16 @@ async fn verify_in(
     options: sqlx::postgres::PgConnectOptions,
     global: &Global,
     path: &Path,
-) -> Result<(), Result<String, ExitCode>> {
+) -> Result<(), Result<String, Failure>> {
     let backend = PgBackend::connect_with(&options)
         .await
         .map_err(|e| Err(runner_fail(e)))?;
     let mut runner = Runner::new(backend, migrations, path.display().to_string());
+    let reporter = global.reporter();
     let say = |line: String| {
-        if !global.quiet && !global.json {
-            let _ = print(&format!("{line}\n"));
+        if !reporter.json() {
+            // Progress that cannot be written is not worth failing the verification for.
+            let _ = reporter.event(&format!("{line}\n"), serde_json::Value::Null);
         }
     };
     let step = |e: RunnerError| match e {

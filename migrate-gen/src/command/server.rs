@@ -2,17 +2,15 @@
 //! its server (as `sqlx database create/drop` does), so that a new project needs nothing but a
 //! running server.
 
-use std::process::ExitCode;
-
 use model_core::runner::connect_server;
 use model_core::runner::mask_password;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::PgConnection;
 
-use super::database::{runtime, url};
-use super::{fail, print};
-use crate::cli::Global;
+use super::{fail, Failure, Outcome};
 use crate::exit;
+use crate::options::Global;
+use crate::project::{runtime, url};
 
 /// What `database drop` may do.
 pub(crate) struct DropOptions {
@@ -22,7 +20,7 @@ pub(crate) struct DropOptions {
     pub force: bool,
 }
 
-fn options(global: &Global) -> Result<(PgConnectOptions, String, String), ExitCode> {
+fn options(global: &Global) -> Result<(PgConnectOptions, String, String), Failure> {
     let url = url(global)?;
     let masked = mask_password(url);
     let options: PgConnectOptions = url
@@ -39,7 +37,7 @@ fn options(global: &Global) -> Result<(PgConnectOptions, String, String), ExitCo
 
 /// A connection to the server itself, through a database other than the one to create or
 /// drop.
-async fn server(options: &PgConnectOptions, masked: &str) -> Result<PgConnection, ExitCode> {
+async fn server(options: &PgConnectOptions, masked: &str) -> Result<PgConnection, Failure> {
     connect_server(options, false).await.map_err(|e| {
         fail(
             exit::CONNECT,
@@ -61,34 +59,19 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn done(global: &Global, event: &str, name: &str, text: String) -> ExitCode {
-    let line = if global.json {
-        format!(
-            "{}\n",
-            serde_json::json!({ "event": event, "database": name })
-        )
-    } else if global.quiet {
-        String::new()
-    } else {
-        text
-    };
-    match print(&line) {
-        Ok(()) => ExitCode::from(exit::OK),
-        Err(code) => code,
-    }
+fn done(global: &Global, event: &str, name: &str, text: String) -> Outcome {
+    global.reporter().event(
+        &text,
+        serde_json::json!({ "event": event, "database": name }),
+    )?;
+    Ok(exit::OK)
 }
 
 /// `database create`: creates the database unless it exists (then says so, exit 0).
-pub(crate) fn create(global: &Global) -> ExitCode {
-    let (options, name, masked) = match options(global) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub(crate) fn create(global: &Global) -> Outcome {
+    let (options, name, masked) = options(global)?;
     runtime().block_on(async {
-        let mut conn = match server(&options, &masked).await {
-            Ok(c) => c,
-            Err(code) => return code,
-        };
+        let mut conn = server(&options, &masked).await?;
         match exists(&mut conn, &name).await {
             Ok(true) => {
                 return done(
@@ -100,20 +83,20 @@ pub(crate) fn create(global: &Global) -> ExitCode {
             }
             Ok(false) => {}
             Err(e) => {
-                return fail(
+                return Err(fail(
                     exit::CONNECT,
                     format!("cannot read the databases of {masked}: {e}"),
-                )
+                ))
             }
         }
         if let Err(e) = sqlx::raw_sql(&format!("CREATE DATABASE {}", quoted(&name)))
             .execute(&mut conn)
             .await
         {
-            return fail(
+            return Err(fail(
                 exit::CONNECT,
                 format!("cannot create database {name} on {masked}: {}", message(&e)),
-            );
+            ));
         }
         done(
             global,
@@ -125,32 +108,29 @@ pub(crate) fn create(global: &Global) -> ExitCode {
 }
 
 /// `database drop`: drops the database if it exists, after asking (or with `--yes`).
-pub(crate) fn drop(global: &Global, drop: DropOptions) -> ExitCode {
-    let (options, name, masked) = match options(global) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub(crate) fn drop(global: &Global, drop: DropOptions) -> Outcome {
+    let (options, name, masked) = options(global)?;
     if !drop.yes {
         use std::io::IsTerminal;
         if !std::io::stdin().is_terminal() {
-            return fail(
+            return Err(fail(
                 exit::USAGE,
                 format!("refusing to drop database {name} without confirmation: pass --yes"),
-            );
+            ));
         }
         eprint!("Drop database {name} on {masked} and every row in it? [y/N] ");
         let mut answer = String::new();
         if std::io::stdin().read_line(&mut answer).is_err()
             || !matches!(answer.trim(), "y" | "Y" | "yes")
         {
-            return fail(exit::USAGE, format!("database {name} was not dropped"));
+            return Err(fail(
+                exit::USAGE,
+                format!("database {name} was not dropped"),
+            ));
         }
     }
     runtime().block_on(async {
-        let mut conn = match server(&options, &masked).await {
-            Ok(c) => c,
-            Err(code) => return code,
-        };
+        let mut conn = server(&options, &masked).await?;
         match exists(&mut conn, &name).await {
             Ok(false) => {
                 return done(
@@ -162,10 +142,10 @@ pub(crate) fn drop(global: &Global, drop: DropOptions) -> ExitCode {
             }
             Ok(true) => {}
             Err(e) => {
-                return fail(
+                return Err(fail(
                     exit::CONNECT,
                     format!("cannot read the databases of {masked}: {e}"),
-                )
+                ))
             }
         }
         let force = if drop.force { " WITH (FORCE)" } else { "" };
@@ -178,13 +158,13 @@ pub(crate) fn drop(global: &Global, drop: DropOptions) -> ExitCode {
             } else {
                 " (if other sessions use it, --force disconnects them)"
             };
-            return fail(
+            return Err(fail(
                 exit::CONNECT,
                 format!(
                     "cannot drop database {name} on {masked}: {}{hint}",
                     message(&e)
                 ),
-            );
+            ));
         }
         done(
             global,

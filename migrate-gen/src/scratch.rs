@@ -6,15 +6,13 @@
 //! the server's maintenance database (`postgres`, then `template1`), so a URL such as
 //! `postgres://ci@db/not_created_yet` works.
 
-use std::process::ExitCode;
-
 use model_core::runner::{connect_server, mask_password, RunnerError};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection};
 
-use super::database::runner_fail;
-use super::fail;
 use crate::exit;
+use crate::project::runner_fail;
+use crate::report::{fail, Failure};
 
 /// A database that exists until [`Scratch::drop`].
 pub(crate) struct Scratch {
@@ -25,7 +23,7 @@ pub(crate) struct Scratch {
 
 impl Scratch {
     /// Creates `migrate_gen_<purpose>_...` on the server of `url`.
-    pub(crate) async fn create(url: &str, purpose: &str) -> Result<Scratch, ExitCode> {
+    pub(crate) async fn create(url: &str, purpose: &str) -> Result<Scratch, Failure> {
         let options: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| {
             runner_fail(RunnerError::BadUrl {
                 url: mask_password(url),

@@ -1,0 +1,37 @@
+//! The options every command takes, where the commands can use them.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::report::Reporter;
+
+/// Options every command takes.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct Global {
+    /// The migrations directory (default: the project's).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+    /// The database, e.g. postgres://user@host/db (default: $DATABASE_URL).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print machine-readable JSON (one object per line).
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+impl Global {
+    /// The reporter for `--quiet` and `--json`.
+    pub(crate) fn reporter(&self) -> Reporter {
+        Reporter::new(self.quiet, self.json)
+    }
+}

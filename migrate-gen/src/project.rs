@@ -1,0 +1,175 @@
+//! What every command works on: the linked models, the migration directory, and the database
+//! a URL names. Commands use these and never each other.
+
+use std::path::Path;
+
+use model_core::dialect::Dialect;
+use model_core::migration::MigrationDir;
+use model_core::runner::{load, mask_password, Migration, PgBackend, Runner, RunnerError};
+
+use crate::exit;
+use crate::options::Global;
+use crate::report::{fail, Failure};
+
+/// The linked models' schema. With none linked, the error also names what the last snapshot in
+/// `dir` holds: what generating now would drop.
+pub(crate) fn models(dir: &Path) -> Result<model_core::schema::Schema, Failure> {
+    use model_core::registry::{self, RegistryError};
+    match registry::schema() {
+        Ok(schema) => Ok(schema),
+        Err(RegistryError::Empty) => {
+            let tables: Vec<String> = model_core::migration::MigrationDir::open(
+                dir,
+                model_core::generate::DEFAULT_DIALECT,
+            )
+            .ok()
+            .and_then(|d| d.head_schema().ok())
+            .map(|s| s.tables.keys().cloned().collect())
+            .unwrap_or_default();
+            let mut message = RegistryError::Empty.to_string();
+            if !tables.is_empty() {
+                const SHOWN: usize = 5;
+                let mut names = tables
+                    .iter()
+                    .take(SHOWN)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if tables.len() > SHOWN {
+                    names.push_str(&format!(" and {} more", tables.len() - SHOWN));
+                }
+                message.push_str(&format!(
+                    "; the last migration in {} has {} table{} ({names}), which a migration \
+                     generated now would drop",
+                    dir.display(),
+                    tables.len(),
+                    if tables.len() == 1 { "" } else { "s" }
+                ));
+            }
+            Err(fail(crate::exit::MODELS, message))
+        }
+        Err(err) => Err(fail(crate::exit::MODELS, err)),
+    }
+}
+
+fn code_of(err: &RunnerError) -> u8 {
+    match err {
+        RunnerError::Connect { .. }
+        | RunnerError::NoDatabase { .. }
+        | RunnerError::BadUrl { .. } => exit::CONNECT,
+        RunnerError::Statement { .. } | RunnerError::Migration { .. } => exit::MIGRATION_FAILED,
+        RunnerError::UnknownVersion { .. }
+        | RunnerError::Edited { .. }
+        | RunnerError::Dirty { .. } => exit::STATE,
+        RunnerError::Target(_) => exit::USAGE,
+        RunnerError::Directory(_)
+        | RunnerError::Read { .. }
+        | RunnerError::VersionOutOfRange { .. } => exit::DIRECTORY,
+        // The server answered, and refused: the version table or the lock is not usable.
+        RunnerError::Database(sqlx::Error::Database(_)) => exit::STATE,
+        _ => exit::CONNECT,
+    }
+}
+
+pub(crate) fn runner_fail(err: RunnerError) -> Failure {
+    let code = code_of(&err);
+    // One line: the database's message goes on the same line.
+    fail(code, err.to_string().replace("\n  ", "; "))
+}
+
+/// Opens the directory for the runner: it must exist and have a single head.
+pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), Failure> {
+    if !path.is_dir() {
+        return Err(fail(
+            exit::DIRECTORY,
+            format!(
+                "the migrations directory {} does not exist; generate a migration first, or pass --dir",
+                path.display()
+            ),
+        ));
+    }
+    let dir = MigrationDir::open(path, Dialect::Postgres).map_err(|e| fail(exit::DIRECTORY, e))?;
+    let migrations = load(&dir).map_err(runner_fail)?;
+    Ok((dir, migrations))
+}
+
+/// The URL schemes a database URL may start with.
+const SCHEMES: &str = "postgres://, postgresql://, mysql://, mariadb://, sqlite:";
+
+pub(crate) fn url(global: &Global) -> Result<&str, Failure> {
+    let Some(url) = global.database_url.as_deref() else {
+        return Err(fail(
+            exit::UNSUPPORTED,
+            "no database given: pass --database-url or set DATABASE_URL (the embedded SQLite \
+             default is not supported by the runner yet)",
+        ));
+    };
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("postgres" | "postgresql") if url[url.find(':').unwrap_or(0)..].starts_with("://") => {
+            Ok(url)
+        }
+        Some("mysql" | "mariadb" | "sqlite") => Err(fail(
+            exit::UNSUPPORTED,
+            format!(
+                "{} is a {} URL; applying migrations to SQLite and MySQL/MariaDB is not \
+                 supported yet: use a postgres:// URL",
+                mask_password(url),
+                if scheme.as_deref() == Some("sqlite") {
+                    "SQLite"
+                } else {
+                    "MySQL/MariaDB"
+                }
+            ),
+        )),
+        _ => Err(fail(
+            exit::CONNECT,
+            format!(
+                "`{}` is not a database URL: it must start with one of {SCHEMES} \
+                 (e.g. postgres://user@localhost:5432/app)",
+                mask_malformed(url)
+            ),
+        )),
+    }
+}
+
+/// Masks a password in text that is not a well-formed URL (`postgres//user:secret@host`):
+/// whatever follows the last `:` before the last `@`.
+fn mask_malformed(text: &str) -> String {
+    let masked = mask_password(text);
+    if masked != text {
+        return masked;
+    }
+    match text.rfind('@') {
+        Some(at) => match text[..at].rfind(':') {
+            Some(colon) if !text[colon..at].starts_with("://") => {
+                format!("{}:***{}", &text[..colon], &text[at..])
+            }
+            _ => text.to_owned(),
+        },
+        None => text.to_owned(),
+    }
+}
+
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a single-threaded runtime starts")
+}
+
+/// A runner on the database, and where the database stands.
+pub(crate) async fn connected<'m>(
+    path: &Path,
+    global: &Global,
+    migrations: &'m [Migration],
+) -> Result<(Runner<'m, PgBackend>, model_core::runner::Status), Failure> {
+    let backend = connect(global).await?;
+    let mut runner = Runner::new(backend, migrations, path.display().to_string());
+    let status = runner.status().await.map_err(runner_fail)?;
+    Ok((runner, status))
+}
+
+pub(crate) async fn connect(global: &Global) -> Result<PgBackend, Failure> {
+    PgBackend::connect(url(global)?).await.map_err(runner_fail)
+}
