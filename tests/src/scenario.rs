@@ -365,6 +365,9 @@ async fn fresh_catalog(backend: Backend, schema: &Schema) -> String {
 #[derive(Debug)]
 #[must_use = "a scenario does nothing until it is run"]
 pub struct Scenario {
+    /// The test file declaring the case, as the compiler names it.
+    source: &'static str,
+    /// Its stem, which starts the snapshot names.
     file: String,
     case: String,
     old: Schema,
@@ -386,6 +389,7 @@ impl Scenario {
             .unwrap_or_else(|| panic!("a test file name: {caller}"))
             .to_owned();
         Scenario {
+            source: caller,
             file,
             case: case.to_owned(),
             old,
@@ -497,6 +501,7 @@ impl Scenario {
         settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
         settings.set_prepend_module_to_snapshot(false);
         settings.set_snapshot_suffix(backend.name());
+        settings.set_input_file(self.source);
         let name = format!("{}__{}", self.file, self.case);
         settings.bind(|| insta::assert_snapshot!(name.as_str(), text));
     }
