@@ -22,8 +22,10 @@
 //! Snapshots: `<test file>__<case>@<backend>.snap` in `tests/tests/snapshots/`, one per case
 //! and backend, holding the up and down text of [`up_down`].
 
+use std::collections::BTreeSet;
 use std::panic::Location;
 use std::path::Path;
+use std::sync::Mutex;
 
 use model_core::dialect::Dialect;
 use model_core::diff::{diff, DiffOptions, Operation, Plan};
@@ -200,19 +202,28 @@ impl Backend {
     }
 }
 
-/// A fresh database on one backend, dropped with this value.
-enum Live {
-    Postgres { pool: sqlx::PgPool, _db: TestDb },
+/// A fresh database on one backend where a schema was created from nothing, dropped with this
+/// value. Scenarios use it for every stage; a test that applies migrations its own way (such
+/// as the steps of a split) starts from it too.
+pub enum Database {
+    /// A PostgreSQL database and a pool on it.
+    Postgres {
+        /// Connections to the database.
+        pool: sqlx::PgPool,
+        /// Drops the database with this value.
+        _db: TestDb,
+    },
 }
 
-impl Live {
-    /// A fresh database where `schema` was created from nothing.
-    async fn create(backend: Backend, schema: &Schema) -> Live {
+impl Database {
+    /// A fresh database where `schema` was created from nothing, as the first migration of
+    /// an empty directory would create it.
+    pub async fn create(backend: Backend, schema: &Schema) -> Database {
         let live = match backend {
             Backend::Postgres => {
                 let db = TestDb::postgres().await;
                 let pool = db.pg_pool().await;
-                Live::Postgres { pool, _db: db }
+                Database::Postgres { pool, _db: db }
             }
         };
         let create = diff(&Schema::new(), schema, DiffOptions::default()).expect("create plan");
@@ -228,23 +239,23 @@ impl Live {
     }
 
     /// Applies SQL in one transaction, as the runner will.
-    async fn apply(&self, sql: &str) -> Result<(), sqlx::Error> {
+    pub async fn apply(&self, sql: &str) -> Result<(), sqlx::Error> {
         match self {
-            Live::Postgres { pool, .. } => apply(pool, sql).await,
+            Database::Postgres { pool, .. } => apply(pool, sql).await,
         }
     }
 
     /// Runs statements outside a transaction (seed rows).
-    async fn execute(&self, sql: &str) -> Result<(), sqlx::Error> {
+    pub async fn execute(&self, sql: &str) -> Result<(), sqlx::Error> {
         match self {
-            Live::Postgres { pool, .. } => pool.execute(sql).await.map(|_| ()),
+            Database::Postgres { pool, .. } => pool.execute(sql).await.map(|_| ()),
         }
     }
 
     /// The first column of every row a query returns, as text.
-    async fn rows(&self, query: &str) -> Result<Vec<String>, sqlx::Error> {
+    pub async fn rows(&self, query: &str) -> Result<Vec<String>, sqlx::Error> {
         match self {
-            Live::Postgres { pool, .. } => Ok(sqlx::query(query)
+            Database::Postgres { pool, .. } => Ok(sqlx::query(query)
                 .fetch_all(pool)
                 .await?
                 .iter()
@@ -254,29 +265,30 @@ impl Live {
     }
 
     /// What the catalog says about the schema (see [`catalog`]).
-    async fn catalog(&self) -> String {
+    pub async fn catalog(&self) -> String {
         match self {
-            Live::Postgres { pool, .. } => catalog(pool).await,
+            Database::Postgres { pool, .. } => catalog(pool).await,
         }
     }
 
     /// Fails unless the database, introspected, equals `expected`.
-    async fn assert_introspects_to(&self, expected: &Schema, stage: &str) {
+    pub async fn assert_introspects_to(&self, expected: &Schema, stage: &str) {
         match self {
-            Live::Postgres { pool, .. } => assert_introspects_to(pool, expected, stage).await,
+            Database::Postgres { pool, .. } => assert_introspects_to(pool, expected, stage).await,
         }
     }
 
-    async fn close(self) {
+    /// Closes the connections (the database is dropped with the value).
+    pub async fn close(self) {
         match self {
-            Live::Postgres { pool, .. } => pool.close().await,
+            Database::Postgres { pool, .. } => pool.close().await,
         }
     }
 }
 
 /// The catalog of a fresh database where `schema` was created from nothing.
 async fn fresh_catalog(backend: Backend, schema: &Schema) -> String {
-    let live = Live::create(backend, schema).await;
+    let live = Database::create(backend, schema).await;
     let out = live.catalog().await;
     live.close().await;
     out
@@ -311,6 +323,13 @@ impl Scenario {
             .and_then(|s| s.to_str())
             .unwrap_or_else(|| panic!("a test file name: {caller}"))
             .to_owned();
+        // Two cases with one name would share (and overwrite) each other's snapshots.
+        static NAMES: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+        let fresh = NAMES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(format!("{file}__{case}"));
+        assert!(fresh, "two scenarios of {caller} are named `{case}`");
         Scenario {
             source: caller,
             file,
@@ -369,7 +388,7 @@ impl Scenario {
         let down = render(dialect, &plan.down(), old, new);
         let name = backend.name();
 
-        let live = Live::create(backend, old).await;
+        let live = Database::create(backend, old).await;
         if let Some(seed) = &self.seed {
             live.execute(seed).await.expect("seed rows");
         }

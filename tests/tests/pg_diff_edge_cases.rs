@@ -9,8 +9,7 @@
 use model_core::diff::diff;
 use model_core::schema::Schema;
 use model_core::{DbEnum, Table};
-use tests::scenario::{apply, schema, sql, Scenario, ALLOW, SAFE};
-use tests::TestDb;
+use tests::scenario::{schema, sql, Backend, Database, Scenario, ALLOW, SAFE};
 
 // ---------------------------------------------------------------------------------------------
 // 1. A key column changes type together with the foreign key column that references it.
@@ -139,20 +138,17 @@ mod split_v2 {
 
 /// Applies each planned migration in its own transaction (as the runner does), after `seed`.
 async fn apply_split(old: &Schema, steps: &[(Schema, model_core::diff::Plan)], seed: &str) {
-    let db = TestDb::postgres().await;
-    let pool = db.pg_pool().await;
-    let create = diff(&Schema::new(), old, SAFE).unwrap();
-    apply(&pool, &sql(&create.operations, old)).await.unwrap();
+    let db = Database::create(Backend::Postgres, old).await;
     if !seed.is_empty() {
-        apply(&pool, seed).await.unwrap();
+        db.apply(seed).await.unwrap();
     }
     for (i, (after, plan)) in steps.iter().enumerate() {
         let up = sql(&plan.operations, after);
-        apply(&pool, &up)
+        db.apply(&up)
             .await
             .unwrap_or_else(|e| panic!("migration {} failed: {e}\n{up}", i + 1));
     }
-    pool.close().await;
+    db.close().await;
 }
 
 #[tokio::test]
@@ -454,21 +450,16 @@ async fn enum_value_removed_while_a_column_holding_it_becomes_text() {
     );
     let plan = diff(&old, &new, ALLOW).unwrap();
     let up = sql(&plan.operations, &new);
-    let db = TestDb::postgres().await;
-    let pool = db.pg_pool().await;
-    let create = diff(&Schema::new(), &old, SAFE).unwrap();
-    apply(&pool, &sql(&create.operations, &old)).await.unwrap();
-    apply(&pool, "INSERT INTO stages VALUES (1, 'open', 'legacy')")
+    let db = Database::create(Backend::Postgres, &old).await;
+    db.apply("INSERT INTO stages VALUES (1, 'open', 'legacy')")
         .await
         .unwrap();
-    apply(&pool, &up)
+    db.apply(&up)
         .await
         .unwrap_or_else(|e| panic!("up failed: {e}\n{up}"));
-    let kept: String = sqlx::query_scalar("SELECT original_phase FROM stages")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(kept, "legacy");
+    let kept = db.rows("SELECT original_phase FROM stages").await.unwrap();
+    assert_eq!(kept, ["legacy"]);
+    db.close().await;
 }
 
 // ---------------------------------------------------------------------------------------------
