@@ -4,7 +4,7 @@
 //!
 //! - A created from nothing, then up, gives the same catalog as creating B from nothing, and
 //!   the introspected database equals B;
-//! - the rows the scenario seeded into A are still there after up;
+//! - the rows query returns as many rows after up as after the seed (when both are given);
 //! - generating again from B gives nothing;
 //! - then down gives the same catalog as creating A from nothing, and introspects to A.
 //!
