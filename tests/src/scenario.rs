@@ -1,9 +1,31 @@
-//! Migration scenarios on the real PostgreSQL: plan (A → B), snapshot the SQL, and prove on a
-//! fresh database that
+//! Autogenerate scenarios on the real servers: plan A → B once, then, on every [`Backend`] in
+//! [`Backend::BUILT`], render the up and down SQL, snapshot it, and prove on fresh databases
+//! that
 //!
-//! - A, then up, gives the same catalog as creating B from nothing;
-//! - then down gives the same catalog as creating A from nothing;
-//! - rows inserted into A survive (when the scenario seeds some).
+//! - A created from nothing, then up, gives the same catalog as creating B from nothing, and
+//!   the introspected database equals B;
+//! - the rows query returns as many rows after up as after the seed (when both are given);
+//! - generating again from B gives nothing;
+//! - then down gives the same catalog as creating A from nothing, and introspects to A.
+//!
+//! A case is written once with [`Scenario`]:
+//!
+//! ```ignore
+//! Scenario::new("add_and_drop_columns", old, new)
+//!     .allow_destructive()
+//!     .seed("INSERT INTO tasks ...")
+//!     .rows("SELECT id::text FROM tasks")
+//!     .run()
+//!     .await;
+//! ```
+//!
+//! Snapshots: `<test file>__<case>@<backend>.snap` in `tests/tests/snapshots/`, one per case
+//! and backend, holding the up and down text of [`up_down`].
+
+use std::collections::BTreeSet;
+use std::panic::Location;
+use std::path::Path;
+use std::sync::Mutex;
 
 use model_core::dialect::Dialect;
 use model_core::diff::{diff, DiffOptions, Operation, Plan};
@@ -11,6 +33,18 @@ use model_core::schema::{Enum, Schema, Table};
 use sqlx::{Executor, Row};
 
 use crate::TestDb;
+
+/// Options that refuse to lose data (the default of `generate`).
+pub const SAFE: DiffOptions = DiffOptions {
+    allow_destructive: false,
+    loose_expressions: false,
+};
+
+/// Options that allow losing data (`generate --allow-destructive`).
+pub const ALLOW: DiffOptions = DiffOptions {
+    allow_destructive: true,
+    loose_expressions: false,
+};
 
 /// Fails unless the live database, introspected, equals `expected` (no spurious differences:
 /// default spellings, type synonyms, implicit indexes, enum order).
@@ -52,9 +86,13 @@ pub fn sql(operations: &[Operation], target: &Schema) -> String {
 
 /// The SQL of operations leading from `other` to `target` (names of both may appear).
 pub fn sql_between(operations: &[Operation], target: &Schema, other: &Schema) -> String {
-    let rendered =
-        model_core::dialect::ddl::render_between(Dialect::Postgres, operations, target, other)
-            .expect("renders for PostgreSQL");
+    render(Dialect::Postgres, operations, target, other)
+}
+
+/// The SQL of operations in one dialect, one commented block per operation.
+fn render(dialect: Dialect, operations: &[Operation], target: &Schema, other: &Schema) -> String {
+    let rendered = model_core::dialect::ddl::render_between(dialect, operations, target, other)
+        .unwrap_or_else(|e| panic!("renders for {dialect:?}: {e}"));
     let mut out = String::new();
     for op in rendered {
         out.push_str(&format!("-- {}\n", op.summary));
@@ -69,8 +107,13 @@ pub fn sql_between(operations: &[Operation], target: &Schema, other: &Schema) ->
     out
 }
 
-/// Up and down SQL of a plan, as one text for snapshots.
+/// Up and down SQL of a plan for PostgreSQL, as one text for snapshots.
 pub fn up_down(plan: &Plan, old: &Schema, new: &Schema) -> String {
+    up_down_in(Dialect::Postgres, plan, old, new)
+}
+
+/// Up and down SQL of a plan in one dialect, as one text for snapshots.
+fn up_down_in(dialect: Dialect, plan: &Plan, old: &Schema, new: &Schema) -> String {
     let mut out = String::from("-- up\n");
     for w in &plan.destructive {
         out.push_str(&format!("-- DESTRUCTIVE: {w}\n"));
@@ -78,9 +121,9 @@ pub fn up_down(plan: &Plan, old: &Schema, new: &Schema) -> String {
     for w in &plan.warnings {
         out.push_str(&format!("-- WARNING: {w}\n"));
     }
-    out.push_str(&sql_between(&plan.operations, new, old));
+    out.push_str(&render(dialect, &plan.operations, new, old));
     out.push_str("\n-- down\n");
-    out.push_str(&sql_between(&plan.down(), old, new));
+    out.push_str(&render(dialect, &plan.down(), old, new));
     out
 }
 
@@ -132,91 +175,291 @@ pub async fn apply(pool: &sqlx::PgPool, sql: &str) -> Result<(), sqlx::Error> {
     tx.commit().await
 }
 
-/// The catalog of a fresh database where `schema` was created from nothing.
-async fn fresh_catalog(schema: &Schema) -> String {
-    let db = TestDb::postgres().await;
-    let pool = db.pg_pool().await;
-    let plan = diff(&Schema::new(), schema, DiffOptions::default()).expect("create plan");
-    apply(&pool, &sql(&plan.operations, schema))
+/// A database kind that scenarios run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Backend {
+    /// Every backend that has a migration renderer and runner: each scenario runs on all of
+    /// them, in this order. A backend is listed here once it can run scenarios, never skipped.
+    pub const BUILT: &'static [Backend] = &[Backend::Postgres];
+
+    /// The name in snapshot file names (`<file>__<case>@<name>.snap`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// The SQL dialect migrations for this backend are written in.
+    pub fn dialect(self) -> Dialect {
+        match self {
+            Backend::Postgres => Dialect::Postgres,
+        }
+    }
+}
+
+/// A fresh database on one backend where a schema was created from nothing, dropped with this
+/// value. Scenarios use it for every stage; a test that applies migrations its own way (such
+/// as the steps of a split) starts from it too.
+pub enum Database {
+    /// A PostgreSQL database and a pool on it.
+    Postgres {
+        /// Connections to the database.
+        pool: sqlx::PgPool,
+        /// Drops the database with this value.
+        _db: TestDb,
+    },
+}
+
+impl Database {
+    /// A fresh database where `schema` was created from nothing, as the first migration of
+    /// an empty directory would create it.
+    pub async fn create(backend: Backend, schema: &Schema) -> Database {
+        let live = match backend {
+            Backend::Postgres => {
+                let db = TestDb::postgres().await;
+                let pool = db.pg_pool().await;
+                Database::Postgres { pool, _db: db }
+            }
+        };
+        let create = diff(&Schema::new(), schema, DiffOptions::default()).expect("create plan");
+        live.apply(&render(
+            backend.dialect(),
+            &create.operations,
+            schema,
+            schema,
+        ))
         .await
         .expect("creating the schema from nothing applies");
-    let out = catalog(&pool).await;
-    pool.close().await;
+        live
+    }
+
+    /// Applies SQL in one transaction, as the runner will.
+    pub async fn apply(&self, sql: &str) -> Result<(), sqlx::Error> {
+        match self {
+            Database::Postgres { pool, .. } => apply(pool, sql).await,
+        }
+    }
+
+    /// Runs statements outside a transaction (seed rows).
+    pub async fn execute(&self, sql: &str) -> Result<(), sqlx::Error> {
+        match self {
+            Database::Postgres { pool, .. } => pool.execute(sql).await.map(|_| ()),
+        }
+    }
+
+    /// The first column of every row a query returns, as text.
+    pub async fn rows(&self, query: &str) -> Result<Vec<String>, sqlx::Error> {
+        match self {
+            Database::Postgres { pool, .. } => Ok(sqlx::query(query)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect()),
+        }
+    }
+
+    /// What the catalog says about the schema (see [`catalog`]).
+    pub async fn catalog(&self) -> String {
+        match self {
+            Database::Postgres { pool, .. } => catalog(pool).await,
+        }
+    }
+
+    /// Fails unless the database, introspected, equals `expected`.
+    pub async fn assert_introspects_to(&self, expected: &Schema, stage: &str) {
+        match self {
+            Database::Postgres { pool, .. } => assert_introspects_to(pool, expected, stage).await,
+        }
+    }
+
+    /// Closes the connections (the database is dropped with the value).
+    pub async fn close(self) {
+        match self {
+            Database::Postgres { pool, .. } => pool.close().await,
+        }
+    }
+}
+
+/// The catalog of a fresh database where `schema` was created from nothing.
+async fn fresh_catalog(backend: Backend, schema: &Schema) -> String {
+    let live = Database::create(backend, schema).await;
+    let out = live.catalog().await;
+    live.close().await;
     out
 }
 
-/// Runs a scenario and returns the up/down SQL for a snapshot. `seed` runs after A is created
-/// and `check` after up and after down (e.g. counting rows).
-pub async fn run(
-    old: &Schema,
-    new: &Schema,
+/// One autogenerate case: two versions of the models, what the database holds before the
+/// migration, and what must survive it. Built with [`Scenario::new`], run with
+/// [`Scenario::run`].
+#[derive(Debug)]
+#[must_use = "a scenario does nothing until it is run"]
+pub struct Scenario {
+    /// The test file declaring the case, as the compiler names it.
+    source: &'static str,
+    /// Its stem, which starts the snapshot names.
+    file: String,
+    case: String,
+    old: Schema,
+    new: Schema,
     options: DiffOptions,
-    seed: &str,
-    check: &str,
-) -> String {
-    let plan = diff(old, new, options).expect("the diff plans");
-    assert!(!plan.is_empty(), "the scenario must change something");
-    let up = sql_between(&plan.operations, new, old);
-    let down = sql_between(&plan.down(), old, new);
+    seed: Option<String>,
+    rows: Option<String>,
+}
 
-    let db = TestDb::postgres().await;
-    let pool = db.pg_pool().await;
-    let create = diff(&Schema::new(), old, DiffOptions::default()).expect("create plan");
-    apply(&pool, &sql(&create.operations, old))
-        .await
-        .expect("creating A applies");
-    if !seed.is_empty() {
-        pool.execute(seed).await.expect("seed rows");
-    }
-    let check_rows = |stage: &'static str| {
-        let pool = pool.clone();
-        async move {
-            if check.is_empty() {
-                return String::new();
-            }
-            let rows = sqlx::query(check)
-                .fetch_all(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("check query after {stage} failed: {e}"));
-            rows.iter()
-                .map(|r| r.get::<String, _>(0))
-                .collect::<Vec<_>>()
-                .join("\n")
+impl Scenario {
+    /// A case named `case` (unique in its test file; it names the snapshots) migrating `old`
+    /// to `new`, refusing to lose data unless [`Scenario::allow_destructive`] is called.
+    #[track_caller]
+    pub fn new(case: &str, old: Schema, new: Schema) -> Scenario {
+        let caller = Location::caller().file();
+        let file = Path::new(caller)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_else(|| panic!("a test file name: {caller}"))
+            .to_owned();
+        // Two cases with one name would share (and overwrite) each other's snapshots.
+        static NAMES: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+        let fresh = NAMES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(format!("{file}__{case}"));
+        assert!(fresh, "two scenarios of {caller} are named `{case}`");
+        Scenario {
+            source: caller,
+            file,
+            case: case.to_owned(),
+            old,
+            new,
+            options: SAFE,
+            seed: None,
+            rows: None,
         }
-    };
-    let rows_before = check_rows("seed").await;
-
-    apply(&pool, &up)
-        .await
-        .unwrap_or_else(|e| panic!("up failed: {e}\n{up}"));
-    let after_up = catalog(&pool).await;
-    assert_introspects_to(&pool, new, "after up").await;
-    assert_eq!(
-        after_up,
-        fresh_catalog(new).await,
-        "A + up must equal B created from nothing\n{up}"
-    );
-    if !check.is_empty() && rows_before.lines().count() > 0 {
-        let rows_after = check_rows("up").await;
-        assert_eq!(
-            rows_after.lines().count(),
-            rows_before.lines().count(),
-            "rows kept by up"
-        );
     }
-    // Generating again from B gives nothing.
-    assert!(diff(new, new, options).unwrap().is_empty());
 
-    apply(&pool, &down)
-        .await
-        .unwrap_or_else(|e| panic!("down failed: {e}\n{down}"));
-    let after_down = catalog(&pool).await;
-    assert_introspects_to(&pool, old, "after down").await;
-    assert_eq!(
-        after_down,
-        fresh_catalog(old).await,
-        "B + down must equal A created from nothing\n{down}"
-    );
-    pool.close().await;
-    up_down(&plan, old, new)
+    /// Plans with `--allow-destructive`.
+    pub fn allow_destructive(mut self) -> Scenario {
+        self.options.allow_destructive = true;
+        self
+    }
+
+    /// SQL run on A (created from nothing) before the up, e.g. inserting rows.
+    pub fn seed(mut self, sql: &str) -> Scenario {
+        self.seed = Some(sql.to_owned());
+        self
+    }
+
+    /// A query returning one text column: it runs after the seed and after the up, and the up
+    /// must keep as many rows as the seed left.
+    pub fn rows(mut self, query: &str) -> Scenario {
+        self.rows = Some(query.to_owned());
+        self
+    }
+
+    /// Plans the migration, then proves and snapshots it on every backend of
+    /// [`Backend::BUILT`] in turn; panics at the first check that fails.
+    pub async fn run(self) -> Generated {
+        let plan = diff(&self.old, &self.new, self.options).expect("the diff plans");
+        assert!(!plan.is_empty(), "the scenario must change something");
+        // Generating again from B gives nothing.
+        assert!(diff(&self.new, &self.new, self.options)
+            .expect("B against itself plans")
+            .is_empty());
+        let mut generated = Vec::new();
+        for &backend in Backend::BUILT {
+            self.prove(backend, &plan).await;
+            let text = up_down_in(backend.dialect(), &plan, &self.old, &self.new);
+            self.assert_snapshot(backend, &text);
+            generated.push((backend, text));
+        }
+        Generated(generated)
+    }
+
+    /// Applies A, the seed, up and down on a fresh database of `backend`, checking each stage.
+    async fn prove(&self, backend: Backend, plan: &Plan) {
+        let dialect = backend.dialect();
+        let (old, new) = (&self.old, &self.new);
+        let up = render(dialect, &plan.operations, new, old);
+        let down = render(dialect, &plan.down(), old, new);
+        let name = backend.name();
+
+        let live = Database::create(backend, old).await;
+        if let Some(seed) = &self.seed {
+            live.execute(seed).await.expect("seed rows");
+        }
+        let rows_before = match &self.rows {
+            Some(query) => live
+                .rows(query)
+                .await
+                .unwrap_or_else(|e| panic!("{name}: rows query after seed failed: {e}")),
+            None => Vec::new(),
+        };
+
+        live.apply(&up)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: up failed: {e}\n{up}"));
+        let after_up = live.catalog().await;
+        live.assert_introspects_to(new, &format!("{name}: after up"))
+            .await;
+        assert_eq!(
+            after_up,
+            fresh_catalog(backend, new).await,
+            "{name}: A + up must equal B created from nothing\n{up}"
+        );
+        if let Some(query) = self.rows.as_deref().filter(|_| !rows_before.is_empty()) {
+            let rows_after = live
+                .rows(query)
+                .await
+                .unwrap_or_else(|e| panic!("{name}: rows query after up failed: {e}"));
+            assert_eq!(
+                rows_after.len(),
+                rows_before.len(),
+                "{name}: rows kept by up"
+            );
+        }
+
+        live.apply(&down)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: down failed: {e}\n{down}"));
+        let after_down = live.catalog().await;
+        live.assert_introspects_to(old, &format!("{name}: after down"))
+            .await;
+        assert_eq!(
+            after_down,
+            fresh_catalog(backend, old).await,
+            "{name}: B + down must equal A created from nothing\n{down}"
+        );
+        live.close().await;
+    }
+
+    /// Compares `text` with `tests/tests/snapshots/<file>__<case>@<backend>.snap`.
+    fn assert_snapshot(&self, backend: Backend, text: &str) {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_snapshot_suffix(backend.name());
+        settings.set_input_file(self.source);
+        let name = format!("{}__{}", self.file, self.case);
+        settings.bind(|| insta::assert_snapshot!(name.as_str(), text));
+    }
+}
+
+/// The up and down text a scenario generated, per backend, as snapshotted.
+#[derive(Debug)]
+pub struct Generated(Vec<(Backend, String)>);
+
+impl Generated {
+    /// The text generated for `backend`; panics if the scenario did not run on it.
+    pub fn of(&self, backend: Backend) -> &str {
+        self.0
+            .iter()
+            .find(|(b, _)| *b == backend)
+            .map(|(_, text)| text.as_str())
+            .unwrap_or_else(|| panic!("the scenario did not run on {}", backend.name()))
+    }
 }

@@ -4,19 +4,10 @@
 
 #![allow(dead_code)]
 
-use model_core::diff::{diff, DiffError, DiffOptions};
+use model_core::diff::{diff, DiffError};
 use model_core::schema::Schema;
 use model_core::{DbEnum, Table};
-use tests::scenario::{run, schema};
-
-const ALLOW: DiffOptions = DiffOptions {
-    allow_destructive: true,
-    loose_expressions: false,
-};
-const SAFE: DiffOptions = DiffOptions {
-    allow_destructive: false,
-    loose_expressions: false,
-};
+use tests::scenario::{schema, Scenario, ALLOW, SAFE};
 
 mod v1 {
     use super::*;
@@ -97,8 +88,11 @@ async fn seed_add_priority() {
         vec![v1::User::table_def(), seed_v2::Task::table_def()],
         vec![seed_v2::Priority::enum_def()],
     );
-    let sql = run(&seed_v1(), &new, SAFE, SEED_ROWS, TASK_ROWS).await;
-    insta::assert_snapshot!(sql);
+    Scenario::new("seed_add_priority", seed_v1(), new)
+        .seed(SEED_ROWS)
+        .rows(TASK_ROWS)
+        .run()
+        .await;
 }
 
 mod tables_v2 {
@@ -150,12 +144,21 @@ fn with_tables() -> Schema {
 
 #[tokio::test]
 async fn create_tables_in_dependency_order_with_a_cycle() {
-    insta::assert_snapshot!(run(&seed_v1(), &with_tables(), SAFE, "", "").await);
+    Scenario::new(
+        "create_tables_in_dependency_order_with_a_cycle",
+        seed_v1(),
+        with_tables(),
+    )
+    .run()
+    .await;
 }
 
 #[tokio::test]
 async fn drop_tables_in_reverse_order() {
-    insta::assert_snapshot!(run(&with_tables(), &seed_v1(), ALLOW, "", "").await);
+    Scenario::new("drop_tables_in_reverse_order", with_tables(), seed_v1())
+        .allow_destructive()
+        .run()
+        .await;
 }
 
 #[test]
@@ -210,7 +213,12 @@ async fn add_and_drop_columns() {
         vec![v1::User::table_def(), columns_v2::Task::table_def()],
         vec![],
     );
-    insta::assert_snapshot!(run(&seed_v1(), &new, ALLOW, SEED_ROWS, TASK_ROWS).await);
+    Scenario::new("add_and_drop_columns", seed_v1(), new)
+        .allow_destructive()
+        .seed(SEED_ROWS)
+        .rows(TASK_ROWS)
+        .run()
+        .await;
 }
 
 #[test]
@@ -305,7 +313,12 @@ async fn type_nullability_and_default_changes() {
     let seed = "INSERT INTO events (id, counter, title, code, label, at, maybe, required, plain) \
                 VALUES (1, 7, 'short', 'abc', 'label', '2026-01-01 12:00:00', NULL, 'r', false)";
     let check = "SELECT id::text || counter::text || title || code || at::text FROM events";
-    insta::assert_snapshot!(run(&old, &new, ALLOW, seed, check).await);
+    Scenario::new("type_nullability_and_default_changes", old, new)
+        .allow_destructive()
+        .seed(seed)
+        .rows(check)
+        .run()
+        .await;
 }
 
 #[test]

@@ -6,20 +6,10 @@
 
 #![allow(dead_code)]
 
-use model_core::diff::{diff, DiffOptions};
+use model_core::diff::diff;
 use model_core::schema::Schema;
 use model_core::{DbEnum, Table};
-use tests::scenario::{apply, run, schema, sql};
-use tests::TestDb;
-
-const ALLOW: DiffOptions = DiffOptions {
-    allow_destructive: true,
-    loose_expressions: false,
-};
-const SAFE: DiffOptions = DiffOptions {
-    allow_destructive: false,
-    loose_expressions: false,
-};
+use tests::scenario::{schema, sql, Backend, Database, Scenario, ALLOW, SAFE};
 
 // ---------------------------------------------------------------------------------------------
 // 1. A key column changes type together with the foreign key column that references it.
@@ -85,7 +75,15 @@ async fn referenced_key_and_foreign_key_column_retyped_together() {
     );
     let seed = "INSERT INTO authors VALUES ('7f1b6a3e-1111-4c2b-9a55-0123456789ab'); \
                 INSERT INTO posts VALUES (1, '7f1b6a3e-1111-4c2b-9a55-0123456789ab')";
-    run(&old, &new, SAFE, seed, "SELECT author_id::text FROM posts").await;
+    Scenario::new(
+        "referenced_key_and_foreign_key_column_retyped_together",
+        old,
+        new,
+    )
+    .seed(seed)
+    .rows("SELECT author_id::text FROM posts")
+    .run()
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,20 +138,17 @@ mod split_v2 {
 
 /// Applies each planned migration in its own transaction (as the runner does), after `seed`.
 async fn apply_split(old: &Schema, steps: &[(Schema, model_core::diff::Plan)], seed: &str) {
-    let db = TestDb::postgres().await;
-    let pool = db.pg_pool().await;
-    let create = diff(&Schema::new(), old, SAFE).unwrap();
-    apply(&pool, &sql(&create.operations, old)).await.unwrap();
+    let db = Database::create(Backend::Postgres, old).await;
     if !seed.is_empty() {
-        apply(&pool, seed).await.unwrap();
+        db.apply(seed).await.unwrap();
     }
     for (i, (after, plan)) in steps.iter().enumerate() {
         let up = sql(&plan.operations, after);
-        apply(&pool, &up)
+        db.apply(&up)
             .await
             .unwrap_or_else(|e| panic!("migration {} failed: {e}\n{up}", i + 1));
     }
-    pool.close().await;
+    db.close().await;
 }
 
 #[tokio::test]
@@ -309,7 +304,9 @@ async fn enum_array_default_is_cast_to_the_column_type() {
         ],
         vec![array_enum_v2::Flag::enum_def()],
     );
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new("enum_array_default_is_cast_to_the_column_type", old, new)
+        .run()
+        .await;
 }
 
 #[tokio::test]
@@ -322,7 +319,9 @@ async fn empty_array_default_is_typed() {
         ],
         vec![],
     );
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new("empty_array_default_is_typed", old, new)
+        .run()
+        .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,14 +384,11 @@ async fn enum_type_swap_under_a_check_naming_a_value() {
         vec![swap_check_v2::Alert::table_def()],
         vec![swap_check_v2::Level::enum_def()],
     );
-    run(
-        &old,
-        &new,
-        SAFE,
-        "INSERT INTO alerts VALUES (1, 'low', false)",
-        "SELECT id::text FROM alerts",
-    )
-    .await;
+    Scenario::new("enum_type_swap_under_a_check_naming_a_value", old, new)
+        .seed("INSERT INTO alerts VALUES (1, 'low', false)")
+        .rows("SELECT id::text FROM alerts")
+        .run()
+        .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,21 +450,16 @@ async fn enum_value_removed_while_a_column_holding_it_becomes_text() {
     );
     let plan = diff(&old, &new, ALLOW).unwrap();
     let up = sql(&plan.operations, &new);
-    let db = TestDb::postgres().await;
-    let pool = db.pg_pool().await;
-    let create = diff(&Schema::new(), &old, SAFE).unwrap();
-    apply(&pool, &sql(&create.operations, &old)).await.unwrap();
-    apply(&pool, "INSERT INTO stages VALUES (1, 'open', 'legacy')")
+    let db = Database::create(Backend::Postgres, &old).await;
+    db.apply("INSERT INTO stages VALUES (1, 'open', 'legacy')")
         .await
         .unwrap();
-    apply(&pool, &up)
+    db.apply(&up)
         .await
         .unwrap_or_else(|e| panic!("up failed: {e}\n{up}"));
-    let kept: String = sqlx::query_scalar("SELECT original_phase FROM stages")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(kept, "legacy");
+    let kept = db.rows("SELECT original_phase FROM stages").await.unwrap();
+    assert_eq!(kept, ["legacy"]);
+    db.close().await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -504,7 +495,13 @@ mod nulls_v2 {
 async fn index_key_with_the_default_nulls_order_introspects_equal() {
     let old = schema(vec![nulls_v1::Price::table_def()], vec![]);
     let new = schema(vec![nulls_v2::Price::table_def()], vec![]);
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new(
+        "index_key_with_the_default_nulls_order_introspects_equal",
+        old,
+        new,
+    )
+    .run()
+    .await;
 }
 
 mod check_like_v1 {
@@ -551,14 +548,18 @@ mod check_between_v2 {
 async fn check_with_like_introspects_equal() {
     let old = schema(vec![check_like_v1::Price::table_def()], vec![]);
     let new = schema(vec![check_like_v2::Price::table_def()], vec![]);
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new("check_with_like_introspects_equal", old, new)
+        .run()
+        .await;
 }
 
 #[tokio::test]
 async fn check_with_between_introspects_equal() {
     let old = schema(vec![nulls_v1::Price::table_def()], vec![]);
     let new = schema(vec![check_between_v2::Price::table_def()], vec![]);
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new("check_with_between_introspects_equal", old, new)
+        .run()
+        .await;
 }
 
 mod json_v2 {
@@ -579,7 +580,9 @@ mod json_v2 {
 async fn json_default_introspects_equal() {
     let old = schema(vec![nulls_v1::Price::table_def()], vec![]);
     let new = schema(vec![json_v2::Price::table_def()], vec![]);
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new("json_default_introspects_equal", old, new)
+        .run()
+        .await;
 }
 
 mod precision_v2 {
@@ -606,7 +609,9 @@ async fn sql_type_with_precision_introspects_equal() {
         ],
         vec![],
     );
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new("sql_type_with_precision_introspects_equal", old, new)
+        .run()
+        .await;
 }
 
 mod float_v2 {
@@ -630,7 +635,13 @@ async fn float_default_in_exponent_notation_introspects_equal() {
         vec![array_v1::Base::table_def(), float_v2::Rate::table_def()],
         vec![],
     );
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new(
+        "float_default_in_exponent_notation_introspects_equal",
+        old,
+        new,
+    )
+    .run()
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -664,7 +675,13 @@ async fn table_referencing_its_own_unique_index_is_created() {
         ],
         vec![],
     );
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new(
+        "table_referencing_its_own_unique_index_is_created",
+        old,
+        new,
+    )
+    .run()
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -717,7 +734,14 @@ async fn index_renamed_to_the_name_of_an_index_of_a_dropped_table() {
     let new = schema(vec![collide_v2::A::table_def()], vec![]);
     assert_eq!(new.tables["a"].indexes[0].name, "ix_a_b_c");
     assert_eq!(old.tables["a_b"].indexes[0].name, "ix_a_b_c");
-    run(&old, &new, ALLOW, "", "").await;
+    Scenario::new(
+        "index_renamed_to_the_name_of_an_index_of_a_dropped_table",
+        old,
+        new,
+    )
+    .allow_destructive()
+    .run()
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -779,13 +803,14 @@ async fn enum_value_renamed_while_the_default_naming_it_changes_reverts() {
         vec![enum_rename_default_v2::Plan::table_def()],
         vec![enum_rename_default_v2::Tier::enum_def()],
     );
-    run(
-        &old,
-        &new,
-        SAFE,
-        "INSERT INTO plans VALUES (1, 'free')",
-        "SELECT tier::text FROM plans",
+    Scenario::new(
+        "enum_value_renamed_while_the_default_naming_it_changes_reverts",
+        old,
+        new,
     )
+    .seed("INSERT INTO plans VALUES (1, 'free')")
+    .rows("SELECT tier::text FROM plans")
+    .run()
     .await;
 }
 
@@ -813,5 +838,7 @@ async fn default_with_a_typed_literal_introspects_equal() {
         vec![array_v1::Base::table_def(), interval_v2::Token::table_def()],
         vec![],
     );
-    run(&old, &new, SAFE, "", "").await;
+    Scenario::new("default_with_a_typed_literal_introspects_equal", old, new)
+        .run()
+        .await;
 }

@@ -4,16 +4,11 @@
 
 #![allow(dead_code)]
 
-use model_core::diff::{diff, DiffOptions};
+use model_core::diff::diff;
 use model_core::registry;
 use model_core::schema::Schema;
 use model_core::Table;
-use tests::scenario::{run, schema};
-
-const SAFE: DiffOptions = DiffOptions {
-    allow_destructive: false,
-    loose_expressions: false,
-};
+use tests::scenario::{schema, Backend, Scenario, SAFE};
 
 fn index_names(table: &model_core::schema::Table) -> Vec<String> {
     table.indexes.iter().map(|i| i.name.clone()).collect()
@@ -140,7 +135,12 @@ async fn indexes_with_distinct_names_apply_on_postgres() {
     let old = schema(vec![soft_delete_v1::User::table_def()], vec![]);
     let new = schema(vec![soft_delete_v2::User::table_def()], vec![]);
     let seed = "INSERT INTO users (email) VALUES ('a@example.com'), ('b@example.com')";
-    let text = run(&old, &new, SAFE, seed, "SELECT email FROM users").await;
+    let generated = Scenario::new("indexes_with_distinct_names_apply_on_postgres", old, new)
+        .seed(seed)
+        .rows("SELECT email FROM users")
+        .run()
+        .await;
+    let text = generated.of(Backend::Postgres);
     assert!(
         text.contains(
             "CREATE INDEX ix_users_email_where_deleted_at_is_null ON users (email) WHERE"
@@ -148,7 +148,9 @@ async fn indexes_with_distinct_names_apply_on_postgres() {
         "{text}"
     );
     let docs = schema(vec![many_kinds::Doc::table_def()], vec![]);
-    run(&Schema::new(), &docs, SAFE, "", "").await;
+    Scenario::new("index_names_of_many_kinds_created", Schema::new(), docs)
+        .run()
+        .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,13 +263,15 @@ async fn widening_a_unique_column_applies_with_rows_in_both_referencing_tables()
     let seed = "INSERT INTO users VALUES ('7f1b6a3e-1111-4c2b-9a55-0123456789ab', 'a@example.com'); \
                 INSERT INTO sessions (id, user_id) VALUES (1, '7f1b6a3e-1111-4c2b-9a55-0123456789ab'); \
                 INSERT INTO invites (id, email) VALUES (1, 'a@example.com')";
-    let text = run(
-        &old,
-        &new,
-        SAFE,
-        seed,
-        "SELECT s.id::text || i.email FROM sessions s, invites i",
+    let generated = Scenario::new(
+        "widening_a_unique_column_applies_with_rows_in_both_referencing_tables",
+        old,
+        new,
     )
+    .seed(seed)
+    .rows("SELECT s.id::text || i.email FROM sessions s, invites i")
+    .run()
     .await;
+    let text = generated.of(Backend::Postgres);
     assert!(!text.contains("fk_sessions_user_id_users"), "{text}");
 }

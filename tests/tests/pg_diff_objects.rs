@@ -4,19 +4,10 @@
 
 #![allow(dead_code)]
 
-use model_core::diff::{diff, DiffOptions, Operation};
+use model_core::diff::{diff, Operation};
 use model_core::schema::Schema;
 use model_core::{DbEnum, Table};
-use tests::scenario::{run, schema};
-
-const ALLOW: DiffOptions = DiffOptions {
-    allow_destructive: true,
-    loose_expressions: false,
-};
-const SAFE: DiffOptions = DiffOptions {
-    allow_destructive: false,
-    loose_expressions: false,
-};
+use tests::scenario::{schema, Backend, Scenario, SAFE};
 
 mod keys_v1 {
     use super::*;
@@ -101,7 +92,12 @@ async fn primary_key_changes_including_composite() {
     );
     let seed = "INSERT INTO accounts (id, org, name) VALUES (1, 1, 'a'), (2, 1, 'b'); \
                 INSERT INTO members VALUES (1, 'x'); INSERT INTO logins (account_id) VALUES (1)";
-    insta::assert_snapshot!(run(&old, &new, ALLOW, seed, "SELECT name FROM accounts").await);
+    Scenario::new("primary_key_changes_including_composite", old, new)
+        .allow_destructive()
+        .seed(seed)
+        .rows("SELECT name FROM accounts")
+        .run()
+        .await;
 }
 
 mod objects_v1 {
@@ -163,7 +159,9 @@ async fn indexes_uniques_and_checks() {
         .operations
         .iter()
         .any(|op| matches!(op, Operation::RenameConstraint { .. })));
-    insta::assert_snapshot!(run(&old, &new, SAFE, "", "").await);
+    Scenario::new("indexes_uniques_and_checks", old, new)
+        .run()
+        .await;
 }
 
 mod fk_v1 {
@@ -217,11 +215,12 @@ async fn foreign_keys_added_changed_and_self_referencing() {
         vec![fk_v1::Author::table_def(), fk_v2::Post::table_def()],
         vec![],
     );
-    let sql = run(&old, &new, SAFE, "", "").await;
-    assert!(
-        sql.contains("WARNING: foreign key fk_posts_editor_authors on posts(editor) has no index")
-    );
-    insta::assert_snapshot!(sql);
+    let generated = Scenario::new("foreign_keys_added_changed_and_self_referencing", old, new)
+        .run()
+        .await;
+    assert!(generated
+        .of(Backend::Postgres)
+        .contains("WARNING: foreign key fk_posts_editor_authors on posts(editor) has no index"));
 }
 
 mod enum_v1 {
@@ -339,12 +338,17 @@ fn jobs(table: model_core::schema::Table, e: model_core::schema::Enum) -> Schema
 
 const JOB_ROWS: &str =
     "INSERT INTO jobs (id, status, history) VALUES (1, 'Open', '{Open}'), (2, 'Open', '{}')";
+const JOB_STATUSES: &str = "SELECT status::text FROM jobs";
 
 #[tokio::test]
 async fn enum_values_added_in_declaration_order() {
     let old = jobs(enum_v1::Job::table_def(), enum_v1::Status::enum_def());
     let new = jobs(enum_added::Job::table_def(), enum_added::Status::enum_def());
-    insta::assert_snapshot!(run(&old, &new, SAFE, JOB_ROWS, "SELECT status::text FROM jobs").await);
+    Scenario::new("enum_values_added_in_declaration_order", old, new)
+        .seed(JOB_ROWS)
+        .rows(JOB_STATUSES)
+        .run()
+        .await;
 }
 
 #[tokio::test]
@@ -354,9 +358,14 @@ async fn enum_value_renamed() {
         enum_renamed::Job::table_def(),
         enum_renamed::Status::enum_def(),
     );
-    let sql = run(&old, &new, SAFE, JOB_ROWS, "SELECT status::text FROM jobs").await;
-    assert!(sql.contains("RENAME VALUE 'Open' TO 'OPEN'"));
-    insta::assert_snapshot!(sql);
+    let generated = Scenario::new("enum_value_renamed", old, new)
+        .seed(JOB_ROWS)
+        .rows(JOB_STATUSES)
+        .run()
+        .await;
+    assert!(generated
+        .of(Backend::Postgres)
+        .contains("RENAME VALUE 'Open' TO 'OPEN'"));
 }
 
 #[tokio::test]
@@ -368,7 +377,11 @@ async fn enum_reordered_through_a_type_swap() {
     );
     let plan = diff(&old, &new, SAFE).unwrap();
     assert!(plan.warnings.iter().any(|w| w.contains("reordered")));
-    insta::assert_snapshot!(run(&old, &new, SAFE, JOB_ROWS, "SELECT status::text FROM jobs").await);
+    Scenario::new("enum_reordered_through_a_type_swap", old, new)
+        .seed(JOB_ROWS)
+        .rows(JOB_STATUSES)
+        .run()
+        .await;
 }
 
 #[tokio::test]
@@ -380,9 +393,12 @@ async fn enum_value_removed_only_when_allowed() {
     );
     let err = diff(&old, &new, SAFE).unwrap_err().to_string();
     assert!(err.contains("remove \"Done\" from enum status"), "{err}");
-    insta::assert_snapshot!(
-        run(&old, &new, ALLOW, JOB_ROWS, "SELECT status::text FROM jobs").await
-    );
+    Scenario::new("enum_value_removed_only_when_allowed", old, new)
+        .allow_destructive()
+        .seed(JOB_ROWS)
+        .rows(JOB_STATUSES)
+        .run()
+        .await;
 }
 
 mod rename_v2 {
@@ -426,7 +442,11 @@ async fn declared_renames_keep_the_data() {
         op,
         Operation::DropTable { .. } | Operation::DropColumn { .. } | Operation::CreateTable { .. }
     )));
-    insta::assert_snapshot!(run(&old, &new, SAFE, seed, "SELECT id::text FROM posts").await);
+    Scenario::new("declared_renames_keep_the_data", old, new)
+        .seed(seed)
+        .rows("SELECT id::text FROM posts")
+        .run()
+        .await;
 }
 
 #[test]
@@ -473,7 +493,9 @@ async fn long_names_are_hashed_to_fit() {
     let table = &new.tables["a_table_with_a_really_quite_long_name_for_testing_limits"];
     assert!(table.uniques[0].name.len() <= 63);
     assert!(table.indexes[0].name.len() <= 63);
-    insta::assert_snapshot!(run(&old, &new, SAFE, "", "").await);
+    Scenario::new("long_names_are_hashed_to_fit", old, new)
+        .run()
+        .await;
 }
 
 mod quoting_v1 {
@@ -526,7 +548,8 @@ async fn reserved_words_and_quotes_are_escaped() {
         ],
         vec![quoting_v2::Select::enum_def()],
     );
-    insta::assert_snapshot!(
-        run(&old, &new, SAFE, "INSERT INTO \"user\" (id) VALUES (1)", "").await
-    );
+    Scenario::new("reserved_words_and_quotes_are_escaped", old, new)
+        .seed("INSERT INTO \"user\" (id) VALUES (1)")
+        .run()
+        .await;
 }
