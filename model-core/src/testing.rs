@@ -30,14 +30,13 @@
 //! ```
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::{Connection, Executor, PgPool};
+use sqlx::PgPool;
 
 use crate::migration::{DirectoryError, MigrationDir};
-use crate::runner::connect_server;
 use crate::runner::{
-    find, load, mask_password, DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget,
+    find, load, mask_password, DownTarget, Migration, PgBackend, Runner, RunnerError,
+    TemporaryDatabase, UpTarget,
 };
 
 /// Why a scratch database cannot be made, moved or read.
@@ -73,8 +72,7 @@ pub enum TestingError {
 
 /// A fresh database that a test migrates up and down; dropped with this value.
 pub struct ScratchDatabase {
-    admin: sqlx::postgres::PgConnectOptions,
-    name: String,
+    database: TemporaryDatabase,
     url: String,
     dir: PathBuf,
     migrations: Vec<Migration>,
@@ -89,23 +87,6 @@ impl std::fmt::Debug for ScratchDatabase {
             .field("dir", &self.dir)
             .finish_non_exhaustive()
     }
-}
-
-fn scratch_name() -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "scratch_{}_{}_{nanos}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-fn quoted(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 impl ScratchDatabase {
@@ -125,29 +106,23 @@ impl ScratchDatabase {
                 })?;
         let dir = MigrationDir::open(migrations_dir.as_ref(), crate::dialect::Dialect::Postgres)?;
         let migrations = load(&dir)?;
-        let server_error = |e: sqlx::Error| TestingError::Server {
-            url: masked.clone(),
-            message: e.to_string(),
-        };
-        let name = scratch_name();
-        // The server, through the database the URL names or, when that one does not exist,
-        // the maintenance database every server has.
-        let mut conn = connect_server(&options, true).await.map_err(server_error)?;
-        conn.execute(format!("CREATE DATABASE {}", quoted(&name)).as_str())
+        let database = TemporaryDatabase::create(&options, "scratch")
             .await
-            .map_err(server_error)?;
-        let _ = conn.close().await;
-        let scratch = options.clone().database(&name);
+            .map_err(|e| TestingError::Server {
+                url: masked.clone(),
+                message: e.to_string(),
+            })?;
+        let scratch = database.options();
         let pool = PgPool::connect_with(scratch.clone()).await?;
         let url = format!(
-            "postgres://{}@{}:{}/{name}",
+            "postgres://{}@{}:{}/{}",
             scratch.get_username(),
             scratch.get_host(),
-            scratch.get_port()
+            scratch.get_port(),
+            database.name()
         );
         Ok(Self {
-            admin: options,
-            name,
+            database,
             url,
             dir: migrations_dir.as_ref().to_owned(),
             migrations,
@@ -182,7 +157,7 @@ impl ScratchDatabase {
     }
 
     async fn runner(&self) -> Result<Runner<'_, PgBackend>, TestingError> {
-        let backend = PgBackend::connect_with(&self.admin.clone().database(&self.name)).await?;
+        let backend = PgBackend::connect_with(&self.database.options()).await?;
         Ok(Runner::new(
             backend,
             &self.migrations,
@@ -223,7 +198,7 @@ impl ScratchDatabase {
             }
         }
         self.pool.close().await;
-        self.pool = PgPool::connect_with(self.admin.clone().database(&self.name)).await?;
+        self.pool = PgPool::connect_with(self.database.options()).await?;
         Ok(())
     }
 
@@ -232,36 +207,15 @@ impl ScratchDatabase {
     pub async fn close(mut self) -> Result<(), TestingError> {
         self.pool.close().await;
         self.dropped = true;
-        drop_database(&self.admin, &self.name).await
+        self.database.clone().drop().await?;
+        Ok(())
     }
-}
-
-async fn drop_database(
-    admin: &sqlx::postgres::PgConnectOptions,
-    name: &str,
-) -> Result<(), TestingError> {
-    let mut conn = connect_server(admin, true).await?;
-    conn.execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quoted(name)).as_str())
-        .await?;
-    Ok(())
 }
 
 impl Drop for ScratchDatabase {
     fn drop(&mut self) {
-        if self.dropped {
-            return;
+        if !self.dropped {
+            self.database.drop_blocking();
         }
-        let admin = self.admin.clone();
-        let name = self.name.clone();
-        // Drop may run inside a runtime; a thread with its own runtime is always safe.
-        let dropper = std::thread::spawn(move || {
-            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                let _ = runtime.block_on(drop_database(&admin, &name));
-            }
-        });
-        let _ = dropper.join();
     }
 }

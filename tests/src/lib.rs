@@ -12,6 +12,7 @@ pub mod scenario;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use model_core::runner::TemporaryDatabase;
 use sqlx::{Connection, Executor};
 
 /// The PostgreSQL server tests use.
@@ -79,25 +80,26 @@ pub struct TestDb {
     server: Server,
     admin_url: String,
     name: String,
+    postgres: Option<TemporaryDatabase>,
     _dir: Option<tempfile::TempDir>,
 }
 
 impl TestDb {
-    /// A fresh PostgreSQL database.
+    /// A fresh PostgreSQL database, made with the same code as `verify`'s scratch databases.
     pub async fn postgres() -> TestDb {
         let admin_url = postgres_url();
-        let name = unique_name();
-        let mut conn = sqlx::PgConnection::connect(&admin_url)
+        let options: sqlx::postgres::PgConnectOptions = admin_url
+            .parse()
+            .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL {admin_url} is not a URL: {e}"));
+        let database = TemporaryDatabase::create(&options, "mgtest")
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required for this test: {e}"));
-        conn.execute(format!("CREATE DATABASE \"{name}\"").as_str())
-            .await
-            .expect("create test database");
         TestDb {
-            url: with_database(&admin_url, &name),
+            url: with_database(&admin_url, database.name()),
             server: Server::Postgres,
             admin_url,
-            name,
+            name: database.name().to_owned(),
+            postgres: Some(database),
             _dir: None,
         }
     }
@@ -119,6 +121,7 @@ impl TestDb {
             server: Server::Mysql,
             admin_url,
             name,
+            postgres: None,
             _dir: None,
         }
     }
@@ -132,6 +135,7 @@ impl TestDb {
             server: Server::Sqlite,
             admin_url: String::new(),
             name: String::new(),
+            postgres: None,
             _dir: Some(dir),
         }
     }
@@ -162,10 +166,12 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if self.server == Server::Sqlite {
+        if let Some(database) = &self.postgres {
+            database.drop_blocking();
+        }
+        if self.server != Server::Mysql {
             return;
         }
-        let server = self.server;
         let admin_url = self.admin_url.clone();
         let name = self.name.clone();
         // Drop may run inside a runtime; a separate thread with its own runtime is always safe.
@@ -175,25 +181,10 @@ impl Drop for TestDb {
                 .build()
                 .expect("runtime");
             runtime.block_on(async move {
-                match server {
-                    Server::Postgres => {
-                        if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                            let _ = conn
-                                .execute(
-                                    format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")
-                                        .as_str(),
-                                )
-                                .await;
-                        }
-                    }
-                    Server::Mysql => {
-                        if let Ok(mut conn) = sqlx::MySqlConnection::connect(&admin_url).await {
-                            let _ = conn
-                                .execute(format!("DROP DATABASE IF EXISTS `{name}`").as_str())
-                                .await;
-                        }
-                    }
-                    Server::Sqlite => {}
+                if let Ok(mut conn) = sqlx::MySqlConnection::connect(&admin_url).await {
+                    let _ = conn
+                        .execute(format!("DROP DATABASE IF EXISTS `{name}`").as_str())
+                        .await;
                 }
             });
         });

@@ -94,7 +94,7 @@ async fn replay(
     scratch: &Scratch,
     path: &Path,
 ) -> Result<Schema, Failure> {
-    let backend = PgBackend::connect_with(scratch.options())
+    let backend = PgBackend::connect_with(&scratch.options())
         .await
         .map_err(runner_fail)?;
     let mut runner = Runner::new(backend, migrations, path.display().to_string());

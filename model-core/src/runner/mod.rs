@@ -19,7 +19,10 @@ pub mod script;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use postgres::{connect_server, PgBackend};
+pub use postgres::{
+    connect_server, drop_database, quote_identifier, PgBackend, TemporaryDatabase,
+    TemporaryDatabaseError,
+};
 
 use crate::migration::{DirectoryError, MigrationDir};
 
