@@ -5,6 +5,45 @@
 //! keyword, a type name, a function call, a qualifier or a cast target. Quoted identifiers are
 //! always columns.
 
+/// Checks that `sql` reads as one SQL expression in PostgreSQL's dialect, so that a typo is a
+/// compile error rather than a failed migration. The error is the parser's complaint, with
+/// its line and column inside the string.
+pub fn check_expression(sql: &str) -> Result<(), String> {
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::parser::{Parser, ParserError};
+    use sqlparser::tokenizer::Token;
+
+    let complaint = |err: ParserError| {
+        let text = match err {
+            ParserError::TokenizerError(t) | ParserError::ParserError(t) => t,
+            ParserError::RecursionLimitExceeded => "the expression is nested too deeply".into(),
+        };
+        // The parser's messages start with a capital and say "Line: 1, Column: 5"; ours are
+        // lowercase.
+        let text = text
+            .replace(" at Line: ", " at line ")
+            .replace(", Column: ", ", column ");
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(first) => first.to_lowercase().chain(chars).collect(),
+            None => text,
+        }
+    };
+    let dialect = PostgreSqlDialect {};
+    let mut parser = Parser::new(&dialect)
+        .try_with_sql(sql)
+        .map_err(complaint)?;
+    parser.parse_expr().map_err(complaint)?;
+    let next = parser.peek_token();
+    if next.token != Token::EOF {
+        return Err(format!(
+            "unexpected `{}` after the expression at line {}, column {}",
+            next.token, next.span.start.line, next.span.start.column
+        ));
+    }
+    Ok(())
+}
+
 /// A word in an SQL expression that looks like a column reference.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ColumnMention {
@@ -401,6 +440,108 @@ mod tests {
             .into_iter()
             .map(|m| m.name)
             .collect()
+    }
+
+    #[test]
+    fn postgres_expressions_parse() {
+        let valid = [
+            "now()",
+            "gen_random_uuid()",
+            "CURRENT_TIMESTAMP",
+            "current_date",
+            "length(title) > 0",
+            "length( title )>0",
+            "x IN ('a','b')",
+            "x NOT IN (1, 2, 3)",
+            "lower(email)",
+            "data @> '{}'::jsonb",
+            "data ? 'key'",
+            "data ->> 'k' = 'v'",
+            "col ~ '^[a-z]+$'",
+            "col ~* 'x' AND col !~ 'y'",
+            "interval '1 day'",
+            "now() + interval '30 days'",
+            "due_date > now() - interval '1 day'",
+            "ARRAY[1, 2, 3]",
+            "ARRAY[]::int[]",
+            "'{}'::text[]",
+            "'{a,b}'::varchar(10)[]",
+            "tags && ARRAY['x']",
+            "cardinality(tags) < 10",
+            "'draft'",
+            "'it''s'",
+            "E'line\\n'",
+            "$$dollar$$",
+            "0",
+            "-1",
+            "1.5e3",
+            "TRUE",
+            "false",
+            "NULL",
+            "(a OR b) AND c",
+            "NOT (a AND b)",
+            "price >= 0 AND status IN ('a', 'b''c') AND note IS NOT NULL",
+            "x::text <> '' AND CAST(y AS integer) > 1",
+            "\"Weird Name\" > t.other",
+            "\"from\" <> 'x'",
+            "substring(code from 1 for 3) <> 'XXX'",
+            "position('@' in email) > 1",
+            "trim(both ' ' from name) <> ''",
+            "extract(epoch from created_at) > 0",
+            "EXTRACT(DOW FROM due) < 6",
+            "code SIMILAR TO '[A-Z]+'",
+            "code LIKE 'P%' OR code ILIKE 'q%'",
+            "code NOT LIKE 'x%'",
+            "coalesce(a, b) > 0",
+            "nullif(a, '') IS NULL",
+            "greatest(a, b) = least(c, d)",
+            "amount BETWEEN 0 AND 100",
+            "a IS DISTINCT FROM b",
+            "done IS TRUE",
+            "code COLLATE \"C\"",
+            "lower(label) COLLATE \"C\"",
+            "CASE WHEN a > 0 THEN 'pos' ELSE 'neg' END <> ''",
+            "date_trunc('day', created_at)",
+            "created_at AT TIME ZONE 'UTC'",
+            "(now() AT TIME ZONE 'utc')",
+            "nextval('seq'::regclass)",
+            "'NONE'::priority",
+            "uuid_generate_v4()",
+            "to_tsvector('english', body)",
+            "deleted_at IS NULL",
+            "a % 2 = 0",
+            "a || b <> ''",
+            "timestamp '2026-01-01 00:00:00'",
+            "date '2026-01-01'",
+            "'2026-01-01'::date + 1",
+            "char_length(code) = 3",
+            "jsonb_typeof(data) = 'object'",
+            "num_nonnulls(a, b) = 1",
+            "x = ANY (ARRAY['a'::text, 'b'::text])",
+            "x <> ALL (ARRAY[1, 2])",
+        ];
+        for sql in valid {
+            assert_eq!(check_expression(sql), Ok(()), "{sql}");
+        }
+    }
+
+    #[test]
+    fn broken_expressions_do_not_parse() {
+        for sql in [
+            "length(title) >",
+            "a AND",
+            "lower(email",
+            "x = 'open",
+            "a b",
+            "price >= 0;",
+            "x IN ()",
+        ] {
+            assert!(check_expression(sql).is_err(), "{sql}");
+        }
+        assert_eq!(
+            check_expression("length(title) >"),
+            Err("expected: an expression, found: EOF".into())
+        );
     }
 
     #[test]
