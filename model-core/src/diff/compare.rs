@@ -449,7 +449,10 @@ mod tests {
             "(((a OR b)) AND c)"
         ));
         // A side that does not parse is compared by tokens.
-        assert!(same_loose_expression("\"from\" <> 'x'", "from <> 'x'::text"));
+        assert!(same_loose_expression(
+            "\"from\" <> 'x'",
+            "from <> 'x'::text"
+        ));
     }
 
     #[test]

@@ -174,6 +174,12 @@ fn canonical(expr: Expr) -> Expr {
         },
         Expr::Value(v) => match v.value {
             Value::Number(n, _) => number(&n),
+            // PostgreSQL keeps a string's value, not its quoting: `E'a\nb'` and `$$x$$` come
+            // back as plain quoted strings.
+            Value::EscapedStringLiteral(text) => Expr::value(Value::SingleQuotedString(text)),
+            Value::DollarQuotedString(dollar) => {
+                Expr::value(Value::SingleQuotedString(dollar.value))
+            }
             other => Expr::value(other),
         },
         Expr::Array(mut array) => {
@@ -341,7 +347,10 @@ mod tests {
             ("length(title) > 0", "(length(title) > 0)"),
             ("lower(email)", "lower((email)::text)"),
             ("(a OR b) AND c", "(((a OR b)) AND c)"),
-            ("status IN ('a', 'b')", "(status = ANY (ARRAY['a'::text, 'b'::text]))"),
+            (
+                "status IN ('a', 'b')",
+                "(status = ANY (ARRAY['a'::text, 'b'::text]))",
+            ),
             (
                 "status NOT IN ('a', 'b')",
                 "(status <> ALL (ARRAY['a'::text, 'b'::text]))",
@@ -357,13 +366,24 @@ mod tests {
             ("x > -1", "(x > '-1'::integer)"),
             ("x >= 1.50", "(x >= 1.5)"),
             ("x <> 1", "x != 1"),
-            ("now() + interval '30 days'", "(now() + '30 days'::interval)"),
+            (
+                "now() + interval '30 days'",
+                "(now() + '30 days'::interval)",
+            ),
             ("due > date '2026-01-01'", "(due > '2026-01-01'::date)"),
-            ("\"Level\" <> 'high' OR acknowledged", "((\"Level\" <> 'high'::text) OR acknowledged)"),
+            (
+                "\"Level\" <> 'high' OR acknowledged",
+                "((\"Level\" <> 'high'::text) OR acknowledged)",
+            ),
             ("\"level\" > 0", "level > 0"),
             ("LOWER(Email)", "lower(email)"),
-            ("data @> '{\"a\":1}'::jsonb", "(data @> '{\"a\": 1}'::jsonb)"),
+            (
+                "data @> '{\"a\":1}'::jsonb",
+                "(data @> '{\"a\": 1}'::jsonb)",
+            ),
             ("CAST(x AS integer) > 0", "((x)::integer > 0)"),
+            ("x <> E'a\\nb'", "(x <> 'a\nb'::text)"),
+            ("x <> $$it's$$", "(x <> 'it''s'::text)"),
         ];
         for (model, printed) in cases {
             assert!(same(model, printed), "{model} vs {printed}");
