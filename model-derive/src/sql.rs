@@ -30,9 +30,7 @@ pub fn check_expression(sql: &str) -> Result<(), String> {
         }
     };
     let dialect = PostgreSqlDialect {};
-    let mut parser = Parser::new(&dialect)
-        .try_with_sql(sql)
-        .map_err(complaint)?;
+    let mut parser = Parser::new(&dialect).try_with_sql(sql).map_err(complaint)?;
     parser.parse_expr().map_err(complaint)?;
     let next = parser.peek_token();
     if next.token != Token::EOF {

@@ -41,8 +41,9 @@ pub fn normalize_expression(sql: &str) -> String {
 }
 
 /// Whether an expression of the models and the database's re-printing of it are the same:
-/// their canonical trees are equal (see [`super::expression`]). When either side does not
-/// parse, their [`loose_expression`] token forms are compared instead.
+/// both parse, and their trees are equal once the casts, parentheses and spellings PostgreSQL
+/// adds are folded. When either side does not parse, their [`loose_expression`] token forms
+/// are compared instead.
 pub fn same_loose_expression(a: &str, b: &str) -> bool {
     match (
         super::expression::canonical_tree(a),
