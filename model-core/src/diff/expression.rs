@@ -107,6 +107,24 @@ fn canonical(expr: Expr) -> Expr {
             },
             *pattern,
         ),
+        // `x SIMILAR TO p` is stored as `x ~ similar_to_escape(p)`.
+        Expr::BinaryOp {
+            left,
+            op: op @ (BinaryOperator::PGRegexMatch | BinaryOperator::PGRegexNotMatch),
+            right,
+        } => match similar_to_pattern(*right) {
+            Ok(pattern) => Expr::SimilarTo {
+                negated: op == BinaryOperator::PGRegexNotMatch,
+                expr: left,
+                pattern: Box::new(pattern),
+                escape_char: None,
+            },
+            Err(right) => Expr::BinaryOp {
+                left,
+                op,
+                right: Box::new(right),
+            },
+        },
         // `x IN (a, b)` is stored as `x = ANY (ARRAY[a, b])`, `x NOT IN (...)` as
         // `x <> ALL (ARRAY[...])`, and a list of one as a plain comparison.
         Expr::AnyOp {
@@ -297,6 +315,32 @@ fn flatten(op: &BinaryOperator, expr: Expr, out: &mut Vec<Expr>) {
     }
 }
 
+/// The pattern of `similar_to_escape(pattern)` (one argument: no ESCAPE clause), or the
+/// expression unchanged.
+fn similar_to_pattern(expr: Expr) -> Result<Expr, Expr> {
+    use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments};
+    let Expr::Function(function) = &expr else {
+        return Err(expr);
+    };
+    let is_escape = function.name.0.len() == 1
+        && matches!(&function.name.0[0], ObjectNamePart::Identifier(i) if i.value == "similar_to_escape");
+    let FunctionArguments::List(list) = &function.args else {
+        return Err(expr);
+    };
+    match list.args.as_slice() {
+        [FunctionArg::Unnamed(FunctionArgExpr::Expr(pattern))]
+            if is_escape
+                && list.clauses.is_empty()
+                && list.duplicate_treatment.is_none()
+                && function.over.is_none()
+                && function.filter.is_none() =>
+        {
+            Ok(pattern.clone())
+        }
+        _ => Err(expr),
+    }
+}
+
 fn array_items(expr: Expr) -> Vec<Expr> {
     match expr {
         Expr::Array(array) => array.elem,
@@ -382,6 +426,14 @@ mod tests {
                 "(data @> '{\"a\": 1}'::jsonb)",
             ),
             ("CAST(x AS integer) > 0", "((x)::integer > 0)"),
+            (
+                "code SIMILAR TO '[A-Z]+'",
+                "((code)::text ~ similar_to_escape('[A-Z]+'::text))",
+            ),
+            (
+                "code NOT SIMILAR TO '[A-Z]+'",
+                "code::text !~ similar_to_escape('[A-Z]+'::text)",
+            ),
             ("x <> E'a\\nb'", "(x <> 'a\nb'::text)"),
             ("x <> $$it's$$", "(x <> 'it''s'::text)"),
         ];
@@ -402,6 +454,7 @@ mod tests {
         assert!(!same("code LIKE 'a%'", "code ILIKE 'a%'"));
         assert!(!same("x BETWEEN 1 AND 2", "x BETWEEN 2 AND 1"));
         assert!(!same("x > -1", "x > 1"));
+        assert!(!same("code SIMILAR TO 'a'", "code ~ 'a'"));
     }
 
     #[test]
