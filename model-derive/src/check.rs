@@ -120,8 +120,7 @@ fn unknown_column(cx: &Ctxt, model: &Model, span: Span, what: &str, name: &str) 
 }
 
 /// Checks that an SQL expression parses (`parsed_as` names it in the error) and that every
-/// column it mentions exists. Columns are looked for only in an expression that parses: in
-/// one that does not, the words are no reliable guide.
+/// column it mentions exists.
 fn expression(
     cx: &Ctxt,
     model: &Model,
@@ -129,13 +128,6 @@ fn expression(
     (what, parsed_as): (&str, &str),
     sql_text: &str,
 ) {
-    if let Err(err) = sql::check_expression(sql_text) {
-        cx.syn_error(syn::Error::new(
-            span,
-            format!("{parsed_as} does not parse: {err}"),
-        ));
-        return;
-    }
     match sql::column_mentions(sql_text) {
         Ok(found) => {
             for mention in found {
@@ -147,7 +139,10 @@ fn expression(
                 }
             }
         }
-        Err(err) => cx.syn_error(syn::Error::new(span, format!("{what}: {err}"))),
+        Err(err) => cx.syn_error(syn::Error::new(
+            span,
+            format!("{parsed_as} does not parse: {err}"),
+        )),
     }
 }
 
