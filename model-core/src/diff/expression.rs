@@ -18,17 +18,12 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Token;
 
-/// PostgreSQL prints expressions nested deeper than sqlparser's default limit allows only for
-/// very large expressions; a deeper one falls back to the token comparison.
-const RECURSION_LIMIT: usize = 200;
-
 /// The canonical tree of an SQL expression, or `None` when it does not parse whole.
 pub fn canonical_tree(sql: &str) -> Option<Expr> {
     let dialect = PostgreSqlDialect {};
-    let mut parser = Parser::new(&dialect)
-        .with_recursion_limit(RECURSION_LIMIT)
-        .try_with_sql(sql)
-        .ok()?;
+    // An expression nested deeper than the parser's recursion limit has no tree and falls
+    // back to the token comparison.
+    let mut parser = Parser::new(&dialect).try_with_sql(sql).ok()?;
     let mut expr = parser.parse_expr().ok()?;
     // Text after the expression means it was not read as one expression.
     if parser.peek_token().token != Token::EOF {
@@ -112,18 +107,14 @@ fn canonical(expr: Expr) -> Expr {
             left,
             op: op @ (BinaryOperator::PGRegexMatch | BinaryOperator::PGRegexNotMatch),
             right,
-        } => match similar_to_pattern(*right) {
-            Ok(pattern) => Expr::SimilarTo {
+        } => match similar_to_pattern(&right) {
+            Some(pattern) => Expr::SimilarTo {
                 negated: op == BinaryOperator::PGRegexNotMatch,
                 expr: left,
                 pattern: Box::new(pattern),
                 escape_char: None,
             },
-            Err(right) => Expr::BinaryOp {
-                left,
-                op,
-                right: Box::new(right),
-            },
+            None => Expr::BinaryOp { left, op, right },
         },
         // `x IN (a, b)` is stored as `x = ANY (ARRAY[a, b])`, `x NOT IN (...)` as
         // `x <> ALL (ARRAY[...])`, and a list of one as a plain comparison.
@@ -315,17 +306,16 @@ fn flatten(op: &BinaryOperator, expr: Expr, out: &mut Vec<Expr>) {
     }
 }
 
-/// The pattern of `similar_to_escape(pattern)` (one argument: no ESCAPE clause), or the
-/// expression unchanged.
-fn similar_to_pattern(expr: Expr) -> Result<Expr, Expr> {
+/// The pattern of `similar_to_escape(pattern)` (one argument: no ESCAPE clause).
+fn similar_to_pattern(expr: &Expr) -> Option<Expr> {
     use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments};
-    let Expr::Function(function) = &expr else {
-        return Err(expr);
+    let Expr::Function(function) = expr else {
+        return None;
     };
     let is_escape = function.name.0.len() == 1
         && matches!(&function.name.0[0], ObjectNamePart::Identifier(i) if i.value == "similar_to_escape");
     let FunctionArguments::List(list) = &function.args else {
-        return Err(expr);
+        return None;
     };
     match list.args.as_slice() {
         [FunctionArg::Unnamed(FunctionArgExpr::Expr(pattern))]
@@ -335,9 +325,9 @@ fn similar_to_pattern(expr: Expr) -> Result<Expr, Expr> {
                 && function.over.is_none()
                 && function.filter.is_none() =>
         {
-            Ok(pattern.clone())
+            Some(pattern.clone())
         }
-        _ => Err(expr),
+        _ => None,
     }
 }
 
