@@ -161,6 +161,62 @@ async fn drift_catches_an_index_a_dropped_column_and_a_changed_default() {
 }
 
 #[tokio::test]
+async fn drift_compares_the_grouping_of_a_check() {
+    let (_tmp, dir) = generated();
+    // The data migration also adds a check, and its snapshot records it.
+    let model = "(completed OR title <> '') AND length(title) < 500";
+    std::fs::write(
+        file(&dir, "_fill_data.up.sql"),
+        format!("ALTER TABLE tasks ADD CONSTRAINT ck_tasks_grouped CHECK ({model});\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        file(&dir, "_fill_data.down.sql"),
+        "ALTER TABLE tasks DROP CONSTRAINT ck_tasks_grouped;\n",
+    )
+    .unwrap();
+    let path = file(&dir, "_fill_data.snapshot.json");
+    let mut snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    snap["schema"]["tables"]["tasks"]["checks"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({ "name": "ck_tasks_grouped", "expr": model }));
+    std::fs::write(&path, serde_json::to_string_pretty(&snap).unwrap()).unwrap();
+
+    let db = TestDb::postgres().await;
+    ok(migrate_gen(&dir, &db.url, &["upgrade", "-q"]));
+    // PostgreSQL prints the check back with its own casts and parentheses.
+    let clean = ok(migrate_gen(&dir, &db.url, &["drift"]));
+    assert!(
+        clean.starts_with("No drift: the database matches the snapshot of "),
+        "{clean}"
+    );
+
+    // Same words, other grouping: a different constraint.
+    let pool = db.pg_pool().await;
+    sqlx::raw_sql(
+        "ALTER TABLE tasks DROP CONSTRAINT ck_tasks_grouped; \
+         ALTER TABLE tasks ADD CONSTRAINT ck_tasks_grouped \
+         CHECK (completed OR (title <> '' AND length(title) < 500));",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let o = migrate_gen(&dir, &db.url, &["drift"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
+    let text = out(&o);
+    assert!(
+        text.contains("  removed: check ck_tasks_grouped on tasks"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  added: check ck_tasks_grouped on tasks"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 #[allow(clippy::await_holding_lock)]
 async fn verify_replays_every_step_and_catches_an_unsnapshotted_change() {
     let _serial = serial();

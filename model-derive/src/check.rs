@@ -71,6 +71,12 @@ const ACTIONS: &[(&str, &str)] = &[
 
 const METHODS: &[&str] = &["btree", "hash", "gin", "gist", "brin"];
 
+/// How an expression is named in errors: in "... names `x`, which is not a column", and in
+/// "... does not parse".
+const CHECK: (&str, &str) = ("check", "check expression");
+const INDEX_EXPRESSION: (&str, &str) = ("index expression", "index expression");
+const INDEX_WHERE: (&str, &str) = ("index `where`", "index `where` predicate");
+
 fn identifier(cx: &Ctxt, what: &str, name: &Spanned<String>) {
     if name.value.is_empty() {
         cx.syn_error(syn::Error::new(
@@ -113,8 +119,15 @@ fn unknown_column(cx: &Ctxt, model: &Model, span: Span, what: &str, name: &str) 
     ));
 }
 
-/// Checks that every column an SQL fragment mentions exists.
-fn mentions(cx: &Ctxt, model: &Model, span: Span, what: &str, sql_text: &str) {
+/// Checks that an SQL expression parses (`parsed_as` names it in the error) and that every
+/// column it mentions exists.
+fn expression(
+    cx: &Ctxt,
+    model: &Model,
+    span: Span,
+    (what, parsed_as): (&str, &str),
+    sql_text: &str,
+) {
     match sql::column_mentions(sql_text) {
         Ok(found) => {
             for mention in found {
@@ -126,7 +139,10 @@ fn mentions(cx: &Ctxt, model: &Model, span: Span, what: &str, sql_text: &str) {
                 }
             }
         }
-        Err(err) => cx.syn_error(syn::Error::new(span, format!("{what}: {err}"))),
+        Err(err) => cx.syn_error(syn::Error::new(
+            span,
+            format!("{parsed_as} does not parse: {err}"),
+        )),
     }
 }
 
@@ -199,7 +215,7 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
                 continue;
             }
             (None, Some(expr)) => {
-                mentions(cx, model, expr.span, "index expression", &expr.value);
+                expression(cx, model, expr.span, INDEX_EXPRESSION, &expr.value);
                 vec![sql::IndexKey {
                     target: KeyTarget::Expression(expr.value.trim().to_owned()),
                     opclass: None,
@@ -225,7 +241,7 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
                                     }
                                 }
                                 KeyTarget::Expression(e) => {
-                                    mentions(cx, model, entry.span, "index expression", e)
+                                    expression(cx, model, entry.span, INDEX_EXPRESSION, e)
                                 }
                             }
                             Some(key)
@@ -263,7 +279,7 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
             found
         });
         if let Some(predicate) = &index.predicate {
-            mentions(cx, model, predicate.span, "index `where`", &predicate.value);
+            expression(cx, model, predicate.span, INDEX_WHERE, &predicate.value);
         }
         indexes.push(IndexDef {
             name: index.name.as_ref().map(|n| n.value.clone()),
@@ -303,8 +319,9 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
                 check.expr.span,
                 "a check needs an SQL boolean expression",
             ));
+        } else {
+            expression(cx, model, check.expr.span, CHECK, &check.expr.value);
         }
-        mentions(cx, model, check.expr.span, "check", &check.expr.value);
         checks.push(CheckDef {
             name: check.name.as_ref().map(|n| n.value.clone()),
             expr: check.expr.value.clone(),
@@ -402,6 +419,11 @@ fn check_field(cx: &Ctxt, model: &Model, field: &Field, key_len: usize) {
     if let Some(sql) = &a.default_sql {
         if sql.value.trim().is_empty() {
             cx.syn_error(syn::Error::new(sql.span, "`default_sql` cannot be empty"));
+        } else if let Err(err) = sql::check_expression(&sql.value) {
+            cx.syn_error(syn::Error::new(
+                sql.span,
+                format!("`default_sql` does not parse: {err}"),
+            ));
         }
     }
     if let Some(sql) = &a.backfill_sql {

@@ -1,9 +1,55 @@
-//! Just enough SQL reading to check models at compile time: which column names an expression
-//! mentions, and how an index key splits into target, operator class and order.
+//! Just enough SQL reading to check models at compile time: whether an expression parses,
+//! which column names it mentions, and how an index key splits into target, operator class and
+//! order.
 //!
-//! This is deliberately conservative: a bare word is taken for a column only when it is not a
-//! keyword, a type name, a function call, a qualifier or a cast target. Quoted identifiers are
-//! always columns.
+//! Expressions are read with sqlparser's PostgreSQL dialect, so a column is exactly what the
+//! parser takes for one: a (possibly qualified) name in expression position, never a function
+//! name, a type, a collation or a keyword argument such as the field of `extract(epoch from
+//! ...)`.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{visit_expressions, Expr, Ident};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
+
+/// Checks that `sql` reads as one SQL expression in PostgreSQL's dialect, so that a typo is a
+/// compile error rather than a failed migration. The error is the parser's complaint, with
+/// its line and column inside the string.
+pub fn check_expression(sql: &str) -> Result<(), String> {
+    parse_expression(sql).map(drop)
+}
+
+fn parse_expression(sql: &str) -> Result<Expr, String> {
+    let complaint = |err: ParserError| {
+        let text = match err {
+            ParserError::TokenizerError(t) | ParserError::ParserError(t) => t,
+            ParserError::RecursionLimitExceeded => "the expression is nested too deeply".into(),
+        };
+        // The parser's messages start with a capital and say "Line: 1, Column: 5"; ours are
+        // lowercase.
+        let text = text
+            .replace(" at Line: ", " at line ")
+            .replace(", Column: ", ", column ");
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(first) => first.to_lowercase().chain(chars).collect(),
+            None => text,
+        }
+    };
+    let dialect = PostgreSqlDialect {};
+    let mut parser = Parser::new(&dialect).try_with_sql(sql).map_err(complaint)?;
+    let expr = parser.parse_expr().map_err(complaint)?;
+    let next = parser.peek_token();
+    if next.token != Token::EOF {
+        return Err(format!(
+            "unexpected `{}` after the expression at line {}, column {}",
+            next.token, next.span.start.line, next.span.start.column
+        ));
+    }
+    Ok(expr)
+}
 
 /// A word in an SQL expression that looks like a column reference.
 #[derive(Debug, PartialEq, Eq)]
@@ -12,262 +58,23 @@ pub struct ColumnMention {
     pub quoted: bool,
 }
 
-#[derive(Debug, PartialEq)]
-enum Token {
-    Word(String),
-    Quoted(String),
-    Punct(char),
-    DoubleColon,
-    Other,
-}
-
-fn tokenize(sql: &str) -> Result<Vec<Token>, String> {
-    let chars: Vec<char> = sql.chars().collect();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '\'' {
-            // String literal; '' is an escaped quote.
-            i += 1;
-            loop {
-                match chars.get(i) {
-                    None => return Err("unterminated string literal".into()),
-                    Some('\'') if chars.get(i + 1) == Some(&'\'') => i += 2,
-                    Some('\'') => {
-                        i += 1;
-                        break;
-                    }
-                    Some(_) => i += 1,
-                }
-            }
-            tokens.push(Token::Other);
-        } else if c == '"' || c == '`' {
-            let quote = c;
-            let mut name = String::new();
-            i += 1;
-            loop {
-                match chars.get(i) {
-                    None => return Err("unterminated quoted identifier".into()),
-                    Some(&q) if q == quote && chars.get(i + 1) == Some(&quote) => {
-                        name.push(quote);
-                        i += 2;
-                    }
-                    Some(&q) if q == quote => {
-                        i += 1;
-                        break;
-                    }
-                    Some(&other) => {
-                        name.push(other);
-                        i += 1;
-                    }
-                }
-            }
-            tokens.push(Token::Quoted(name));
-        } else if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
-            {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            // E'...' and B'...' string prefixes.
-            if chars.get(i) == Some(&'\'') && word.len() == 1 {
-                continue;
-            }
-            tokens.push(Token::Word(word));
-        } else if c.is_ascii_digit() {
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '.') {
-                i += 1;
-            }
-            tokens.push(Token::Other);
-        } else if c == ':' && chars.get(i + 1) == Some(&':') {
-            tokens.push(Token::DoubleColon);
-            i += 2;
-        } else {
-            tokens.push(Token::Punct(c));
-            i += 1;
-        }
-    }
-    Ok(tokens)
-}
-
-/// Keywords, literals and type names that are never columns.
-///
-/// Words that are keywords only as functions (`position(...)`, `substring(...)`, `extract(...)`,
-/// `trim(...)`, `overlay(...)`, `coalesce(...)`) are not listed: a word before `(` is never
-/// taken for a column, and as a bare word each is a plausible column name.
-const NOT_COLUMNS: &[&str] = &[
-    "all",
-    "and",
-    "any",
-    "array",
-    "as",
-    "asc",
-    "asymmetric",
-    "at",
-    "between",
-    "bigint",
-    "bit",
-    "bool",
-    "boolean",
-    "both",
-    "by",
-    "bytea",
-    "case",
-    "cast",
-    "char",
-    "character",
-    "collate",
-    "current_date",
-    "current_time",
-    "current_timestamp",
-    "current_user",
-    "date",
-    "day",
-    "decimal",
-    "default",
-    "desc",
-    "distinct",
-    "double",
-    "else",
-    "end",
-    "escape",
-    "exists",
-    "false",
-    "filter",
-    "first",
-    "float",
-    "following",
-    "for",
-    "from",
-    "glob",
-    "hour",
-    "ilike",
-    "in",
-    "int",
-    "integer",
-    "interval",
-    "is",
-    "isnull",
-    "json",
-    "jsonb",
-    "last",
-    "leading",
-    "like",
-    "localtime",
-    "localtimestamp",
-    "match",
-    "minute",
-    "month",
-    "not",
-    "notnull",
-    "null",
-    "nulls",
-    "numeric",
-    "or",
-    "over",
-    "overlaps",
-    "partition",
-    "placing",
-    "preceding",
-    "precision",
-    "real",
-    "regexp",
-    "second",
-    "session_user",
-    "similar",
-    "smallint",
-    "some",
-    "symmetric",
-    "text",
-    "then",
-    "time",
-    "timestamp",
-    "timestamptz",
-    "to",
-    "trailing",
-    "true",
-    "unbounded",
-    "unknown",
-    "using",
-    "uuid",
-    "varchar",
-    "varying",
-    "when",
-    "where",
-    "with",
-    "within",
-    "without",
-    "year",
-    "zone",
-];
-
-/// The column names an SQL expression mentions.
+/// The column names an SQL expression mentions, in order; the parser's complaint when it does
+/// not parse. Of a qualified name (`t.other`) the last part is the column.
 pub fn column_mentions(sql: &str) -> Result<Vec<ColumnMention>, String> {
-    let tokens = tokenize(sql)?;
+    let expr = parse_expression(sql)?;
+    let mention = |ident: &Ident| ColumnMention {
+        name: ident.value.clone(),
+        quoted: ident.quote_style.is_some(),
+    };
     let mut out = Vec::new();
-    // After `COLLATE`: the collation's (possibly schema-qualified) name is not a column.
-    let mut in_collation = false;
-    for (i, token) in tokens.iter().enumerate() {
-        let prev = i.checked_sub(1).and_then(|p| tokens.get(p));
-        let next = tokens.get(i + 1);
-        let is_word = |t: Option<&Token>, w: &str| matches!(t, Some(Token::Word(x)) if x.eq_ignore_ascii_case(w));
-        if in_collation {
-            match token {
-                Token::Word(_) | Token::Quoted(_) => {
-                    in_collation = next == Some(&Token::Punct('.'));
-                    continue;
-                }
-                Token::Punct('.') => continue,
-                _ => in_collation = false,
-            }
-        }
-        match token {
-            Token::Quoted(name)
-                if next != Some(&Token::Punct('.')) && next != Some(&Token::Punct('(')) =>
-            {
-                out.push(ColumnMention {
-                    name: name.clone(),
-                    quoted: true,
-                });
-            }
-            Token::Word(word) => {
-                let lower = word.to_lowercase();
-                if lower == "collate" {
-                    in_collation = true;
-                    continue;
-                }
-                let is_call = next == Some(&Token::Punct('('));
-                let is_qualifier = next == Some(&Token::Punct('.'));
-                let is_cast_target = prev == Some(&Token::DoubleColon);
-                let after_as = is_word(prev, "as");
-                // `ORDER BY`, `PARTITION BY`, `GROUP BY` (in window and aggregate clauses).
-                let before_by = is_word(next, "by");
-                // The field in `extract(field from ...)`: `epoch`, `dow`, `year`, ...
-                let extract_field = prev == Some(&Token::Punct('('))
-                    && is_word(i.checked_sub(2).and_then(|p| tokens.get(p)), "extract");
-                if is_call
-                    || is_qualifier
-                    || is_cast_target
-                    || after_as
-                    || before_by
-                    || extract_field
-                    || NOT_COLUMNS.binary_search(&lower.as_str()).is_ok()
-                {
-                    continue;
-                }
-                out.push(ColumnMention {
-                    name: word.clone(),
-                    quoted: false,
-                });
-            }
+    let _ = visit_expressions(&expr, |e| {
+        match e {
+            Expr::Identifier(ident) => out.push(mention(ident)),
+            Expr::CompoundIdentifier(parts) => out.extend(parts.last().map(mention)),
             _ => {}
         }
-    }
+        ControlFlow::<()>::Continue(())
+    });
     Ok(out)
 }
 
@@ -404,8 +211,105 @@ mod tests {
     }
 
     #[test]
-    fn keyword_list_is_sorted() {
-        assert!(NOT_COLUMNS.windows(2).all(|w| w[0] < w[1]));
+    fn postgres_expressions_parse() {
+        let valid = [
+            "now()",
+            "gen_random_uuid()",
+            "CURRENT_TIMESTAMP",
+            "current_date",
+            "length(title) > 0",
+            "length( title )>0",
+            "x IN ('a','b')",
+            "x NOT IN (1, 2, 3)",
+            "lower(email)",
+            "data @> '{}'::jsonb",
+            "data ? 'key'",
+            "data ->> 'k' = 'v'",
+            "col ~ '^[a-z]+$'",
+            "col ~* 'x' AND col !~ 'y'",
+            "interval '1 day'",
+            "now() + interval '30 days'",
+            "due_date > now() - interval '1 day'",
+            "ARRAY[1, 2, 3]",
+            "ARRAY[]::int[]",
+            "'{}'::text[]",
+            "'{a,b}'::varchar(10)[]",
+            "tags && ARRAY['x']",
+            "cardinality(tags) < 10",
+            "'draft'",
+            "'it''s'",
+            "E'line\\n'",
+            "$$dollar$$",
+            "0",
+            "-1",
+            "1.5e3",
+            "TRUE",
+            "false",
+            "NULL",
+            "(a OR b) AND c",
+            "NOT (a AND b)",
+            "price >= 0 AND status IN ('a', 'b''c') AND note IS NOT NULL",
+            "x::text <> '' AND CAST(y AS integer) > 1",
+            "\"Weird Name\" > t.other",
+            "\"from\" <> 'x'",
+            "substring(code from 1 for 3) <> 'XXX'",
+            "position('@' in email) > 1",
+            "trim(both ' ' from name) <> ''",
+            "extract(epoch from created_at) > 0",
+            "EXTRACT(DOW FROM due) < 6",
+            "code SIMILAR TO '[A-Z]+'",
+            "code LIKE 'P%' OR code ILIKE 'q%'",
+            "code NOT LIKE 'x%'",
+            "coalesce(a, b) > 0",
+            "nullif(a, '') IS NULL",
+            "greatest(a, b) = least(c, d)",
+            "amount BETWEEN 0 AND 100",
+            "a IS DISTINCT FROM b",
+            "done IS TRUE",
+            "code COLLATE \"C\"",
+            "lower(label) COLLATE \"C\"",
+            "CASE WHEN a > 0 THEN 'pos' ELSE 'neg' END <> ''",
+            "date_trunc('day', created_at)",
+            "created_at AT TIME ZONE 'UTC'",
+            "(now() AT TIME ZONE 'utc')",
+            "nextval('seq'::regclass)",
+            "'NONE'::priority",
+            "uuid_generate_v4()",
+            "to_tsvector('english', body)",
+            "deleted_at IS NULL",
+            "a % 2 = 0",
+            "a || b <> ''",
+            "timestamp '2026-01-01 00:00:00'",
+            "date '2026-01-01'",
+            "'2026-01-01'::date + 1",
+            "char_length(code) = 3",
+            "jsonb_typeof(data) = 'object'",
+            "num_nonnulls(a, b) = 1",
+            "x = ANY (ARRAY['a'::text, 'b'::text])",
+            "x <> ALL (ARRAY[1, 2])",
+        ];
+        for sql in valid {
+            assert_eq!(check_expression(sql), Ok(()), "{sql}");
+        }
+    }
+
+    #[test]
+    fn broken_expressions_do_not_parse() {
+        for sql in [
+            "length(title) >",
+            "a AND",
+            "lower(email",
+            "x = 'open",
+            "a b",
+            "price >= 0;",
+            "x IN ()",
+        ] {
+            assert!(check_expression(sql).is_err(), "{sql}");
+        }
+        assert_eq!(
+            check_expression("length(title) >"),
+            Err("expected: an expression, found: EOF".into())
+        );
     }
 
     #[test]
@@ -449,7 +353,29 @@ mod tests {
             ["done", "owner", "due"]
         );
         assert_eq!(names("(a, b) overlaps (c, d)"), ["a", "b", "c", "d"]);
-        assert_eq!(names("x between symmetric 1 and 2"), ["x"]);
+        assert_eq!(names("x between 1 and y"), ["x", "y"]);
+    }
+
+    #[test]
+    fn names_in_every_expression_position() {
+        assert_eq!(
+            names("CURRENT_DATE > due AND user_id IS NOT NULL"),
+            ["due", "user_id"]
+        );
+        assert_eq!(
+            names("data ->> 'k' = 'v' AND tags[1] <> ''"),
+            ["data", "tags"]
+        );
+        assert_eq!(
+            names("CASE WHEN a > 0 THEN b ELSE c END <> ''"),
+            ["a", "b", "c"]
+        );
+        assert_eq!(
+            names("x::numeric(10, 2) > 0 AND y = ANY(z)"),
+            ["x", "y", "z"]
+        );
+        assert_eq!(names("date_part('year', d) > 2000"), ["d"]);
+        assert!(column_mentions("x >").is_err());
     }
 
     #[test]

@@ -842,3 +842,100 @@ async fn default_with_a_typed_literal_introspects_equal() {
         .run()
         .await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// 12. Checks as PostgreSQL prints them back: every spelling below compares equal to what the
+//     server makes of it, while a check with the same words grouped otherwise does not.
+
+/// Expressions over the columns of `exprs` (see the test), as a model would write them.
+const PRINTED_BACK: &[&str] = &[
+    "length(title) > 0",
+    "price >= 0 AND status IN ('a', 'b') AND note IS NOT NULL",
+    "(a OR b) AND c",
+    "a OR (b AND c)",
+    "a AND (b AND c)",
+    "NOT (a AND b)",
+    "code LIKE 'P%'",
+    "code NOT ILIKE 'p%'",
+    "code SIMILAR TO '[A-Z]+'",
+    "amount BETWEEN 0 AND 100",
+    "amount NOT BETWEEN 0 AND 100",
+    "n > -1",
+    "amount > -1.5",
+    "n >= 1.50",
+    "n > 1e3",
+    "n != 1",
+    "status NOT IN ('a', 'b')",
+    "status IN ('a')",
+    "n IN (1, 2, 3)",
+    "lower(code) <> ''",
+    "due > now() - interval '1 day'",
+    "due > date '2026-01-01'",
+    "data @> '{\"a\":1}'::jsonb",
+    "(data -> 'a' ->> 'b')::int > 0",
+    "tags && ARRAY['x']",
+    "tags[1] <> ''",
+    "code ~* 'x' AND code !~ 'y'",
+    "coalesce(note, '') <> 'x'",
+    "CASE WHEN n > 0 THEN 'pos' ELSE 'neg' END <> ''",
+    "(n + 1) * 2 > 10",
+    "n - (1 - 2) > 0",
+    "code || note <> ''",
+    "extract(epoch from due) > 0",
+    "substring(code from 1 for 3) <> 'XXX'",
+    "position('@' in code) > 1",
+    "trim(both ' ' from code) <> ''",
+    "a IS DISTINCT FROM b",
+    "code COLLATE \"C\" > 'a'",
+    "\"Weird\" > 0",
+    "CAST(n AS bigint) > 0",
+    "E'a\\nb' <> code",
+];
+
+#[tokio::test]
+async fn checks_printed_back_by_postgres_compare_as_trees() {
+    use model_core::diff::same_loose_expression;
+    use tests::scenario::apply;
+    use tests::TestDb;
+
+    // About PostgreSQL's own re-printing, so on PostgreSQL only.
+    let db = TestDb::postgres().await;
+    let pool = db.pg_pool().await;
+    let mut ddl = String::from(
+        "CREATE TABLE exprs (title text, price numeric, status text, note text, a bool, b bool, \
+         c bool, code varchar(20), amount numeric, n int, due timestamptz, data jsonb, \
+         tags text[], \"Weird\" int);\n",
+    );
+    for (i, expr) in PRINTED_BACK.iter().enumerate() {
+        ddl.push_str(&format!(
+            "ALTER TABLE exprs ADD CONSTRAINT ck_{i:02} CHECK ({expr});\n"
+        ));
+    }
+    apply(&pool, &ddl).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let live = model_core::introspect::postgres::introspect(&mut conn)
+        .await
+        .unwrap();
+    let checks = &live.tables["exprs"].checks;
+    assert_eq!(checks.len(), PRINTED_BACK.len());
+    let printed = |i: usize| {
+        let name = format!("ck_{i:02}");
+        &checks.iter().find(|c| c.name == name).unwrap().expr
+    };
+    for (i, expr) in PRINTED_BACK.iter().enumerate() {
+        assert!(
+            same_loose_expression(expr, printed(i)),
+            "{expr} was printed back as {}",
+            printed(i)
+        );
+    }
+    // The same words, grouped otherwise.
+    let index = |e: &str| PRINTED_BACK.iter().position(|x| *x == e).unwrap();
+    let (left, right) = (index("(a OR b) AND c"), index("a OR (b AND c)"));
+    assert!(!same_loose_expression(PRINTED_BACK[left], printed(right)));
+    assert!(!same_loose_expression(PRINTED_BACK[right], printed(left)));
+    let (times, plus) = (index("(n + 1) * 2 > 10"), index("n - (1 - 2) > 0"));
+    assert!(!same_loose_expression(PRINTED_BACK[times], printed(plus)));
+    assert!(!same_loose_expression("n + 1 * 2 > 10", printed(times)));
+    assert!(!same_loose_expression("(n - 1) - 2 > 0", printed(plus)));
+}

@@ -40,9 +40,25 @@ pub fn normalize_expression(sql: &str) -> String {
     out
 }
 
-/// A looser normal form for comparing an expression with the database's re-printing of it:
-/// PostgreSQL adds casts and parentheses (`lower(email)` comes back as
-/// `lower((email)::text)`), so casts to a type name and all parentheses are dropped.
+/// Whether an expression of the models and the database's re-printing of it are the same:
+/// both parse, and their trees are equal once the casts, parentheses and spellings PostgreSQL
+/// adds are folded. When either side does not parse, their [`loose_expression`] token forms
+/// are compared instead.
+pub fn same_loose_expression(a: &str, b: &str) -> bool {
+    match (
+        super::expression::canonical_tree(a),
+        super::expression::canonical_tree(b),
+    ) {
+        (Some(x), Some(y)) => x == y,
+        _ => loose_expression(a) == loose_expression(b),
+    }
+}
+
+/// A token normal form for comparing an expression with the database's re-printing of it
+/// when the expression does not parse: PostgreSQL adds casts and parentheses (`lower(email)`
+/// comes back as `lower((email)::text)`), so casts to a type name and all parentheses are
+/// dropped. This loses the grouping (`(a OR b) AND c` equals `a OR (b AND c)` here), which is
+/// why it is only the fallback of [`same_loose_expression`].
 pub fn loose_expression(sql: &str) -> String {
     // Tokens: quoted strings and identifiers, words, numbers, and single punctuation.
     let chars: Vec<char> = sql.chars().collect();
@@ -318,6 +334,14 @@ fn canonical_value(value: &Value) -> String {
     }
 }
 
+/// A default's SQL as written (`default_sql`) or rendered (`default`), not normalized.
+pub(super) fn default_sql(default: &ColumnDefault) -> String {
+    match default {
+        ColumnDefault::Value(v) => canonical_value(v),
+        ColumnDefault::Sql(sql) => sql.clone(),
+    }
+}
+
 /// A default's SQL, normalized: a typed `default` and an equivalent `default_sql` are equal.
 pub fn canonical_default(default: &ColumnDefault) -> String {
     match default {
@@ -411,6 +435,25 @@ mod tests {
             loose_expression("from <> 'x'::text")
         );
         assert_ne!(loose_expression("a > 1"), loose_expression("a > 2"));
+    }
+
+    #[test]
+    fn loose_comparison_keeps_grouping() {
+        // The token form alone cannot tell these apart; the trees can.
+        assert_eq!(
+            loose_expression("(a OR b) AND c"),
+            loose_expression("a OR (b AND c)")
+        );
+        assert!(!same_loose_expression("(a OR b) AND c", "a OR (b AND c)"));
+        assert!(same_loose_expression(
+            "(a OR b) AND c",
+            "(((a OR b)) AND c)"
+        ));
+        // A side that does not parse is compared by tokens.
+        assert!(same_loose_expression(
+            "\"from\" <> 'x'",
+            "from <> 'x'::text"
+        ));
     }
 
     #[test]

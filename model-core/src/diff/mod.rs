@@ -24,11 +24,15 @@
 //! normalized expression.
 
 mod compare;
+mod expression;
 mod operation;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use compare::{canonical_default, canonical_type, loose_expression, normalize_expression};
+pub use compare::{
+    canonical_default, canonical_type, loose_expression, normalize_expression,
+    same_loose_expression,
+};
 pub use operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
 
 use crate::registry::RegistryError;
@@ -39,9 +43,9 @@ use crate::schema::{Column, ColumnDefault, ColumnType, Enum, ForeignKey, Schema,
 pub struct DiffOptions {
     /// Allow dropping tables, columns and enum values, and narrowing types.
     pub allow_destructive: bool,
-    /// Compare expressions (checks, index expressions and predicates, defaults) loosely,
-    /// ignoring the casts and parentheses a database adds when it prints them back: for
-    /// comparing a snapshot with an introspected database.
+    /// Compare expressions (checks, index expressions and predicates, defaults) as parsed
+    /// trees, ignoring the casts, redundant parentheses and operator spellings a database uses
+    /// when it prints them back: for comparing a snapshot with an introspected database.
     pub loose_expressions: bool,
 }
 
@@ -228,7 +232,7 @@ impl<'a> Differ<'a> {
 
     fn same_expression(&self, a: &str, b: &str) -> bool {
         if self.loose {
-            loose_expression(a) == loose_expression(b)
+            same_loose_expression(a, b)
         } else {
             normalize_expression(a) == normalize_expression(b)
         }
@@ -237,12 +241,18 @@ impl<'a> Differ<'a> {
     fn same_default(&self, a: Option<&ColumnDefault>, b: Option<&ColumnDefault>) -> bool {
         match (a, b) {
             (None, None) => true,
-            (Some(a), Some(b)) => {
-                let (a, b) = (canonical_default(a), canonical_default(b));
+            (Some(a_default), Some(b_default)) => {
+                let (a, b) = (canonical_default(a_default), canonical_default(b_default));
                 // Numbers compare as numbers (`1e-5` is `0.00001` read back).
                 let number = |t: &str| t.trim_matches('\'').parse::<f64>().ok();
                 match (self.loose, number(&a), number(&b)) {
                     (true, Some(x), Some(y)) => x == y,
+                    // The tree is built from the SQL as written: folding its white space
+                    // first could join `- -1` into a comment.
+                    (true, _, _) => same_loose_expression(
+                        &compare::default_sql(a_default),
+                        &compare::default_sql(b_default),
+                    ),
                     _ => self.same_expression(&a, &b),
                 }
             }

@@ -1,6 +1,9 @@
 //! Migration scripts: splitting SQL into statements, and the checksums sqlx records.
 
 use sha2::{Digest, Sha384};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// The checksum sqlx records for a migration: SHA-384 of the file's text.
 pub fn checksum(sql: &str) -> Vec<u8> {
@@ -30,145 +33,72 @@ pub fn is_no_transaction(sql: &str) -> bool {
 }
 
 /// Splits a script into statements at `;`, outside string literals, quoted identifiers,
-/// dollar-quoted bodies and comments. Statements keep their text (without the final `;`);
-/// comment-only and empty pieces are dropped.
+/// dollar-quoted bodies and comments (as sqlparser's PostgreSQL tokenizer reads them), brackets
+/// (a rule's action list) and `BEGIN ATOMIC ... END` function bodies. Statements keep their text
+/// (without the final `;`); comment-only and empty pieces are dropped. Text the tokenizer
+/// cannot read (an unterminated string) is left whole, for the server to report.
 pub fn statements(sql: &str) -> Vec<String> {
-    let chars: Vec<char> = sql.chars().collect();
+    let dialect = PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize_with_location() else {
+        return piece(sql).into_iter().collect();
+    };
+    // Byte offset of each line's start: the tokenizer gives lines and columns (in characters).
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let offset = |line: u64, column: u64| {
+        let start = usize::try_from(line.saturating_sub(1))
+            .ok()
+            .and_then(|l| line_starts.get(l))
+            .copied()
+            .unwrap_or(sql.len());
+        let column = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+        sql[start..]
+            .char_indices()
+            .nth(column)
+            .map_or(sql.len(), |(i, _)| start + i)
+    };
     let mut out = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    let mut has_code = false;
-    // Open brackets: `;` inside them (a rule's action list) does not end a statement.
     let mut depth: usize = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '(' | '[' => {
-                has_code = true;
-                depth += 1;
-            }
-            ')' | ']' => {
-                has_code = true;
-                depth = depth.saturating_sub(1);
-            }
-            '-' if chars.get(i + 1) == Some(&'-') => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
+    // Open `BEGIN ATOMIC` bodies and `CASE` expressions inside them, each closed by `END`.
+    let mut atomic: usize = 0;
+    let mut previous_word = Keyword::NoKeyword;
+    for token in &tokens {
+        match &token.token {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
+            Token::Word(word) if word.quote_style.is_none() => {
+                match word.keyword {
+                    Keyword::ATOMIC if previous_word == Keyword::BEGIN => atomic += 1,
+                    Keyword::CASE if atomic > 0 => atomic += 1,
+                    Keyword::END => atomic = atomic.saturating_sub(1),
+                    _ => {}
                 }
-                continue;
+                previous_word = word.keyword;
             }
-            '/' if chars.get(i + 1) == Some(&'*') => {
-                // PostgreSQL block comments nest.
-                let mut depth = 0;
-                while i < chars.len() {
-                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-                continue;
+            Token::SemiColon if depth == 0 && atomic == 0 => {
+                let at = offset(token.span.start.line, token.span.start.column);
+                out.extend(piece(&sql[start..at]));
+                start = at + 1;
             }
-            '\'' | '"' | '`' => {
-                has_code = true;
-                let escapes = c == '\''
-                    && i > 0
-                    && matches!(chars[i - 1], 'E' | 'e')
-                    && (i < 2 || !(chars[i - 2].is_alphanumeric() || chars[i - 2] == '_'));
-                i += 1;
-                while i < chars.len() {
-                    if escapes && chars[i] == '\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if chars[i] == c {
-                        if chars.get(i + 1) == Some(&c) {
-                            i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    i += 1;
-                }
-                i += 1;
-                continue;
-            }
-            '$' => {
-                // $tag$ ... $tag$ (tag: empty or an identifier not starting with a digit).
-                let mut j = i + 1;
-                while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
-                    j += 1;
-                }
-                let tag_ok = chars.get(j) == Some(&'$')
-                    && !chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
-                if tag_ok {
-                    has_code = true;
-                    let tag: String = chars[i..=j].iter().collect();
-                    let tag_chars: Vec<char> = tag.chars().collect();
-                    let mut k = j + 1;
-                    while k < chars.len() {
-                        if chars[k..].starts_with(&tag_chars) {
-                            k += tag_chars.len();
-                            break;
-                        }
-                        k += 1;
-                    }
-                    i = k;
-                    continue;
-                }
-            }
-            ';' if depth == 0 && !in_atomic_body(&chars, start, i) => {
-                let text: String = chars[start..i].iter().collect();
-                if has_code {
-                    out.push(text.trim().to_owned());
-                }
-                start = i + 1;
-                has_code = false;
-                i += 1;
-                continue;
-            }
-            c if !c.is_whitespace() => has_code = true,
             _ => {}
         }
-        i += 1;
     }
-    let text: String = chars[start.min(chars.len())..].iter().collect();
-    if has_code {
-        out.push(text.trim().to_owned());
-    }
+    out.extend(piece(&sql[start.min(sql.len())..]));
     out
 }
 
-/// Whether `chars[start..at]` is inside a `BEGIN ATOMIC ... END` function body (PostgreSQL's
-/// SQL-standard bodies hold `;`): an unclosed `BEGIN ATOMIC`, counting `CASE ... END` pairs.
-fn in_atomic_body(chars: &[char], start: usize, at: usize) -> bool {
-    let text: String = chars[start..at]
-        .iter()
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let Some(begin) = words.windows(2).position(|w| w == ["begin", "atomic"]) else {
-        return false;
+/// A statement's text, trimmed, unless it holds nothing but white space and comments.
+fn piece(text: &str) -> Option<String> {
+    let dialect = PostgreSqlDialect {};
+    let has_code = match Tokenizer::new(&dialect, text).tokenize() {
+        Ok(tokens) => tokens
+            .iter()
+            .any(|t| !matches!(t, Token::Whitespace(_) | Token::EOF)),
+        Err(_) => true,
     };
-    let mut depth = 1i32;
-    for w in &words[begin + 2..] {
-        match *w {
-            "case" => depth += 1,
-            "end" => depth -= 1,
-            _ => {}
-        }
-    }
-    depth > 0
+    has_code.then(|| text.trim().to_owned())
 }
 
 /// CRC-32 (ISO-HDLC, the common one): sqlx derives its advisory lock id from it.
@@ -226,6 +156,33 @@ mod tests {
             ]
         );
         assert_eq!(statements("SELECT 1"), ["SELECT 1"]);
+    }
+
+    #[test]
+    fn splits_at_the_right_byte() {
+        // Multi-byte characters and CRLF line ends before a `;`.
+        assert_eq!(
+            statements("COMMENT ON TABLE t IS 'été ☕';\r\nSELECT 'ü'; -- ß\r\nSELECT 2;"),
+            [
+                "COMMENT ON TABLE t IS 'été ☕'",
+                "SELECT 'ü'",
+                "-- ß\r\nSELECT 2"
+            ]
+        );
+        // A word in a string or a quoted name is not a keyword.
+        assert_eq!(
+            statements("CREATE FUNCTION f() RETURNS text LANGUAGE sql BEGIN ATOMIC SELECT 'end'; SELECT \"case\"; END; SELECT 3"),
+            [
+                "CREATE FUNCTION f() RETURNS text LANGUAGE sql BEGIN ATOMIC SELECT 'end'; SELECT \"case\"; END",
+                "SELECT 3"
+            ]
+        );
+        // Text the tokenizer cannot read goes to the server whole, which reports it.
+        assert_eq!(
+            statements("SELECT 1; SELECT 'open"),
+            ["SELECT 1; SELECT 'open"]
+        );
+        assert!(statements("/* only */ -- comments\n;;").is_empty());
     }
 
     #[test]
