@@ -1,6 +1,10 @@
 //! Rules that span several attributes, checked before any code is generated. Each failure is
 //! a spanned error in the context; checking goes on so that one build reports every mistake.
 //!
+//! [`check_model`] is the entry point: it lists the rules of a table in the order their errors
+//! are reported. Each rule is a small function named for what it checks; the ones that also
+//! lower part of the model for codegen (indexes, uniques, checks, foreign keys) return it.
+//!
 //! Type-level rules (a field type has a mapping, `references` names a table with a matching
 //! column type, `set null` needs an `Option`, `max_length` needs a string, `default` has the
 //! field's type) are left to the compiler: codegen emits trait-bound checks whose messages are
@@ -9,7 +13,7 @@
 use proc_macro2::Span;
 
 use crate::ast::{DbEnumModel, Field, Model};
-use crate::attr::{IdentityAttr, Spanned};
+use crate::attr::{IdentityAttr, IndexAttr, Spanned};
 use crate::ctxt::Ctxt;
 use crate::sql::{self, KeyTarget};
 
@@ -146,7 +150,35 @@ fn expression(
     }
 }
 
+/// The entry point: every rule of a table, in the order their errors are reported, each
+/// collecting its errors in `cx`; the rules that also lower a part of the model (indexes,
+/// uniques, checks, foreign keys) return it for codegen.
 pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
+    table_identifiers(cx, model);
+    let key_len = primary_key_exists(cx, model);
+    columns(cx, model, key_len);
+    let mut indexes = table_indexes(cx, model);
+    let mut uniques = table_uniques(cx, model);
+    let checks = checks(cx, model);
+    field_indexes_and_uniques(cx, model, &mut indexes, &mut uniques);
+    duplicate_names(cx, model);
+    let foreign_keys = model
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, field)| foreign_key(cx, model, i, field))
+        .collect();
+    Checked {
+        indexes,
+        uniques,
+        checks,
+        foreign_keys,
+    }
+}
+
+/// The table's own names (its name, `renamed_from`, `primary_key_name`, extensions) are valid
+/// identifiers.
+fn table_identifiers(cx: &Ctxt, model: &Model) {
     identifier(cx, "table name", &model.table_name);
     for (what, value) in [
         ("`renamed_from`", &model.attrs.renamed_from),
@@ -159,7 +191,10 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
     for ext in &model.attrs.extensions {
         identifier(cx, "extension name", ext);
     }
+}
 
+/// A table has a primary key; returns how many columns it has.
+fn primary_key_exists(cx: &Ctxt, model: &Model) -> usize {
     let primary_key = model.primary_key();
     // A `#[column(...)]` that failed to parse may hold the `primary_key` (`primary_key = true`):
     // its error says what to fix, and "no primary key" would be noise.
@@ -172,7 +207,12 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
             ),
         );
     }
+    primary_key.len()
+}
 
+/// Each column name is a valid identifier used by one field only, and each field's own rules
+/// hold.
+fn columns(cx: &Ctxt, model: &Model, key_len: usize) {
     for (i, field) in model.fields.iter().enumerate() {
         identifier(cx, "column name", &field.column);
         // A failed `name = ...` leaves the field's name as the column name: no clash to report.
@@ -190,94 +230,22 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
                 ),
             ));
         }
-        check_field(cx, model, field, primary_key.len());
+        check_field(cx, field, key_len);
     }
+}
 
+/// `#[table(index(...))]`: columns or an expression (not both), known columns, expressions
+/// that parse, a known method; lowered to [`IndexDef`]s.
+fn table_indexes(cx: &Ctxt, model: &Model) -> Vec<IndexDef> {
     let mut indexes = Vec::new();
-    let mut uniques = Vec::new();
     for index in &model.attrs.indexes {
         if let Some(name) = &index.name {
             identifier(cx, "index name", name);
         }
-        let keys: Vec<sql::IndexKey> = match (&index.columns, &index.expr) {
-            (Some(_), Some(expr)) => {
-                cx.syn_error(syn::Error::new(
-                    expr.span,
-                    "an index takes `columns = [...]` or `expr = \"...\"`, not both; put the expression in `columns` as \"(expr)\"",
-                ));
-                continue;
-            }
-            (None, None) => {
-                cx.syn_error(syn::Error::new(
-                    index.span,
-                    "an index needs `columns = [\"...\"]` or `expr = \"...\"`",
-                ));
-                continue;
-            }
-            (None, Some(expr)) => {
-                expression(cx, model, expr.span, INDEX_EXPRESSION, &expr.value);
-                vec![sql::IndexKey {
-                    target: KeyTarget::Expression(expr.value.trim().to_owned()),
-                    opclass: None,
-                    desc: None,
-                    nulls_first: None,
-                }]
-            }
-            (Some(columns), None) => {
-                if columns.is_empty() {
-                    cx.syn_error(syn::Error::new(
-                        index.span,
-                        "an index needs at least one column",
-                    ));
-                }
-                columns
-                    .iter()
-                    .filter_map(|entry| match sql::parse_index_key(&entry.value) {
-                        Ok(key) => {
-                            match &key.target {
-                                KeyTarget::Column(c) => {
-                                    if model.field_for_column(c, true).is_none() {
-                                        unknown_column(cx, model, entry.span, "index", c);
-                                    }
-                                }
-                                KeyTarget::Expression(e) => {
-                                    expression(cx, model, entry.span, INDEX_EXPRESSION, e)
-                                }
-                            }
-                            Some(key)
-                        }
-                        Err(err) => {
-                            cx.syn_error(syn::Error::new(
-                                entry.span,
-                                format!("invalid index key `{}`: {err}", entry.value),
-                            ));
-                            None
-                        }
-                    })
-                    .collect()
-            }
+        let Some(keys) = index_keys(cx, model, index) else {
+            continue;
         };
-        let method = index.method.as_ref().and_then(|m| {
-            let found = METHODS
-                .iter()
-                .find(|known| known.eq_ignore_ascii_case(&m.value))
-                .copied();
-            if found.is_none() {
-                cx.syn_error(syn::Error::new(
-                    m.span,
-                    format!(
-                        "unknown index method `{}`, expected one of {}",
-                        m.value,
-                        METHODS
-                            .iter()
-                            .map(|m| format!("`{m}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            }
-            found
-        });
+        let method = index_method(cx, index);
         if let Some(predicate) = &index.predicate {
             expression(cx, model, predicate.span, INDEX_WHERE, &predicate.value);
         }
@@ -289,6 +257,101 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
             predicate: index.predicate.as_ref().map(|p| p.value.clone()),
         });
     }
+    indexes
+}
+
+/// The keys of a `#[table(index(...))]`: `columns` or `expr` (not both), known columns,
+/// expressions that parse. `None` when the index has neither or both.
+fn index_keys(cx: &Ctxt, model: &Model, index: &IndexAttr) -> Option<Vec<sql::IndexKey>> {
+    let keys = match (&index.columns, &index.expr) {
+        (Some(_), Some(expr)) => {
+            cx.syn_error(syn::Error::new(
+                expr.span,
+                "an index takes `columns = [...]` or `expr = \"...\"`, not both; put the expression in `columns` as \"(expr)\"",
+            ));
+            return None;
+        }
+        (None, None) => {
+            cx.syn_error(syn::Error::new(
+                index.span,
+                "an index needs `columns = [\"...\"]` or `expr = \"...\"`",
+            ));
+            return None;
+        }
+        (None, Some(expr)) => {
+            expression(cx, model, expr.span, INDEX_EXPRESSION, &expr.value);
+            vec![sql::IndexKey {
+                target: KeyTarget::Expression(expr.value.trim().to_owned()),
+                opclass: None,
+                desc: None,
+                nulls_first: None,
+            }]
+        }
+        (Some(columns), None) => {
+            if columns.is_empty() {
+                cx.syn_error(syn::Error::new(
+                    index.span,
+                    "an index needs at least one column",
+                ));
+            }
+            columns
+                .iter()
+                .filter_map(|entry| match sql::parse_index_key(&entry.value) {
+                    Ok(key) => {
+                        match &key.target {
+                            KeyTarget::Column(c) => {
+                                if model.field_for_column(c, true).is_none() {
+                                    unknown_column(cx, model, entry.span, "index", c);
+                                }
+                            }
+                            KeyTarget::Expression(e) => {
+                                expression(cx, model, entry.span, INDEX_EXPRESSION, e)
+                            }
+                        }
+                        Some(key)
+                    }
+                    Err(err) => {
+                        cx.syn_error(syn::Error::new(
+                            entry.span,
+                            format!("invalid index key `{}`: {err}", entry.value),
+                        ));
+                        None
+                    }
+                })
+                .collect()
+        }
+    };
+    Some(keys)
+}
+
+/// The access method of an index, which must be one the databases know.
+fn index_method(cx: &Ctxt, index: &IndexAttr) -> Option<&'static str> {
+    index.method.as_ref().and_then(|m| {
+        let found = METHODS
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(&m.value))
+            .copied();
+        if found.is_none() {
+            cx.syn_error(syn::Error::new(
+                m.span,
+                format!(
+                    "unknown index method `{}`, expected one of {}",
+                    m.value,
+                    METHODS
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        found
+    })
+}
+
+/// `#[table(unique(...))]`: at least one column, all known; lowered to [`UniqueDef`]s.
+fn table_uniques(cx: &Ctxt, model: &Model) -> Vec<UniqueDef> {
+    let mut uniques = Vec::new();
     for unique in &model.attrs.uniques {
         if let Some(name) = &unique.name {
             identifier(cx, "unique constraint name", name);
@@ -309,6 +372,12 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
             columns: unique.columns.iter().map(|c| c.value.clone()).collect(),
         });
     }
+    uniques
+}
+
+/// `#[table(check(...))]`: a non-empty expression that parses and names known columns;
+/// lowered to [`CheckDef`]s.
+fn checks(cx: &Ctxt, model: &Model) -> Vec<CheckDef> {
     let mut checks = Vec::new();
     for check in &model.attrs.checks {
         if let Some(name) = &check.name {
@@ -328,7 +397,16 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
         });
     }
 
-    // Field-level indexes and uniques.
+    checks
+}
+
+/// `#[column(index)]` and `#[column(unique)]`: valid names; lowered after the table's own.
+fn field_indexes_and_uniques(
+    cx: &Ctxt,
+    model: &Model,
+    indexes: &mut Vec<IndexDef>,
+    uniques: &mut Vec<UniqueDef>,
+) {
     for field in &model.fields {
         if let Some(index) = &field.attrs.index {
             if let Some(name) = &index.name {
@@ -356,22 +434,6 @@ pub fn check_model(cx: &Ctxt, model: &Model) -> Checked {
                 columns: vec![field.column.value.clone()],
             });
         }
-    }
-
-    duplicate_names(cx, model);
-
-    let foreign_keys = model
-        .fields
-        .iter()
-        .enumerate()
-        .filter_map(|(i, field)| foreign_key(cx, model, i, field))
-        .collect();
-
-    Checked {
-        indexes,
-        uniques,
-        checks,
-        foreign_keys,
     }
 }
 
@@ -405,11 +467,22 @@ fn duplicate_names(cx: &Ctxt, model: &Model) {
     }
 }
 
-fn check_field(cx: &Ctxt, model: &Model, field: &Field, key_len: usize) {
+/// The rules of one field, in the order their errors are reported.
+fn check_field(cx: &Ctxt, field: &Field, key_len: usize) {
     let a = &field.attrs;
     if let Some(old) = &a.renamed_from {
         identifier(cx, "`renamed_from`", old);
     }
+    field_defaults(cx, field);
+    field_type(cx, field);
+    foreign_key_attributes(cx, field);
+    field_identity(cx, field, key_len);
+}
+
+/// `default` or `default_sql` (not both); `default_sql` and `backfill_sql` are not empty, and
+/// `default_sql` parses.
+fn field_defaults(cx: &Ctxt, field: &Field) {
+    let a = &field.attrs;
     if let (Some(_), Some(sql)) = (&a.default, &a.default_sql) {
         cx.syn_error(syn::Error::new(
             sql.span,
@@ -431,6 +504,12 @@ fn check_field(cx: &Ctxt, model: &Model, field: &Field, key_len: usize) {
             cx.syn_error(syn::Error::new(sql.span, "`backfill_sql` cannot be empty"));
         }
     }
+}
+
+/// `sql_type` is not empty and stands alone; `max_length`, `precision` and `scale` have
+/// sensible values.
+fn field_type(cx: &Ctxt, field: &Field) {
+    let a = &field.attrs;
     if let Some(ty) = &a.sql_type {
         if ty.value.trim().is_empty() {
             cx.syn_error(syn::Error::new(ty.span, "`sql_type` cannot be empty"));
@@ -467,9 +546,13 @@ fn check_field(cx: &Ctxt, model: &Model, field: &Field, key_len: usize) {
         }
         _ => {}
     }
-    // A failed `#[column(...)]` may hold the `references` or `primary_key` these rules look for.
-    let complete = !a.parse_failed;
-    if a.references.is_none() && complete {
+}
+
+/// Foreign-key options need `references`; an explicit foreign key name is an identifier.
+fn foreign_key_attributes(cx: &Ctxt, field: &Field) {
+    let a = &field.attrs;
+    // A failed `#[column(...)]` may hold the `references` this rule looks for.
+    if a.references.is_none() && !a.parse_failed {
         for (key, span) in [
             ("on_delete", a.on_delete.as_ref().map(|s| s.span)),
             ("on_update", a.on_update.as_ref().map(|s| s.span)),
@@ -490,6 +573,13 @@ fn check_field(cx: &Ctxt, model: &Model, field: &Field, key_len: usize) {
     if let Some(fk_name) = &a.fk_name {
         identifier(cx, "foreign key name", fk_name);
     }
+}
+
+/// `identity` sits on a single-column integer primary key.
+fn field_identity(cx: &Ctxt, field: &Field, key_len: usize) {
+    let a = &field.attrs;
+    // A failed `#[column(...)]` may hold the `primary_key` this rule looks for.
+    let complete = !a.parse_failed;
     if let Some((span, choice)) = a.identity {
         if a.primary_key.is_none() {
             if complete {
@@ -510,7 +600,6 @@ fn check_field(cx: &Ctxt, model: &Model, field: &Field, key_len: usize) {
             ));
         }
     }
-    let _ = model;
 }
 
 fn action(cx: &Ctxt, value: &Option<Spanned<String>>) -> &'static str {
