@@ -3,9 +3,8 @@
 
 use std::path::Path;
 
-use model_core::dialect::Dialect;
 use model_core::migration::MigrationDir;
-use model_core::runner::{load, mask_password, Migration, PgBackend, Runner, RunnerError};
+use model_core::runner::{load, mask_password, Database, Migration, Runner, RunnerError};
 
 use crate::exit;
 use crate::options::Global;
@@ -18,14 +17,11 @@ pub(crate) fn models(dir: &Path) -> Result<model_core::schema::Schema, Failure> 
     match registry::schema() {
         Ok(schema) => Ok(schema),
         Err(RegistryError::Empty) => {
-            let tables: Vec<String> = model_core::migration::MigrationDir::open(
-                dir,
-                model_core::generate::DEFAULT_DIALECT,
-            )
-            .ok()
-            .and_then(|d| d.head_schema().ok())
-            .map(|s| s.tables.keys().cloned().collect())
-            .unwrap_or_default();
+            let tables: Vec<String> = directory(dir)
+                .ok()
+                .and_then(|d| d.head_schema().ok())
+                .map(|s| s.tables.keys().cloned().collect())
+                .unwrap_or_default();
             let mut message = RegistryError::Empty.to_string();
             if !tables.is_empty() {
                 const SHOWN: usize = 5;
@@ -61,6 +57,7 @@ fn code_of(err: &RunnerError) -> u8 {
         RunnerError::UnknownVersion { .. }
         | RunnerError::Edited { .. }
         | RunnerError::Dirty { .. } => exit::STATE,
+        RunnerError::Unsupported { .. } => exit::UNSUPPORTED,
         RunnerError::Target(_) => exit::USAGE,
         RunnerError::Directory(_)
         | RunnerError::Read { .. }
@@ -77,6 +74,13 @@ pub(crate) fn runner_fail(err: RunnerError) -> Failure {
     fail(code, err.to_string().replace("\n  ", "; "))
 }
 
+/// Opens the migration directory for the project's dialect (recorded in the directory; a
+/// directory of another dialect is refused). A directory that does not exist yet is empty.
+pub(crate) fn directory(path: &Path) -> Result<MigrationDir, Failure> {
+    MigrationDir::open(path, model_core::generate::DEFAULT_DIALECT)
+        .map_err(|e| fail(exit::DIRECTORY, e))
+}
+
 /// Opens the directory for the runner: it must exist and have a single head.
 pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), Failure> {
     if !path.is_dir() {
@@ -88,7 +92,7 @@ pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), Failur
             ),
         ));
     }
-    let dir = MigrationDir::open(path, Dialect::Postgres).map_err(|e| fail(exit::DIRECTORY, e))?;
+    let dir = directory(path)?;
     let migrations = load(&dir).map_err(runner_fail)?;
     Ok((dir, migrations))
 }
@@ -163,13 +167,13 @@ pub(crate) async fn connected<'m>(
     path: &Path,
     global: &Global,
     migrations: &'m [Migration],
-) -> Result<(Runner<'m, PgBackend>, model_core::runner::Status), Failure> {
+) -> Result<(Runner<'m, Database>, model_core::runner::Status), Failure> {
     let backend = connect(global).await?;
     let mut runner = Runner::new(backend, migrations, path.display().to_string());
     let status = runner.status().await.map_err(runner_fail)?;
     Ok((runner, status))
 }
 
-pub(crate) async fn connect(global: &Global) -> Result<PgBackend, Failure> {
-    PgBackend::connect(url(global)?).await.map_err(runner_fail)
+pub(crate) async fn connect(global: &Global) -> Result<Database, Failure> {
+    Database::connect(url(global)?).await.map_err(runner_fail)
 }

@@ -6,7 +6,9 @@
 //! the server's maintenance database (`postgres`, then `template1`), so a URL such as
 //! `postgres://ci@db/not_created_yet` works.
 
-use model_core::runner::{mask_password, RunnerError, TemporaryDatabase, TemporaryDatabaseError};
+use model_core::runner::{
+    mask_password, Database, RunnerError, TemporaryDatabase, TemporaryDatabaseError,
+};
 use sqlx::postgres::PgConnectOptions;
 
 use crate::exit;
@@ -38,9 +40,11 @@ impl Scratch {
         }
     }
 
-    /// How to connect to the scratch database.
-    pub(crate) fn options(&self) -> PgConnectOptions {
-        self.0.options()
+    /// Connects to the scratch database.
+    pub(crate) async fn connect(&self) -> Result<Database, Failure> {
+        Database::connect_postgres(&self.0.options())
+            .await
+            .map_err(runner_fail)
     }
 
     /// Drops the scratch database (closing any connection still open to it).

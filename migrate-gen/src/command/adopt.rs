@@ -5,10 +5,9 @@
 use std::path::Path;
 
 use model_core::adopt::adopted_schema;
-use model_core::introspect::postgres::introspect;
 use model_core::migration::DirectoryError;
 use model_core::registry;
-use model_core::runner::{find, Migration, PgBackend, Runner, RunnerError, UpTarget};
+use model_core::runner::{find, Migration, Runner, UpTarget};
 use model_core::schema::Schema;
 
 use super::{fail, Failure, Outcome};
@@ -94,9 +93,7 @@ async fn replay(
     scratch: &Scratch,
     path: &Path,
 ) -> Result<Schema, Failure> {
-    let backend = PgBackend::connect_with(&scratch.options())
-        .await
-        .map_err(runner_fail)?;
+    let backend = scratch.connect().await?;
     let mut runner = Runner::new(backend, migrations, path.display().to_string());
     runner
         .upgrade(
@@ -105,8 +102,5 @@ async fn replay(
         )
         .await
         .map_err(runner_fail)?;
-    let schema = introspect(runner.backend().connection())
-        .await
-        .map_err(|e| runner_fail(RunnerError::Database(e)))?;
-    Ok(schema)
+    runner.backend().introspect().await.map_err(runner_fail)
 }

@@ -3,8 +3,7 @@
 use std::path::Path;
 
 use model_core::diff::{diff, DiffOptions};
-use model_core::generate::DEFAULT_DIALECT;
-use model_core::migration::{DirectoryError, MigrationDir};
+use model_core::migration::DirectoryError;
 
 use super::{fail, Outcome};
 use crate::exit;
@@ -21,10 +20,7 @@ pub(crate) fn run(path: &Path, global: &Global) -> Outcome {
             ),
         ));
     }
-    let dir = match MigrationDir::open(path, DEFAULT_DIALECT) {
-        Ok(dir) => dir,
-        Err(err) => return Err(fail(exit::DIRECTORY, err)),
-    };
+    let dir = crate::project::directory(path)?;
     let mut problems: Vec<String> = Vec::new();
 
     // A snapshot naming a parent that is gone also makes its old parent a head; the missing

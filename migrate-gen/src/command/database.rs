@@ -3,10 +3,8 @@
 
 use std::path::Path;
 
-use model_core::dialect::Dialect;
-use model_core::migration::MigrationDir;
 use model_core::runner::{
-    self, find, offline_sql, Direction, DownTarget, Event, Migration, PgBackend, Runner,
+    self, find, offline_sql, Database, Direction, DownTarget, Event, Migration, Runner,
     RunnerError, UpTarget,
 };
 
@@ -50,7 +48,7 @@ fn progress(global: &Global) -> impl FnMut(Event<'_>) + '_ {
 }
 
 async fn current_name(
-    runner: &mut Runner<'_, PgBackend>,
+    runner: &mut Runner<'_, Database>,
     migrations: &[Migration],
 ) -> Result<Option<String>, RunnerError> {
     let status = runner.status().await?;
@@ -301,10 +299,7 @@ pub(crate) fn heads(path: &Path, global: &Global) -> Outcome {
             format!("the migrations directory {} does not exist", path.display()),
         ));
     }
-    let dir = match MigrationDir::open(path, Dialect::Postgres) {
-        Ok(d) => d,
-        Err(err) => return Err(fail(exit::DIRECTORY, err)),
-    };
+    let dir = crate::project::directory(path)?;
     let names: Vec<String> = dir
         .heads()
         .into_iter()

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use model_core::generate::{plan, GenerateError, Request, DEFAULT_DIALECT};
+use model_core::generate::{plan, GenerateError, Request};
 use model_core::migration::{MigrationDir, NewMigration};
 use model_core::schema::Schema;
 
@@ -20,7 +20,7 @@ pub(crate) struct Options {
 /// The models, the directory and the request that `generate` and `--amend` work from.
 fn inputs(path: &Path, options: &Options) -> Result<(Schema, MigrationDir, Request), Failure> {
     let current = crate::project::models(path)?;
-    let dir = MigrationDir::open(path, DEFAULT_DIALECT).map_err(|e| fail(exit::DIRECTORY, e))?;
+    let dir = crate::project::directory(path)?;
     let request = Request {
         message: options.message.clone(),
         allow_destructive: options.allow_destructive,

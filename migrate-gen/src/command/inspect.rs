@@ -3,9 +3,8 @@
 use std::path::Path;
 
 use model_core::diff::{diff, DiffOptions, Operation};
-use model_core::introspect::postgres::introspect;
 use model_core::migration::MigrationDir;
-use model_core::runner::{DownTarget, Migration, PgBackend, Runner, RunnerError, UpTarget};
+use model_core::runner::{Database, DownTarget, Migration, Runner, RunnerError, UpTarget};
 use model_core::schema::Schema;
 
 use super::{fail, Failure, Outcome};
@@ -74,10 +73,8 @@ fn describe(op: &Operation) -> String {
     format!("{kind}: {what}")
 }
 
-async fn live_schema(backend: &mut PgBackend) -> Result<Schema, Failure> {
-    introspect(backend.connection())
-        .await
-        .map_err(|e| runner_fail(RunnerError::Database(e)))
+async fn live_schema(database: &mut Database) -> Result<Schema, Failure> {
+    database.introspect().await.map_err(runner_fail)
 }
 
 fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, Failure> {
@@ -136,7 +133,7 @@ pub(crate) fn drift(path: &Path, global: &Global) -> Outcome {
 
 /// Compares the scratch database with a snapshot; `Err` carries the message.
 async fn compare(
-    backend: &mut PgBackend,
+    backend: &mut Database,
     expected: &Schema,
     stage: &str,
 ) -> Result<(), Result<String, Failure>> {
@@ -163,7 +160,10 @@ pub(crate) fn verify(path: &Path, global: &Global) -> Outcome {
     };
     runtime().block_on(async {
         let scratch = Scratch::create(&url, "verify").await?;
-        let result = verify_in(&dir, &migrations, scratch.options().clone(), global, path).await;
+        let result = match scratch.connect().await {
+            Ok(database) => verify_in(&dir, &migrations, database, global, path).await,
+            Err(failure) => Err(Err(failure)),
+        };
         scratch.drop().await;
         match result {
             Ok(()) => {
@@ -203,13 +203,10 @@ pub(crate) fn verify(path: &Path, global: &Global) -> Outcome {
 async fn verify_in(
     dir: &MigrationDir,
     migrations: &[Migration],
-    options: sqlx::postgres::PgConnectOptions,
+    backend: Database,
     global: &Global,
     path: &Path,
 ) -> Result<(), Result<String, Failure>> {
-    let backend = PgBackend::connect_with(&options)
-        .await
-        .map_err(|e| Err(runner_fail(e)))?;
     let mut runner = Runner::new(backend, migrations, path.display().to_string());
     let reporter = global.reporter();
     let say = |line: String| {

@@ -13,12 +13,14 @@
 //! Statements run one by one, so a failure names the migration, the statement and the
 //! database's message; the transaction then leaves the database at the previous version.
 
+mod database;
 mod postgres;
 pub mod script;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use database::Database;
 pub use postgres::{
     connect_server, drop_database, quote_identifier, PgBackend, TemporaryDatabase,
     TemporaryDatabaseError,
@@ -178,6 +180,12 @@ pub enum RunnerError {
     Dirty {
         /// The version.
         version: i64,
+    },
+    /// The database is of a kind the runner does not serve yet.
+    #[error("{what} is not supported yet: use a postgres:// URL")]
+    Unsupported {
+        /// What was asked for.
+        what: String,
     },
     /// The target names no migration or is in the wrong direction.
     #[error("{0}")]
