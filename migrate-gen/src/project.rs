@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use model_core::migration::MigrationDir;
-use model_core::runner::{load, mask_password, Database, Migration, Runner, RunnerError};
+use model_core::runner::{load, mask_password, Database, MigrationScript, Runner, RunnerError};
 
 use crate::exit;
 use crate::options::Global;
@@ -82,7 +82,7 @@ pub(crate) fn directory(path: &Path) -> Result<MigrationDir, Failure> {
 }
 
 /// Opens the directory for the runner: it must exist and have a single head.
-pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<Migration>), Failure> {
+pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<MigrationScript>), Failure> {
     if !path.is_dir() {
         return Err(fail(
             exit::DIRECTORY,
@@ -166,7 +166,7 @@ pub(crate) fn runtime() -> tokio::runtime::Runtime {
 pub(crate) async fn connected<'m>(
     path: &Path,
     global: &Global,
-    migrations: &'m [Migration],
+    migrations: &'m [MigrationScript],
 ) -> Result<(Runner<'m, Database>, model_core::runner::Status), Failure> {
     let backend = connect(global).await?;
     let mut runner = Runner::new(backend, migrations, path.display().to_string());

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use model_core::dialect::ddl::render;
 use model_core::dialect::Dialect;
 use model_core::diff::{diff, DiffOptions};
-use model_core::generate::{plan, Request};
+use model_core::generate::{new_migrations, Request};
 use model_core::migration::{MigrationDir, NewMigration};
 use model_core::schema::{
     Column, ColumnDefault, ColumnType, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table,
@@ -186,7 +186,7 @@ fn main() {
         };
         let whole = time(rounds, || {
             let dir = MigrationDir::open(&tmp, Dialect::Postgres).unwrap();
-            plan(&dir, &changed, &request).unwrap().len()
+            new_migrations(&dir, &changed, &request).unwrap().len()
         });
         println!("| generate with {earlier} earlier migrations (read head snapshot, diff, SQL) | {whole:.1?} |");
         std::fs::remove_dir_all(&tmp).unwrap();

@@ -6,7 +6,7 @@
 //! or changed by hand (a data migration made with `--empty`, an edited statement) would be
 //! lost, so such a migration is refused and the change belongs in a new migration.
 
-use crate::generate::{plan, GenerateError, Request};
+use crate::generate::{new_migrations, GenerateError, Request};
 use crate::migration::{MigrationDir, MigrationFiles, NewMigration};
 use crate::schema::Schema;
 
@@ -132,7 +132,7 @@ pub fn amend(
     }
 
     // What generation writes for this migration today; anything else was written by hand.
-    let regenerated = plan(
+    let regenerated = new_migrations(
         &base,
         &snapshot.schema,
         &Request {
@@ -157,7 +157,7 @@ pub fn amend(
     } else {
         request.message.clone()
     };
-    let mut planned = plan(
+    let mut planned = new_migrations(
         &base,
         current,
         &Request {

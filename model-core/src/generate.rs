@@ -42,7 +42,7 @@ pub enum GenerateError {
 
 /// Plans the migrations that bring `dir` to `current`: none when nothing changed, usually
 /// one, two when new enum values must be committed before use.
-pub fn plan(
+pub fn new_migrations(
     dir: &MigrationDir,
     current: &Schema,
     request: &Request,
@@ -86,7 +86,7 @@ pub fn plan(
         allow_destructive: request.allow_destructive,
         loose_expressions: false,
     };
-    let plans = plans(&last, current, options)?;
+    let plans = steps(&last, current, options)?;
     if plans.is_empty() {
         return Ok(Vec::new());
     }
@@ -150,7 +150,7 @@ pub fn plan(
 /// The migrations from `last` to `current`: none when they are equal; one; or two when enum
 /// values are added and used (the first adds the values only). Each comes with the schema it
 /// leaves behind.
-pub fn plans(
+pub fn steps(
     last: &Schema,
     current: &Schema,
     options: DiffOptions,

@@ -35,7 +35,7 @@ use sqlx::PgPool;
 
 use crate::migration::{DirectoryError, MigrationDir};
 use crate::runner::{
-    find, load, mask_password, DownTarget, Migration, PgBackend, Runner, RunnerError,
+    find, load, mask_password, DownTarget, MigrationScript, PgBackend, Runner, RunnerError,
     TemporaryDatabase, UpTarget,
 };
 
@@ -75,7 +75,7 @@ pub struct ScratchDatabase {
     database: TemporaryDatabase,
     url: String,
     dir: PathBuf,
-    migrations: Vec<Migration>,
+    migrations: Vec<MigrationScript>,
     pool: PgPool,
     dropped: bool,
 }

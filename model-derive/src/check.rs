@@ -23,7 +23,7 @@ pub const MAX_IDENTIFIER_LEN: usize = 63;
 /// An index, with its keys parsed.
 pub struct IndexDef {
     pub name: Option<String>,
-    pub keys: Vec<sql::IndexKey>,
+    pub keys: Vec<sql::ParsedIndexKey>,
     pub unique: bool,
     pub method: Option<&'static str>,
     pub predicate: Option<String>,
@@ -262,7 +262,7 @@ fn table_indexes(cx: &Ctxt, model: &Model) -> Vec<IndexDef> {
 
 /// The keys of a `#[table(index(...))]`: `columns` or `expr` (not both), known columns,
 /// expressions that parse. `None` when the index has neither or both.
-fn index_keys(cx: &Ctxt, model: &Model, index: &IndexAttr) -> Option<Vec<sql::IndexKey>> {
+fn index_keys(cx: &Ctxt, model: &Model, index: &IndexAttr) -> Option<Vec<sql::ParsedIndexKey>> {
     let keys = match (&index.columns, &index.expr) {
         (Some(_), Some(expr)) => {
             cx.syn_error(syn::Error::new(
@@ -280,7 +280,7 @@ fn index_keys(cx: &Ctxt, model: &Model, index: &IndexAttr) -> Option<Vec<sql::In
         }
         (None, Some(expr)) => {
             expression(cx, model, expr.span, INDEX_EXPRESSION, &expr.value);
-            vec![sql::IndexKey {
+            vec![sql::ParsedIndexKey {
                 target: KeyTarget::Expression(expr.value.trim().to_owned()),
                 opclass: None,
                 desc: None,
@@ -414,7 +414,7 @@ fn field_indexes_and_uniques(
             }
             indexes.push(IndexDef {
                 name: index.name.as_ref().map(|n| n.value.clone()),
-                keys: vec![sql::IndexKey {
+                keys: vec![sql::ParsedIndexKey {
                     target: KeyTarget::Column(field.column.value.clone()),
                     opclass: None,
                     desc: None,

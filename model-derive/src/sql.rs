@@ -80,7 +80,7 @@ pub fn column_mentions(sql: &str) -> Result<Vec<ColumnMention>, String> {
 
 /// One parsed index key.
 #[derive(Debug, PartialEq, Eq)]
-pub struct IndexKey {
+pub struct ParsedIndexKey {
     /// A column name, or an expression (without outer parentheses).
     pub target: KeyTarget,
     pub opclass: Option<String>,
@@ -116,7 +116,7 @@ fn matching_paren(chars: &[char], open: usize) -> Option<usize> {
 
 /// Parses `column`, `"Column"`, `func(args)` or `(expression)`, then optionally an operator
 /// class, `ASC`/`DESC` and `NULLS FIRST`/`NULLS LAST`.
-pub fn parse_index_key(entry: &str) -> Result<IndexKey, String> {
+pub fn parse_index_key(entry: &str) -> Result<ParsedIndexKey, String> {
     let chars: Vec<char> = entry.trim().chars().collect();
     if chars.is_empty() {
         return Err("an index key cannot be empty".into());
@@ -152,7 +152,7 @@ pub fn parse_index_key(entry: &str) -> Result<IndexKey, String> {
     };
     let rest: String = chars[rest_start..].iter().collect();
     let words: Vec<&str> = rest.split_whitespace().collect();
-    let mut key = IndexKey {
+    let mut key = ParsedIndexKey {
         target,
         opclass: None,
         desc: None,
@@ -402,7 +402,7 @@ mod tests {
     fn index_keys() {
         assert_eq!(
             parse_index_key("created_at DESC").unwrap(),
-            IndexKey {
+            ParsedIndexKey {
                 target: KeyTarget::Column("created_at".into()),
                 opclass: None,
                 desc: Some(true),
@@ -411,7 +411,7 @@ mod tests {
         );
         assert_eq!(
             parse_index_key("(lower(name)) text_pattern_ops DESC NULLS LAST").unwrap(),
-            IndexKey {
+            ParsedIndexKey {
                 target: KeyTarget::Expression("lower(name)".into()),
                 opclass: Some("text_pattern_ops".into()),
                 desc: Some(true),

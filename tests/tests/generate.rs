@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use model_core::dialect::Dialect;
-use model_core::generate::{plan, Request};
+use model_core::generate::{new_migrations, Request};
 use model_core::migration::MigrationDir;
 use model_core::{DbEnum, Table};
 use tests::scenario::{apply, catalog, schema};
@@ -72,12 +72,12 @@ async fn an_enum_value_added_and_used_is_split_into_two_migrations_that_apply() 
     let mut dir = MigrationDir::open(tmp.path(), Dialect::Postgres).unwrap();
 
     let first = schema(vec![v1::Job::table_def()], vec![v1::Status::enum_def()]);
-    for m in plan(&dir, &first, &request("create jobs", 0)).unwrap() {
+    for m in new_migrations(&dir, &first, &request("create jobs", 0)).unwrap() {
         dir.write(m).unwrap();
     }
     let second = schema(vec![v2::Job::table_def()], vec![v2::Status::enum_def()]);
     // Generated in the same second as the first: versions still increase.
-    let migrations = plan(&dir, &second, &request("draft status", 0)).unwrap();
+    let migrations = new_migrations(&dir, &second, &request("draft status", 0)).unwrap();
     assert_eq!(migrations.len(), 2, "split in two");
     assert_eq!(migrations[0].slug, "draft_status_enum_values");
     assert!(migrations[0]
@@ -98,7 +98,7 @@ async fn an_enum_value_added_and_used_is_split_into_two_migrations_that_apply() 
     for m in migrations {
         dir.write(m).unwrap();
     }
-    assert!(plan(&dir, &second, &request("again", 5))
+    assert!(new_migrations(&dir, &second, &request("again", 5))
         .unwrap()
         .is_empty());
 

@@ -162,7 +162,7 @@ async fn enum_split_keeps_a_value_renamed_in_the_same_migration() {
         vec![split_v2::State::enum_def()],
     );
     // One migration would be: rename 'open' to 'opened', add 'draft', use 'draft'.
-    let steps = model_core::generate::plans(&old, &new, SAFE)
+    let steps = model_core::generate::steps(&old, &new, SAFE)
         .expect("a rename plus an added, used value is not destructive");
     assert_eq!(steps.len(), 2);
     apply_split(
@@ -241,7 +241,7 @@ async fn enum_split_sees_a_new_value_used_in_a_created_tables_check() {
         ],
         vec![split_check_v2::Kind::enum_def()],
     );
-    let steps = model_core::generate::plans(&old, &new, SAFE).unwrap();
+    let steps = model_core::generate::steps(&old, &new, SAFE).unwrap();
     apply_split(&old, &steps, "").await;
 }
 

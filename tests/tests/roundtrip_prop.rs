@@ -686,7 +686,7 @@ fn random_schema_pairs_round_trip_on_postgres() {
             let before_shared = dump(&pool, &kept, shared).await;
 
             // As `generate` writes them: one migration, or two when new enum values are used.
-            let steps = model_core::generate::plans(&a, &b, allow)
+            let steps = model_core::generate::steps(&a, &b, allow)
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;
             let mut downs = Vec::new();
             let mut before_step = a.clone();

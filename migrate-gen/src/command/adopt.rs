@@ -7,7 +7,7 @@ use std::path::Path;
 use model_core::adopt::adopted_schema;
 use model_core::migration::DirectoryError;
 use model_core::registry;
-use model_core::runner::{find, Migration, Runner, UpTarget};
+use model_core::runner::{find, MigrationScript, Runner, UpTarget};
 use model_core::schema::Schema;
 
 use super::{fail, Failure, Outcome};
@@ -88,7 +88,7 @@ pub(crate) fn run(path: &Path, global: &Global, version: &str) -> Outcome {
 
 /// Applies migrations up to and including `index` to the scratch database and reads its schema.
 async fn replay(
-    migrations: &[Migration],
+    migrations: &[MigrationScript],
     index: usize,
     scratch: &Scratch,
     path: &Path,

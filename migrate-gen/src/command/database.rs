@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use model_core::runner::{
-    self, find, offline_sql, Database, Direction, DownTarget, Event, Migration, Runner,
+    self, find, offline_sql, Database, Direction, DownTarget, Event, MigrationScript, Runner,
     RunnerError, UpTarget,
 };
 
@@ -49,13 +49,18 @@ fn progress(global: &Global) -> impl FnMut(Event<'_>) + '_ {
 
 async fn current_name(
     runner: &mut Runner<'_, Database>,
-    migrations: &[Migration],
+    migrations: &[MigrationScript],
 ) -> Result<Option<String>, RunnerError> {
     let status = runner.status().await?;
     Ok(status.current.map(|i| migrations[i].name.clone()))
 }
 
-fn finish(global: &Global, at: Option<String>, count: usize, migrations: &[Migration]) -> Outcome {
+fn finish(
+    global: &Global,
+    at: Option<String>,
+    count: usize,
+    migrations: &[MigrationScript],
+) -> Outcome {
     let head = migrations.last().map(|m| m.name.clone());
     let at_text = at
         .clone()
@@ -83,7 +88,7 @@ enum Move {
 }
 
 /// Connects, moves the database, and reports where it ends up.
-fn migrate(path: &Path, global: &Global, migrations: &[Migration], how: Move) -> Outcome {
+fn migrate(path: &Path, global: &Global, migrations: &[MigrationScript], how: Move) -> Outcome {
     runtime().block_on(async {
         let backend = connect(global).await?;
         let mut runner = Runner::new(backend, migrations, path.display().to_string());
@@ -103,12 +108,12 @@ fn migrate(path: &Path, global: &Global, migrations: &[Migration], how: Move) ->
 }
 
 /// The index just past migration `text` (a version or prefix), for `--sql` ranges.
-fn after(migrations: &[Migration], text: &str) -> Result<usize, Failure> {
+fn after(migrations: &[MigrationScript], text: &str) -> Result<usize, Failure> {
     find(migrations, text).map(|i| i + 1).map_err(runner_fail)
 }
 
 /// Prints the offline SQL of `chosen`.
-fn print_offline(chosen: &[&Migration], direction: Direction) -> Outcome {
+fn print_offline(chosen: &[&MigrationScript], direction: Direction) -> Outcome {
     print(&offline_sql(chosen, direction)).map(|()| exit::OK)
 }
 
@@ -146,7 +151,7 @@ pub(crate) fn upgrade(
                 ),
             ));
         }
-        let chosen: Vec<&Migration> = migrations[start..end].iter().collect();
+        let chosen: Vec<&MigrationScript> = migrations[start..end].iter().collect();
         return print_offline(&chosen, Direction::Up);
     }
     migrate(path, global, &migrations, Move::Up(target))
@@ -187,7 +192,7 @@ pub(crate) fn downgrade(
                 ),
             ));
         }
-        let chosen: Vec<&Migration> = migrations[bottom..top].iter().rev().collect();
+        let chosen: Vec<&MigrationScript> = migrations[bottom..top].iter().rev().collect();
         return print_offline(&chosen, Direction::Down);
     }
     migrate(path, global, &migrations, Move::Down(target))

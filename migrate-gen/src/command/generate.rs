@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use model_core::generate::{plan, GenerateError, Request};
+use model_core::generate::{new_migrations, GenerateError, Request};
 use model_core::migration::{MigrationDir, NewMigration};
 use model_core::schema::Schema;
 
@@ -77,7 +77,7 @@ fn say_notes(global: &Global, notes: &[Note], file: &Path) {
 
 pub(crate) fn run(path: &Path, global: &Global, options: Options) -> Outcome {
     let (current, mut dir, request) = inputs(path, &options)?;
-    let migrations = match plan(&dir, &current, &request) {
+    let migrations = match new_migrations(&dir, &current, &request) {
         Ok(m) => m,
         Err(GenerateError::Directory(err)) => return Err(fail(exit::DIRECTORY, err)),
         Err(GenerateError::Diff(err)) => return Err(fail(exit::REFUSED, err)),

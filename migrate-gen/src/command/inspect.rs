@@ -4,7 +4,7 @@ use std::path::Path;
 
 use model_core::diff::{diff, DiffOptions, Operation};
 use model_core::migration::MigrationDir;
-use model_core::runner::{Database, DownTarget, Migration, Runner, RunnerError, UpTarget};
+use model_core::runner::{Database, DownTarget, MigrationScript, Runner, RunnerError, UpTarget};
 use model_core::schema::Schema;
 
 use super::{fail, Failure, Outcome};
@@ -202,7 +202,7 @@ pub(crate) fn verify(path: &Path, global: &Global) -> Outcome {
 
 async fn verify_in(
     dir: &MigrationDir,
-    migrations: &[Migration],
+    migrations: &[MigrationScript],
     backend: Database,
     global: &Global,
     path: &Path,

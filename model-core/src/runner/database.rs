@@ -4,7 +4,7 @@
 use crate::dialect::Dialect;
 use crate::schema::Schema;
 
-use super::{Applied, Backend, Direction, Migration, PgBackend, RunnerError};
+use super::{Applied, Backend, Direction, MigrationScript, PgBackend, RunnerError};
 
 /// A connected database of any supported kind.
 pub enum Database {
@@ -92,7 +92,7 @@ impl Backend for Database {
 
     async fn run(
         &mut self,
-        migration: &Migration,
+        migration: &MigrationScript,
         direction: Direction,
         statements: &[String],
         transaction: bool,
@@ -102,7 +102,7 @@ impl Backend for Database {
         }
     }
 
-    async fn record(&mut self, migration: &Migration) -> Result<(), RunnerError> {
+    async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError> {
         match self {
             Database::Postgres(b) => b.record(migration).await,
         }

@@ -28,9 +28,11 @@ pub use postgres::{
 
 use crate::migration::{DirectoryError, MigrationDir};
 
-/// One migration, read from the directory.
+/// One migration's up and down SQL, read from the directory for running (the files on disk are
+/// [`crate::migration::MigrationFiles`]; a migration about to be written is a
+/// [`crate::migration::NewMigration`]).
 #[derive(Debug, Clone)]
-pub struct Migration {
+pub struct MigrationScript {
     /// The version.
     pub version: i64,
     /// `<version>_<slug>`, how the files are named.
@@ -49,7 +51,7 @@ pub struct Migration {
     pub has_snapshot: bool,
 }
 
-impl Migration {
+impl MigrationScript {
     /// The checksum sqlx records for this migration.
     pub fn checksum(&self) -> Vec<u8> {
         script::checksum(&self.up)
@@ -218,20 +220,20 @@ pub trait Backend {
     /// `transaction` is false.
     async fn run(
         &mut self,
-        migration: &Migration,
+        migration: &MigrationScript,
         direction: Direction,
         statements: &[String],
         transaction: bool,
     ) -> Result<Duration, RunnerError>;
     /// Records `migration` as applied without running it.
-    async fn record(&mut self, migration: &Migration) -> Result<(), RunnerError>;
+    async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError>;
     /// Forgets `version` without running anything.
     async fn forget(&mut self, version: i64) -> Result<(), RunnerError>;
 }
 
 /// Reads every migration of the directory, in version order (hand-written ones without a
 /// snapshot included), after checking that the parent chain has one head.
-pub fn load(dir: &MigrationDir) -> Result<Vec<Migration>, RunnerError> {
+pub fn load(dir: &MigrationDir) -> Result<Vec<MigrationScript>, RunnerError> {
     dir.head()?;
     dir.migrations()
         .iter()
@@ -250,7 +252,7 @@ pub fn load(dir: &MigrationDir) -> Result<Vec<Migration>, RunnerError> {
                     name: format!("{}_{}", m.version, m.slug),
                     version: m.version.clone(),
                 })?;
-            Ok(Migration {
+            Ok(MigrationScript {
                 version,
                 name: format!("{}_{}", m.version, m.slug),
                 description: m.slug.replace('_', " "),
@@ -346,7 +348,7 @@ pub(crate) fn database_message(err: &sqlx::Error) -> String {
 }
 
 /// Finds a migration by version or by `<version>_<slug>` (a unique version prefix also works).
-pub fn find(migrations: &[Migration], text: &str) -> Result<usize, RunnerError> {
+pub fn find(migrations: &[MigrationScript], text: &str) -> Result<usize, RunnerError> {
     let matches: Vec<usize> = migrations
         .iter()
         .enumerate()
@@ -383,21 +385,21 @@ pub fn find(migrations: &[Migration], text: &str) -> Result<usize, RunnerError> 
 #[derive(Debug, Clone)]
 pub enum Event<'a> {
     /// A migration starts.
-    Start(&'a Migration, Direction),
+    Start(&'a MigrationScript, Direction),
     /// A migration finished.
-    Done(&'a Migration, Direction, Duration),
+    Done(&'a MigrationScript, Direction, Duration),
 }
 
 /// The generic algorithm over a backend.
 pub struct Runner<'m, B> {
     backend: B,
-    migrations: &'m [Migration],
+    migrations: &'m [MigrationScript],
     dir: String,
 }
 
 impl<'m, B: Backend> Runner<'m, B> {
     /// A runner for `migrations` (from [`load`]) of the directory `dir`.
-    pub fn new(backend: B, migrations: &'m [Migration], dir: impl Into<String>) -> Self {
+    pub fn new(backend: B, migrations: &'m [MigrationScript], dir: impl Into<String>) -> Self {
         Self {
             backend,
             migrations,
@@ -600,7 +602,7 @@ impl<'m, B: Backend> Runner<'m, B> {
 
 /// The SQL that `upgrade`/`downgrade` would run, with the version bookkeeping, for offline
 /// review (`--sql`). PostgreSQL syntax.
-pub fn offline_sql(migrations: &[&Migration], direction: Direction) -> String {
+pub fn offline_sql(migrations: &[&MigrationScript], direction: Direction) -> String {
     let mut out = String::from(
         "CREATE TABLE IF NOT EXISTS _sqlx_migrations (\n    version BIGINT PRIMARY KEY,\n    \
          description TEXT NOT NULL,\n    installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),\n    \

@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 use sqlx::{Connection, Executor, PgConnection, Row};
 
 use super::script::lock_id;
-use super::{database_message, mask_password, Applied, Backend, Direction, Migration, RunnerError};
+use super::{
+    database_message, mask_password, Applied, Backend, Direction, MigrationScript, RunnerError,
+};
 
 /// A PostgreSQL connection used by the runner.
 pub struct PgBackend {
@@ -238,7 +240,11 @@ fn first_line(statement: &str) -> String {
     }
 }
 
-fn bookkeeping(migration: &Migration, direction: Direction, err: &sqlx::Error) -> RunnerError {
+fn bookkeeping(
+    migration: &MigrationScript,
+    direction: Direction,
+    err: &sqlx::Error,
+) -> RunnerError {
     RunnerError::Migration {
         migration: migration.name.clone(),
         direction,
@@ -248,7 +254,7 @@ fn bookkeeping(migration: &Migration, direction: Direction, err: &sqlx::Error) -
 
 async fn execute_all(
     conn: &mut PgConnection,
-    migration: &Migration,
+    migration: &MigrationScript,
     direction: Direction,
     statements: &[String],
 ) -> Result<(), RunnerError> {
@@ -357,7 +363,7 @@ impl Backend for PgBackend {
 
     async fn run(
         &mut self,
-        migration: &Migration,
+        migration: &MigrationScript,
         direction: Direction,
         statements: &[String],
         transaction: bool,
@@ -400,7 +406,7 @@ impl Backend for PgBackend {
         Ok(took)
     }
 
-    async fn record(&mut self, migration: &Migration) -> Result<(), RunnerError> {
+    async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError> {
         sqlx::query(
             "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
              VALUES ($1, $2, TRUE, $3, 0)",
