@@ -81,8 +81,8 @@ pub(crate) fn directory(path: &Path) -> Result<MigrationDir, Failure> {
         .map_err(|e| fail(exit::DIRECTORY, e))
 }
 
-/// Opens the directory for the runner: it must exist and have a single head.
-pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<MigrationScript>), Failure> {
+/// Opens a directory that must exist already (commands that read a history).
+pub(crate) fn existing_directory(path: &Path) -> Result<MigrationDir, Failure> {
     if !path.is_dir() {
         return Err(fail(
             exit::DIRECTORY,
@@ -92,7 +92,12 @@ pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<MigrationScript>), 
             ),
         ));
     }
-    let dir = directory(path)?;
+    directory(path)
+}
+
+/// Opens the directory for the runner: it must exist and have a single head.
+pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<MigrationScript>), Failure> {
+    let dir = existing_directory(path)?;
     let migrations = load(&dir).map_err(runner_fail)?;
     Ok((dir, migrations))
 }

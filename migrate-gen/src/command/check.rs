@@ -11,16 +11,7 @@ use crate::options::Global;
 
 pub(crate) fn run(path: &Path, global: &Global) -> Outcome {
     let models = crate::project::models(path)?;
-    if !path.is_dir() {
-        return Err(fail(
-            exit::DIRECTORY,
-            format!(
-                "the migrations directory {} does not exist; generate a migration first, or pass --dir",
-                path.display()
-            ),
-        ));
-    }
-    let dir = crate::project::directory(path)?;
+    let dir = crate::project::existing_directory(path)?;
     let mut problems: Vec<String> = Vec::new();
 
     // A snapshot naming a parent that is gone also makes its old parent a head; the missing

@@ -298,13 +298,7 @@ pub(crate) fn history(path: &Path, global: &Global, verbose: bool) -> Outcome {
 }
 
 pub(crate) fn heads(path: &Path, global: &Global) -> Outcome {
-    if !path.is_dir() {
-        return Err(fail(
-            exit::DIRECTORY,
-            format!("the migrations directory {} does not exist", path.display()),
-        ));
-    }
-    let dir = crate::project::directory(path)?;
+    let dir = crate::project::existing_directory(path)?;
     let names: Vec<String> = dir
         .heads()
         .into_iter()
