@@ -29,6 +29,18 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SCRATCH.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A fresh database with every migration of `dir` applied, which `drift` finds in agreement.
+async fn upgraded_without_drift(dir: &Path) -> TestDb {
+    let db = TestDb::postgres().await;
+    ok(migrate_gen(dir, &db.url, &["upgrade", "-q"]));
+    let clean = ok(migrate_gen(dir, &db.url, &["drift"]));
+    assert!(
+        clean.starts_with("No drift: the database matches the snapshot of "),
+        "{clean}"
+    );
+    db
+}
+
 fn generated() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("migrations");
@@ -121,13 +133,7 @@ fn check_detects_an_edited_migration_and_several_heads() {
 #[tokio::test]
 async fn drift_catches_an_index_a_dropped_column_and_a_changed_default() {
     let (_tmp, dir) = generated();
-    let db = TestDb::postgres().await;
-    ok(migrate_gen(&dir, &db.url, &["upgrade", "-q"]));
-    let clean = ok(migrate_gen(&dir, &db.url, &["drift"]));
-    assert!(
-        clean.starts_with("No drift: the database matches the snapshot of "),
-        "{clean}"
-    );
+    let db = upgraded_without_drift(&dir).await;
 
     let pool = db.pg_pool().await;
     sqlx::raw_sql(
@@ -184,14 +190,8 @@ async fn drift_compares_the_grouping_of_a_check() {
         .push(serde_json::json!({ "name": "ck_tasks_grouped", "expr": model }));
     std::fs::write(&path, serde_json::to_string_pretty(&snap).unwrap()).unwrap();
 
-    let db = TestDb::postgres().await;
-    ok(migrate_gen(&dir, &db.url, &["upgrade", "-q"]));
-    // PostgreSQL prints the check back with its own casts and parentheses.
-    let clean = ok(migrate_gen(&dir, &db.url, &["drift"]));
-    assert!(
-        clean.starts_with("No drift: the database matches the snapshot of "),
-        "{clean}"
-    );
+    // PostgreSQL prints the check back with its own casts and parentheses: no drift.
+    let db = upgraded_without_drift(&dir).await;
 
     // Same words, other grouping: a different constraint.
     let pool = db.pg_pool().await;

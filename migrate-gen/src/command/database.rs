@@ -112,6 +112,22 @@ fn after(migrations: &[MigrationScript], text: &str) -> Result<usize, Failure> {
     find(migrations, text).map(|i| i + 1).map_err(runner_fail)
 }
 
+/// An offline range whose target lies the other way from `--from`: a usage error naming the
+/// command that goes there, as the online commands do.
+fn wrong_direction(target: &MigrationScript, from: &str, direction: Direction) -> Failure {
+    let (side, going, other) = match direction {
+        Direction::Up => ("below", "upgrading goes up", "downgrade"),
+        Direction::Down => ("above", "downgrading goes down", "upgrade"),
+    };
+    fail(
+        exit::USAGE,
+        format!(
+            "{} is {side} --from {from}: {going}; use `{other} --sql {} --from {from}`",
+            target.name, target.version
+        ),
+    )
+}
+
 /// Prints the offline SQL of `chosen`.
 fn print_offline(chosen: &[&MigrationScript], direction: Direction) -> Outcome {
     print(&offline_sql(chosen, direction)).map(|()| exit::OK)
@@ -140,15 +156,11 @@ pub(crate) fn upgrade(
             UpTarget::Version(v) => after(&migrations, v)?,
         };
         if end < start {
-            return Err(fail(
-                exit::USAGE,
-                format!(
-                    "{} is below --from {}: upgrading goes up; use `downgrade --sql {} --from {}`",
-                    migrations[end - 1].name,
-                    from.unwrap_or("base"),
-                    migrations[end - 1].version,
-                    from.unwrap_or("base")
-                ),
+            let target = &migrations[end - 1];
+            return Err(wrong_direction(
+                target,
+                from.unwrap_or("base"),
+                Direction::Up,
             ));
         }
         let chosen: Vec<&MigrationScript> = migrations[start..end].iter().collect();
@@ -181,15 +193,11 @@ pub(crate) fn downgrade(
             DownTarget::Version(v) => after(&migrations, v)?,
         };
         if bottom > top {
-            return Err(fail(
-                exit::USAGE,
-                format!(
-                    "{} is above --from {}: downgrading goes down; use `upgrade --sql {} --from {}`",
-                    migrations[bottom - 1].name,
-                    from.unwrap_or("head"),
-                    migrations[bottom - 1].version,
-                    from.unwrap_or("head")
-                ),
+            let target = &migrations[bottom - 1];
+            return Err(wrong_direction(
+                target,
+                from.unwrap_or("head"),
+                Direction::Down,
             ));
         }
         let chosen: Vec<&MigrationScript> = migrations[bottom..top].iter().rev().collect();

@@ -48,11 +48,18 @@ async fn server(options: &PgConnectOptions, masked: &str) -> Result<PgConnection
     })
 }
 
-async fn exists(conn: &mut PgConnection, name: &str) -> Result<bool, sqlx::Error> {
+/// Whether the server has database `name`.
+async fn exists(conn: &mut PgConnection, name: &str, masked: &str) -> Result<bool, Failure> {
     sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
         .bind(name)
         .fetch_one(conn)
         .await
+        .map_err(|e| {
+            fail(
+                exit::CONNECT,
+                format!("cannot read the databases of {masked}: {e}"),
+            )
+        })
 }
 
 fn quoted(name: &str) -> String {
@@ -72,22 +79,13 @@ pub(crate) fn create(global: &Global) -> Outcome {
     let (options, name, masked) = options(global)?;
     runtime().block_on(async {
         let mut conn = server(&options, &masked).await?;
-        match exists(&mut conn, &name).await {
-            Ok(true) => {
-                return done(
-                    global,
-                    "exists",
-                    &name,
-                    format!("Database {name} already exists; nothing to do.\n"),
-                )
-            }
-            Ok(false) => {}
-            Err(e) => {
-                return Err(fail(
-                    exit::CONNECT,
-                    format!("cannot read the databases of {masked}: {e}"),
-                ))
-            }
+        if exists(&mut conn, &name, &masked).await? {
+            return done(
+                global,
+                "exists",
+                &name,
+                format!("Database {name} already exists; nothing to do.\n"),
+            );
         }
         if let Err(e) = sqlx::raw_sql(&format!("CREATE DATABASE {}", quoted(&name)))
             .execute(&mut conn)
@@ -131,22 +129,13 @@ pub(crate) fn drop(global: &Global, drop: DropOptions) -> Outcome {
     }
     runtime().block_on(async {
         let mut conn = server(&options, &masked).await?;
-        match exists(&mut conn, &name).await {
-            Ok(false) => {
-                return done(
-                    global,
-                    "absent",
-                    &name,
-                    format!("Database {name} does not exist; nothing to do.\n"),
-                )
-            }
-            Ok(true) => {}
-            Err(e) => {
-                return Err(fail(
-                    exit::CONNECT,
-                    format!("cannot read the databases of {masked}: {e}"),
-                ))
-            }
+        if !exists(&mut conn, &name, &masked).await? {
+            return done(
+                global,
+                "absent",
+                &name,
+                format!("Database {name} does not exist; nothing to do.\n"),
+            );
         }
         let force = if drop.force { " WITH (FORCE)" } else { "" };
         if let Err(e) = sqlx::raw_sql(&format!("DROP DATABASE {}{force}", quoted(&name)))

@@ -80,11 +80,11 @@ fn canonical(expr: Expr) -> Expr {
             escape_char: None,
         } => binary(
             *expr,
-            if negated {
-                BinaryOperator::PGNotLikeMatch
-            } else {
-                BinaryOperator::PGLikeMatch
-            },
+            like_operator(
+                negated,
+                BinaryOperator::PGLikeMatch,
+                BinaryOperator::PGNotLikeMatch,
+            ),
             *pattern,
         ),
         Expr::ILike {
@@ -95,11 +95,11 @@ fn canonical(expr: Expr) -> Expr {
             escape_char: None,
         } => binary(
             *expr,
-            if negated {
-                BinaryOperator::PGNotILikeMatch
-            } else {
-                BinaryOperator::PGILikeMatch
-            },
+            like_operator(
+                negated,
+                BinaryOperator::PGILikeMatch,
+                BinaryOperator::PGNotILikeMatch,
+            ),
             *pattern,
         ),
         // `x SIMILAR TO p` is stored as `x ~ similar_to_escape(p)`.
@@ -278,6 +278,15 @@ fn canonical_ident(ident: Ident) -> Ident {
         ident.value.to_lowercase()
     };
     Ident::new(value)
+}
+
+/// The operator PostgreSQL stores for `LIKE` / `ILIKE` (`~~`, `~~*`) or their negation.
+fn like_operator(negated: bool, plain: BinaryOperator, not: BinaryOperator) -> BinaryOperator {
+    if negated {
+        not
+    } else {
+        plain
+    }
 }
 
 fn binary(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
