@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 
 use model_core::dialect::ddl::render;
 use model_core::dialect::Dialect;
-use model_core::diff::{diff, DiffOptions};
+use model_core::diff::DiffOptions;
 use model_core::generate::{new_migrations, Request};
 use model_core::migration::{MigrationDir, NewMigration};
+use model_core::plan::plan;
 use model_core::schema::{
     Column, ColumnDefault, ColumnType, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table,
     Value,
@@ -144,15 +145,15 @@ fn main() {
     println!("| case (1,000 tables) | median of {rounds} |");
     println!("|---|---|");
     let first = time(rounds, || {
-        let plan = diff(&Schema::new(), &base, options).unwrap();
-        let up = render(Dialect::Postgres, &plan.operations, &base).unwrap();
+        let plan = plan(Dialect::Postgres, &Schema::new(), &base, options).unwrap();
+        let up = render(Dialect::Postgres, &plan.operations(), &base).unwrap();
         let down = render(Dialect::Postgres, &plan.down(), &Schema::new()).unwrap();
         (up.len(), down.len())
     });
     println!("| first migration: diff + up/down SQL | {first:.1?} |");
     let change = time(rounds, || {
-        let plan = diff(&base, &changed, options).unwrap();
-        let up = render(Dialect::Postgres, &plan.operations, &changed).unwrap();
+        let plan = plan(Dialect::Postgres, &base, &changed, options).unwrap();
+        let up = render(Dialect::Postgres, &plan.operations(), &changed).unwrap();
         let down = render(Dialect::Postgres, &plan.down(), &base).unwrap();
         (up.len(), down.len())
     });

@@ -1,14 +1,15 @@
 //! Turning a plan into migration files: the header, one commented block per operation, and
 //! the snapshot the migration leaves behind.
 //!
-//! PostgreSQL cannot use an enum value in the transaction that added it. When a migration adds
-//! enum values and also uses one of them (as a default, say), it is split in two: first the
-//! new values, then everything else.
+//! A plan is written as several migrations where its planner declares a boundary (PostgreSQL
+//! cannot use an enum value in the transaction that added it, so new values used at once are
+//! committed by a first migration of their own).
 
 use crate::dialect::ddl::{render_between, RenderedOperation};
 use crate::dialect::{Dialect, RenderError};
-use crate::diff::{diff, DiffError, DiffOptions, Operation, Plan};
+use crate::diff::{DiffError, DiffOptions};
 use crate::migration::{slug, DirectoryError, MigrationDir, NewMigration};
+use crate::plan::{plan, Part, Plan};
 use crate::schema::Schema;
 use crate::snapshot::Snapshot;
 
@@ -86,25 +87,22 @@ pub fn new_migrations(
         allow_destructive: request.allow_destructive,
         loose_expressions: false,
     };
-    let plans = steps(&last, current, options)?;
-    if plans.is_empty() {
-        return Ok(Vec::new());
-    }
-    let split = plans.len() > 1;
-    let steps: Vec<(Schema, Plan, String, String)> = plans
+    let parts = steps(dir.dialect(), &last, current, options)?;
+    let steps: Vec<(Schema, Plan, String, String)> = parts
         .into_iter()
-        .enumerate()
-        .map(|(i, (after, plan))| {
-            if split && i == 0 {
-                (
-                    after,
-                    plan,
-                    format!("{} (new enum values)", request.message),
-                    format!("{base_slug}_enum_values"),
-                )
-            } else {
-                (after, plan, request.message.clone(), base_slug.clone())
-            }
+        .map(|part| match part.reason {
+            Some((reason, slug)) => (
+                part.schema,
+                part.plan,
+                format!("{} ({reason})", request.message),
+                format!("{base_slug}_{slug}"),
+            ),
+            None => (
+                part.schema,
+                part.plan,
+                request.message.clone(),
+                base_slug.clone(),
+            ),
         })
         .collect();
 
@@ -115,7 +113,7 @@ pub fn new_migrations(
     let mut parent_checksum = parent_checksum;
     let mut before = last;
     for (version, (after, plan, message, step_slug)) in (first..).zip(steps) {
-        let up_ops = render_between(dir.dialect(), &plan.operations, &after, &before)?;
+        let up_ops = render_between(dir.dialect(), &plan.operations(), &after, &before)?;
         let down_ops = render_between(dir.dialect(), &plan.down(), &before, &after)?;
         let up = format!(
             "{}{}",
@@ -147,99 +145,20 @@ pub fn new_migrations(
     Ok(out)
 }
 
-/// The migrations from `last` to `current`: none when they are equal; one; or two when enum
-/// values are added and used (the first adds the values only). Each comes with the schema it
-/// leaves behind.
+/// The migrations from `last` to `current`: none when they are equal; one; or several when
+/// the planner declares that a part must be committed before the rest (PostgreSQL's new enum
+/// values used at once). Each part comes with the schema it leaves behind.
 pub fn steps(
+    dialect: Dialect,
     last: &Schema,
     current: &Schema,
     options: DiffOptions,
-) -> Result<Vec<(Schema, Plan)>, DiffError> {
-    let full = diff(last, current, options)?;
+) -> Result<Vec<Part>, DiffError> {
+    let full = plan(dialect, last, current, options)?;
     if full.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(match enum_split(last, current, &full) {
-        Some(intermediate) => {
-            let first = diff(last, &intermediate, options)?;
-            let second = diff(&intermediate, current, options)?;
-            vec![(intermediate, first), (current.clone(), second)]
-        }
-        None => vec![(current.clone(), full)],
-    })
-}
-
-/// When `plan` adds enum values and uses one of them, the schema after adding the values only.
-fn enum_split(last: &Schema, current: &Schema, plan: &Plan) -> Option<Schema> {
-    let mut added: Vec<(&str, &str)> = Vec::new();
-    for op in &plan.operations {
-        if let Operation::AddEnumValue { after, value, .. } = op {
-            added.push((after.name.as_str(), value.as_str()));
-        }
-    }
-    if added.is_empty() {
-        return None;
-    }
-    // A new value is used when any other operation names it: as a typed default or backfill
-    // (`{"kind": "text", "value": "V"}` in the operation's JSON), or inside SQL (`'V'`) — a
-    // default, a check or an index predicate, of a new or an existing table.
-    let used = plan.operations.iter().any(|op| {
-        if matches!(op, Operation::AddEnumValue { .. }) {
-            return false;
-        }
-        let text = serde_json::to_string(op).unwrap_or_default();
-        added.iter().any(|(_, v)| {
-            let typed = format!(
-                "{{\"kind\":\"text\",\"value\":{}}}",
-                serde_json::Value::String((*v).to_owned())
-            );
-            let quoted =
-                serde_json::Value::String(format!("'{}'", v.replace('\'', "''"))).to_string();
-            let inside_sql = &quoted[1..quoted.len() - 1];
-            text.contains(&typed) || text.contains(inside_sql)
-        })
-    });
-    if !used {
-        return None;
-    }
-    let mut intermediate = last.clone();
-    for (name, _) in &added {
-        if let Some(definition) = current.enums.get(*name) {
-            // Only the additions: the values of the old enum in their new order, plus the new.
-            let mut values = definition.clone();
-            let old = &last.enums[*name];
-            // Renamed values stay (with their hint, so the first migration renames them too).
-            values.values.retain(|v| {
-                old.values.iter().any(|o| o.name == v.name)
-                    || v.renamed_from
-                        .as_deref()
-                        .is_some_and(|from| old.values.iter().any(|o| o.name == from))
-                    || added.iter().any(|(n, a)| n == name && *a == v.name)
-            });
-            // Defaults naming a renamed value follow it, as the database does.
-            let renames: Vec<(String, String)> = values
-                .values
-                .iter()
-                .filter_map(|v| Some((v.renamed_from.clone()?, v.name.clone())))
-                .collect();
-            for table in intermediate.tables.values_mut() {
-                for column in &mut table.columns {
-                    let is_this_enum = matches!(&column.ty, crate::schema::ColumnType::Enum { name: n } if n == name);
-                    if let (
-                        true,
-                        Some(crate::schema::ColumnDefault::Value(crate::schema::Value::Text(v))),
-                    ) = (is_this_enum, column.default.as_mut())
-                    {
-                        if let Some((_, to)) = renames.iter().find(|(from, _)| from == v) {
-                            *v = to.clone();
-                        }
-                    }
-                }
-            }
-            intermediate.enums.insert((*name).to_owned(), values);
-        }
-    }
-    Some(intermediate)
+    Ok(full.split(current))
 }
 
 fn header(

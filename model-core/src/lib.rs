@@ -75,6 +75,8 @@ pub mod introspect;
 pub mod migration;
 mod model;
 pub mod naming;
+pub mod operation;
+pub mod plan;
 pub mod registry;
 pub mod runner;
 pub mod schema;

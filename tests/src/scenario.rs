@@ -28,7 +28,9 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use model_core::dialect::Dialect;
-use model_core::diff::{diff, DiffOptions, Operation, Plan};
+use model_core::diff::{DiffError, DiffOptions};
+use model_core::operation::Operation;
+use model_core::plan::{plan, Plan};
 use model_core::schema::{Enum, Schema, Table};
 use sqlx::{Executor, Row};
 
@@ -57,16 +59,21 @@ pub async fn assert_introspects_to(pool: &sqlx::PgPool, expected: &Schema, stage
         allow_destructive: true,
         loose_expressions: true,
     };
-    let plan = diff(expected, &live, options).expect("comparison");
+    let plan = pg_plan(expected, &live, options).expect("comparison");
     assert!(
         plan.is_empty(),
         "{stage}: the introspected database differs from the expected schema:\n{}",
-        plan.operations
+        plan.operations()
             .iter()
             .map(|op| format!("  {}", op.summary()))
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// The PostgreSQL plan from `old` to `new` (what the `pg_` tests compare).
+pub fn pg_plan(old: &Schema, new: &Schema, options: DiffOptions) -> Result<Plan, DiffError> {
+    plan(Dialect::Postgres, old, new, options)
 }
 
 /// A schema from model definitions (no registry involved, so versions of one table can live
@@ -121,7 +128,7 @@ fn up_down_in(dialect: Dialect, plan: &Plan, old: &Schema, new: &Schema) -> Stri
     for w in &plan.warnings {
         out.push_str(&format!("-- WARNING: {w}\n"));
     }
-    out.push_str(&render(dialect, &plan.operations, new, old));
+    out.push_str(&render(dialect, &plan.operations(), new, old));
     out.push_str("\n-- down\n");
     out.push_str(&render(dialect, &plan.down(), old, new));
     out
@@ -226,10 +233,16 @@ impl Database {
                 Database::Postgres { pool, _db: db }
             }
         };
-        let create = diff(&Schema::new(), schema, DiffOptions::default()).expect("create plan");
+        let create = plan(
+            backend.dialect(),
+            &Schema::new(),
+            schema,
+            DiffOptions::default(),
+        )
+        .expect("create plan");
         live.apply(&render(
             backend.dialect(),
-            &create.operations,
+            &create.operations(),
             schema,
             schema,
         ))
@@ -364,16 +377,18 @@ impl Scenario {
     /// Plans the migration, then proves and snapshots it on every backend of
     /// [`Backend::BUILT`] in turn; panics at the first check that fails.
     pub async fn run(self) -> Generated {
-        let plan = diff(&self.old, &self.new, self.options).expect("the diff plans");
-        assert!(!plan.is_empty(), "the scenario must change something");
-        // Generating again from B gives nothing.
-        assert!(diff(&self.new, &self.new, self.options)
-            .expect("B against itself plans")
-            .is_empty());
         let mut generated = Vec::new();
         for &backend in Backend::BUILT {
-            self.prove(backend, &plan).await;
-            let text = up_down_in(backend.dialect(), &plan, &self.old, &self.new);
+            let dialect = backend.dialect();
+            let planned =
+                plan(dialect, &self.old, &self.new, self.options).expect("the diff plans");
+            assert!(!planned.is_empty(), "the scenario must change something");
+            // Generating again from B gives nothing.
+            assert!(plan(dialect, &self.new, &self.new, self.options)
+                .expect("B against itself plans")
+                .is_empty());
+            self.prove(backend, &planned).await;
+            let text = up_down_in(dialect, &planned, &self.old, &self.new);
             self.assert_snapshot(backend, &text);
             generated.push((backend, text));
         }
@@ -384,7 +399,7 @@ impl Scenario {
     async fn prove(&self, backend: Backend, plan: &Plan) {
         let dialect = backend.dialect();
         let (old, new) = (&self.old, &self.new);
-        let up = render(dialect, &plan.operations, new, old);
+        let up = render(dialect, &plan.operations(), new, old);
         let down = render(dialect, &plan.down(), old, new);
         let name = backend.name();
 

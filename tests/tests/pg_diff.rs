@@ -4,9 +4,10 @@
 
 #![allow(dead_code)]
 
-use model_core::diff::{diff, DiffError};
+use model_core::diff::DiffError;
 use model_core::schema::Schema;
 use model_core::{DbEnum, Table};
+use tests::scenario::pg_plan;
 use tests::scenario::{schema, Scenario, ALLOW, SAFE};
 
 mod v1 {
@@ -163,7 +164,7 @@ async fn drop_tables_in_reverse_order() {
 
 #[test]
 fn dropping_tables_is_refused_and_names_them() {
-    let err = diff(&with_tables(), &seed_v1(), SAFE).unwrap_err();
+    let err = pg_plan(&with_tables(), &seed_v1(), SAFE).unwrap_err();
     assert_eq!(
         err.to_string(),
         "3 tables of the last snapshot are missing from the models: `folders`, `people`, `teams`; \
@@ -227,7 +228,7 @@ fn dropping_a_column_is_refused_without_permission() {
         vec![v1::User::table_def(), columns_v2::Task::table_def()],
         vec![],
     );
-    let err = diff(&seed_v1(), &new, SAFE).unwrap_err();
+    let err = pg_plan(&seed_v1(), &new, SAFE).unwrap_err();
     assert!(matches!(err, DiffError::Destructive { .. }));
     assert_eq!(
         err.to_string(),
@@ -246,7 +247,7 @@ fn not_null_without_default_or_backfill_is_refused() {
         ],
         vec![],
     );
-    let err = diff(&seed_v1(), &new, ALLOW).unwrap_err();
+    let err = pg_plan(&seed_v1(), &new, ALLOW).unwrap_err();
     assert_eq!(
         err.to_string(),
         "column `tasks.source` is NOT NULL and `tasks` already exists, so its rows need a value: \
@@ -325,7 +326,7 @@ async fn type_nullability_and_default_changes() {
 fn narrowing_is_destructive() {
     let old = schema(vec![types_v2::Event::table_def()], vec![]);
     let new = schema(vec![types_v1::Event::table_def()], vec![]);
-    let err = diff(&old, &new, SAFE).unwrap_err().to_string();
+    let err = pg_plan(&old, &new, SAFE).unwrap_err().to_string();
     assert!(
         err.contains("narrow events.counter from bigint to integer"),
         "{err}"
@@ -374,5 +375,5 @@ fn equivalent_default_and_default_sql_are_no_change() {
     }
     let a = schema(vec![a::T::table_def()], vec![]);
     let b = schema(vec![b::T::table_def()], vec![]);
-    assert!(diff(&a, &b, SAFE).unwrap().is_empty());
+    assert!(pg_plan(&a, &b, SAFE).unwrap().is_empty());
 }

@@ -6,9 +6,9 @@
 
 #![allow(dead_code)]
 
-use model_core::diff::diff;
 use model_core::schema::Schema;
 use model_core::{DbEnum, Table};
+use tests::scenario::pg_plan;
 use tests::scenario::{schema, sql, Backend, Database, Scenario, ALLOW, SAFE};
 
 // ---------------------------------------------------------------------------------------------
@@ -137,13 +137,13 @@ mod split_v2 {
 }
 
 /// Applies each planned migration in its own transaction (as the runner does), after `seed`.
-async fn apply_split(old: &Schema, steps: &[(Schema, model_core::diff::Plan)], seed: &str) {
+async fn apply_split(old: &Schema, steps: &[model_core::plan::Part], seed: &str) {
     let db = Database::create(Backend::Postgres, old).await;
     if !seed.is_empty() {
         db.apply(seed).await.unwrap();
     }
-    for (i, (after, plan)) in steps.iter().enumerate() {
-        let up = sql(&plan.operations, after);
+    for (i, part) in steps.iter().enumerate() {
+        let up = sql(&part.plan.operations(), &part.schema);
         db.apply(&up)
             .await
             .unwrap_or_else(|e| panic!("migration {} failed: {e}\n{up}", i + 1));
@@ -162,8 +162,9 @@ async fn enum_split_keeps_a_value_renamed_in_the_same_migration() {
         vec![split_v2::State::enum_def()],
     );
     // One migration would be: rename 'open' to 'opened', add 'draft', use 'draft'.
-    let steps = model_core::generate::steps(&old, &new, SAFE)
-        .expect("a rename plus an added, used value is not destructive");
+    let steps =
+        model_core::generate::steps(model_core::dialect::Dialect::Postgres, &old, &new, SAFE)
+            .expect("a rename plus an added, used value is not destructive");
     assert_eq!(steps.len(), 2);
     apply_split(
         &old,
@@ -241,7 +242,9 @@ async fn enum_split_sees_a_new_value_used_in_a_created_tables_check() {
         ],
         vec![split_check_v2::Kind::enum_def()],
     );
-    let steps = model_core::generate::steps(&old, &new, SAFE).unwrap();
+    let steps =
+        model_core::generate::steps(model_core::dialect::Dialect::Postgres, &old, &new, SAFE)
+            .unwrap();
     apply_split(&old, &steps, "").await;
 }
 
@@ -448,8 +451,8 @@ async fn enum_value_removed_while_a_column_holding_it_becomes_text() {
         vec![leave_v2::Stage::table_def()],
         vec![leave_v2::Phase::enum_def()],
     );
-    let plan = diff(&old, &new, ALLOW).unwrap();
-    let up = sql(&plan.operations, &new);
+    let plan = pg_plan(&old, &new, ALLOW).unwrap();
+    let up = sql(&plan.operations(), &new);
     let db = Database::create(Backend::Postgres, &old).await;
     db.apply("INSERT INTO stages VALUES (1, 'open', 'legacy')")
         .await

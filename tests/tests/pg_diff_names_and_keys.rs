@@ -4,10 +4,10 @@
 
 #![allow(dead_code)]
 
-use model_core::diff::diff;
 use model_core::registry;
 use model_core::schema::Schema;
 use model_core::Table;
+use tests::scenario::pg_plan;
 use tests::scenario::{schema, Backend, Scenario, SAFE};
 
 fn index_names(table: &model_core::schema::Table) -> Vec<String> {
@@ -241,8 +241,8 @@ fn email_schemas() -> (Schema, Schema) {
 #[test]
 fn a_change_to_a_non_key_column_leaves_foreign_keys_to_the_primary_key_alone() {
     let (old, new) = email_schemas();
-    let plan = diff(&old, &new, SAFE).unwrap();
-    let summaries: Vec<String> = plan.operations.iter().map(|o| o.summary()).collect();
+    let plan = pg_plan(&old, &new, SAFE).unwrap();
+    let summaries: Vec<String> = plan.operations().iter().map(|o| o.summary()).collect();
     // The session's key to users(id) is untouched; the invite's key to users(email), whose
     // referenced column changes type, is rebuilt around the change.
     assert!(

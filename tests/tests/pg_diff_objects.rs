@@ -4,9 +4,10 @@
 
 #![allow(dead_code)]
 
-use model_core::diff::{diff, Operation};
+use model_core::operation::Operation;
 use model_core::schema::Schema;
 use model_core::{DbEnum, Table};
+use tests::scenario::pg_plan;
 use tests::scenario::{schema, Backend, Scenario, SAFE};
 
 mod keys_v1 {
@@ -151,12 +152,12 @@ mod objects_v2 {
 async fn indexes_uniques_and_checks() {
     let old = schema(vec![objects_v1::Product::table_def()], vec![]);
     let new = schema(vec![objects_v2::Product::table_def()], vec![]);
-    let plan = diff(&old, &new, SAFE).unwrap();
+    let plan = pg_plan(&old, &new, SAFE).unwrap();
     // The reworded check is not touched; the unique constraint is renamed, not rebuilt.
-    assert!(!plan.operations.iter().any(|op| matches!(op,
+    assert!(!plan.operations().iter().any(|op| matches!(op,
         Operation::DropCheck { check, .. } if check.name == "ck_products_price")));
     assert!(plan
-        .operations
+        .operations()
         .iter()
         .any(|op| matches!(op, Operation::RenameConstraint { .. })));
     Scenario::new("indexes_uniques_and_checks", old, new)
@@ -375,7 +376,7 @@ async fn enum_reordered_through_a_type_swap() {
         enum_reordered::Job::table_def(),
         enum_reordered::Status::enum_def(),
     );
-    let plan = diff(&old, &new, SAFE).unwrap();
+    let plan = pg_plan(&old, &new, SAFE).unwrap();
     assert!(plan.warnings.iter().any(|w| w.contains("reordered")));
     Scenario::new("enum_reordered_through_a_type_swap", old, new)
         .seed(JOB_ROWS)
@@ -391,7 +392,7 @@ async fn enum_value_removed_only_when_allowed() {
         enum_removed::Job::table_def(),
         enum_removed::Status::enum_def(),
     );
-    let err = diff(&old, &new, SAFE).unwrap_err().to_string();
+    let err = pg_plan(&old, &new, SAFE).unwrap_err().to_string();
     assert!(err.contains("remove \"Done\" from enum status"), "{err}");
     Scenario::new("enum_value_removed_only_when_allowed", old, new)
         .allow_destructive()
@@ -437,8 +438,8 @@ async fn declared_renames_keep_the_data() {
     );
     let seed = "INSERT INTO authors (id, handle) VALUES (1, 'ada'); \
                 INSERT INTO posts (id, author_id) VALUES (10, 1)";
-    let plan = diff(&old, &new, SAFE).expect("renames are not destructive");
-    assert!(!plan.operations.iter().any(|op| matches!(
+    let plan = pg_plan(&old, &new, SAFE).expect("renames are not destructive");
+    assert!(!plan.operations().iter().any(|op| matches!(
         op,
         Operation::DropTable { .. } | Operation::DropColumn { .. } | Operation::CreateTable { .. }
     )));
@@ -455,7 +456,7 @@ fn a_stale_rename_hint_changes_nothing() {
         vec![rename_v2::Writer::table_def(), rename_v2::Post::table_def()],
         vec![],
     );
-    assert!(diff(&new, &new, SAFE).unwrap().is_empty());
+    assert!(pg_plan(&new, &new, SAFE).unwrap().is_empty());
 }
 
 mod long_v1 {

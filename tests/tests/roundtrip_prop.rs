@@ -1,6 +1,6 @@
 //! Property: for random schema pairs (A, B) on the real PostgreSQL, creating A then applying
 //! the generated up gives exactly B (introspected), the down gives exactly A again, and
-//! diff(B, B) is empty. For pairs whose migration is not destructive, rows inserted into A
+//! the plan from B to B is empty. For pairs whose migration is not destructive, rows inserted into A
 //! are all still there, with equal values, after up, and after up then down.
 //!
 //! Runs with a fixed seed; `PROPTEST_CASES=500 cargo test -p tests --test roundtrip_prop`
@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use model_core::diff::{diff, DiffOptions};
+use model_core::diff::DiffOptions;
 use model_core::schema::{
     Check, Column, ColumnDefault, ColumnType, Enum, EnumValue, ForeignKey, Index, IndexKey,
     PrimaryKey, ReferentialAction, Schema, Table, Unique, Value,
@@ -17,6 +17,7 @@ use model_core::schema::{
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use sqlx::{Executor, Row};
+use tests::scenario::pg_plan;
 use tests::scenario::{apply, assert_introspects_to, sql, sql_between};
 use tests::TestDb;
 
@@ -632,14 +633,14 @@ fn random_schema_pairs_round_trip_on_postgres() {
                 allow_destructive: true,
                 loose_expressions: false,
             };
-            let create = diff(&Schema::new(), &a, allow).unwrap();
-            apply(&pool, &sql(&create.operations, &a))
+            let create = pg_plan(&Schema::new(), &a, allow).unwrap();
+            apply(&pool, &sql(&create.operations(), &a))
                 .await
                 .map_err(|e| TestCaseError::fail(format!("creating A failed: {e}")))?;
             // Rows are checked when nothing is lost, and no new unique constraint would meet the
             // one value a backfill gives every existing row (a failure the database is right
             // to raise).
-            let safe = diff(
+            let safe = pg_plan(
                 &a,
                 &b,
                 DiffOptions {
@@ -648,11 +649,11 @@ fn random_schema_pairs_round_trip_on_postgres() {
                 },
             )
             .is_ok_and(|plan| {
-                !plan.operations.iter().any(|op| match op {
-                    model_core::diff::Operation::AddUnique { table, .. } => {
+                !plan.operations().iter().any(|op| match op {
+                    model_core::operation::Operation::AddUnique { table, .. } => {
                         a.tables.contains_key(table)
                     }
-                    model_core::diff::Operation::CreateIndex { table, index } => {
+                    model_core::operation::Operation::CreateIndex { table, index } => {
                         index.unique && a.tables.contains_key(table)
                     }
                     _ => false,
@@ -686,12 +687,14 @@ fn random_schema_pairs_round_trip_on_postgres() {
             let before_shared = dump(&pool, &kept, shared).await;
 
             // As `generate` writes them: one migration, or two when new enum values are used.
-            let steps = model_core::generate::steps(&a, &b, allow)
-                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let steps =
+                model_core::generate::steps(model_core::dialect::Dialect::Postgres, &a, &b, allow)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
             let mut downs = Vec::new();
             let mut before_step = a.clone();
-            for (after, plan) in &steps {
-                let up = sql_between(&plan.operations, after, &before_step);
+            for part in &steps {
+                let (after, plan) = (&part.schema, &part.plan);
+                let up = sql_between(&plan.operations(), after, &before_step);
                 apply(&pool, &up)
                     .await
                     .map_err(|e| TestCaseError::fail(format!("up failed: {e}\n{up}")))?;
@@ -699,7 +702,7 @@ fn random_schema_pairs_round_trip_on_postgres() {
                 before_step = after.clone();
             }
             assert_introspects_to(&pool, &b, "after up").await;
-            prop_assert!(diff(&b, &b, allow).unwrap().is_empty());
+            prop_assert!(pg_plan(&b, &b, allow).unwrap().is_empty());
             if safe {
                 let after_shared = dump(&pool, &kept, shared).await;
                 prop_assert_eq!(

@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
-use model_core::diff::{diff, DiffOptions};
+use model_core::diff::DiffOptions;
 use model_core::migration::DirectoryError;
+use model_core::plan::plan;
 
 use super::{fail, Outcome};
 use crate::exit;
@@ -81,7 +82,7 @@ pub(crate) fn run(path: &Path, global: &Global) -> Outcome {
             allow_destructive: true,
             loose_expressions: false,
         };
-        match diff(&last, &models, options) {
+        match plan(dir.dialect(), &last, &models, options) {
             Ok(plan) if plan.is_empty() => {}
             Ok(plan) => {
                 let at = dir
@@ -92,10 +93,10 @@ pub(crate) fn run(path: &Path, global: &Global) -> Outcome {
                     .unwrap_or_else(|| "the empty schema".into());
                 let mut text = format!(
                     "the models differ from {at}; generate a migration for {} pending operation{}:",
-                    plan.operations.len(),
-                    if plan.operations.len() == 1 { "" } else { "s" }
+                    plan.steps.len(),
+                    if plan.steps.len() == 1 { "" } else { "s" }
                 );
-                for op in &plan.operations {
+                for op in plan.operations() {
                     text.push_str(&format!("\n  {}", op.summary()));
                 }
                 problems.push(text);

@@ -2,8 +2,10 @@
 
 use std::path::Path;
 
-use model_core::diff::{diff, DiffOptions, Operation};
+use model_core::diff::DiffOptions;
 use model_core::migration::MigrationDir;
+use model_core::operation::Operation;
+use model_core::plan::plan;
 use model_core::runner::{Database, DownTarget, MigrationScript, Runner, RunnerError, UpTarget};
 use model_core::schema::Schema;
 
@@ -106,11 +108,11 @@ pub(crate) fn drift(path: &Path, global: &Global) -> Outcome {
             .current
             .map(|i| migrations[i].name.clone())
             .unwrap_or_else(|| "base".into());
-        let plan = match diff(&expected, &live, LOOSE) {
+        let plan = match plan(runner.backend().dialect(), &expected, &live, LOOSE) {
             Ok(p) => p,
             Err(err) => return Err(fail(exit::STATE, err)),
         };
-        let differences: Vec<String> = plan.operations.iter().map(describe).collect();
+        let differences: Vec<String> = plan.operations().iter().map(describe).collect();
         let json = serde_json::json!({ "current": at, "drift": differences });
         if differences.is_empty() {
             global.reporter().event(
@@ -138,13 +140,14 @@ async fn compare(
     stage: &str,
 ) -> Result<(), Result<String, Failure>> {
     let live = live_schema(backend).await.map_err(Err)?;
-    let plan = diff(expected, &live, LOOSE).map_err(|e| Err(fail(exit::STATE, e)))?;
+    let plan =
+        plan(backend.dialect(), expected, &live, LOOSE).map_err(|e| Err(fail(exit::STATE, e)))?;
     if plan.is_empty() {
         return Ok(());
     }
     Err(Ok(format!(
         "{stage}, the database differs from the snapshot:\n{}",
-        plan.operations
+        plan.operations()
             .iter()
             .map(|op| format!("  {}", describe(op)))
             .collect::<Vec<_>>()

@@ -5,7 +5,7 @@
 //! contain anything that depends on the time or the machine.
 
 use super::{Dialect, RenderError, SqlDialect};
-use crate::diff::{EnumDependent, EnumPosition, EnumUsage, Operation};
+use crate::operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
 use crate::schema::{
     Column, ColumnDefault, ColumnType, Deferrable, Enum, ForeignKey, Identity, Index, IndexTarget,
     NullsOrder, ReferentialAction, Schema, SortOrder, Table,

@@ -1,22 +1,17 @@
-//! The diff: (old schema, new schema) → ordered operations. Pure, and free of any dialect.
+//! The diff: (old schema, new schema) → what changed, grouped per table. Pure, and free of any
+//! dialect: it says nothing about statement order or transactions; a [planner](crate::plan)
+//! decides those for its database.
 //!
-//! # Ordering
+//! [`Changes`] lists the extensions to create, the enum types created, altered and dropped, and
+//! the tables created, dropped and kept (a kept table may be renamed). For a kept table it lists
+//! its own changes as [`Operation`]s: renames, then its primary key, index, unique, check and
+//! foreign-key changes, then its column changes, then its comments, each speaking of the objects
+//! as they are before (drops) or after (adds) the change.
 //!
-//! The up operations come in fixed phases, so that every object exists before it is used and
-//! is no longer used when it is dropped:
-//!
-//! 1. extensions, new enum types, enum value changes;
-//! 2. table and column renames (declared with `renamed_from`), index and constraint renames;
-//! 3. dropping what goes away or changes: foreign keys, checks, uniques, indexes, primary keys,
-//!    then tables (referencing tables first; foreign-key cycles opened first);
-//! 4. column changes on kept tables (types, nullability, defaults, identity, new and dropped
-//!    columns);
-//! 5. new tables in foreign-key order (cycles closed by a later `AddForeignKey`);
-//! 6. adding what is new or changed: primary keys, uniques, checks, indexes, foreign keys;
-//! 7. comments, then dropping enum types no longer used.
-//!
-//! The down operations are the inverses of the up operations in exact reverse order
-//! ([`Plan::down`]).
+//! The diff also applies the safety policy, which holds for every database: tables, columns and
+//! enum values that would be lost, and narrowed types, are refused without
+//! [`DiffOptions::allow_destructive`], and a NOT NULL column added to an existing table needs a
+//! value for the rows it already has.
 //!
 //! Comparisons ignore hints (`renamed_from`, `backfill_sql`), compare types by a normalized
 //! spelling (so `sql_type = "character varying(20)"` equals `max_length = 20`), defaults by
@@ -25,16 +20,15 @@
 
 mod compare;
 mod expression;
-mod operation;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use compare::{
-    canonical_default, canonical_type, loose_expression, normalize_expression,
+    canonical_default, canonical_type, is_narrowing, loose_expression, normalize_expression,
     same_loose_expression,
 };
-pub use operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
 
+use crate::operation::Operation;
 use crate::registry::RegistryError;
 use crate::schema::{Column, ColumnDefault, ColumnType, Enum, ForeignKey, Schema, Table};
 
@@ -85,56 +79,97 @@ pub enum DiffError {
     },
 }
 
-/// The planned migration.
+/// What changed between two schemas.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Plan {
-    /// The up operations, in order.
-    pub operations: Vec<Operation>,
-    /// Steps that lose data (allowed with `allow_destructive`), for the migration header.
+pub struct Changes<'a> {
+    /// Extensions the new schema needs that the old one did not (never dropped).
+    pub extensions: Vec<String>,
+    /// Enum types created, altered or dropped: created and altered ones in the new schema's
+    /// order, then dropped ones in the old schema's.
+    pub enums: Vec<EnumChange>,
+    /// Tables only in the new schema, by name.
+    pub created: Vec<&'a Table>,
+    /// Tables only in the old schema, by name.
+    pub dropped: Vec<&'a Table>,
+    /// Tables in both (under the same name or a declared rename), by new name, with what
+    /// changed in each; tables that did not change are listed too, with no changes.
+    pub kept: Vec<KeptTable<'a>>,
+    /// What the changes lose, one entry per change (allowed with
+    /// [`DiffOptions::allow_destructive`]).
     pub destructive: Vec<String>,
-    /// Things worth a reviewer's attention (missing foreign-key indexes, table rewrites).
-    pub warnings: Vec<String>,
 }
 
-impl Plan {
+impl Changes<'_> {
     /// True when the schemas are equal.
     pub fn is_empty(&self) -> bool {
-        self.operations.is_empty()
-    }
-
-    /// The down operations: inverses of the up operations in reverse order. Consecutive swaps
-    /// of one enum type (the inverses of several added values) are merged into one swap.
-    pub fn down(&self) -> Vec<Operation> {
-        let mut out: Vec<Operation> = Vec::new();
-        for op in self.operations.iter().rev().filter_map(Operation::inverse) {
-            if let (
-                Some(Operation::RecreateEnum {
-                    to: prev_to,
-                    renamed: prev_renamed,
-                    ..
-                }),
-                Operation::RecreateEnum {
-                    from, to, renamed, ..
-                },
-            ) = (out.last_mut(), &op)
-            {
-                if prev_to.name == from.name
-                    && prev_to == from
-                    && prev_renamed.is_empty()
-                    && renamed.is_empty()
-                {
-                    *prev_to = to.clone();
-                    continue;
-                }
-            }
-            out.push(op);
-        }
-        out
+        self.extensions.is_empty()
+            && self.enums.is_empty()
+            && self.created.is_empty()
+            && self.dropped.is_empty()
+            && self.kept.iter().all(|t| t.changes.is_empty())
     }
 }
 
-/// Plans the migration from `old` to `new`.
-pub fn diff(old: &Schema, new: &Schema, options: DiffOptions) -> Result<Plan, DiffError> {
+/// A table in both schemas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptTable<'a> {
+    /// The table before.
+    pub old: &'a Table,
+    /// The table after (`new.name` differs from `old.name` when it is renamed).
+    pub new: &'a Table,
+    /// Its columns in both, old and new (same name, or a declared rename), in the new order.
+    pub columns: Vec<(&'a Column, &'a Column)>,
+    /// What changed, in the order described in the [module docs](self): table and column
+    /// renames, keys, indexes, uniques, checks, foreign keys, columns, comments.
+    pub changes: Vec<Operation>,
+}
+
+impl KeptTable<'_> {
+    /// The column of the new table that an old column became, if it is kept.
+    pub fn new_column(&self, old_column: &str) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|(o, _)| o.name == old_column)
+            .map(|(_, n)| *n)
+    }
+
+    /// The column of the old table that a new column was, if it is not new.
+    pub fn old_column(&self, new_column: &str) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|(_, n)| n.name == new_column)
+            .map(|(o, _)| *o)
+    }
+}
+
+/// How an enum type changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnumChange {
+    /// A new type.
+    Created(Enum),
+    /// A type whose values changed.
+    Altered {
+        /// The type before.
+        from: Enum,
+        /// The type after, with its rename hints.
+        to: Enum,
+        /// Values renamed (old spelling, new spelling), as declared.
+        renamed: Vec<(String, String)>,
+        /// Values gone (spelled as after the renames).
+        removed: Vec<String>,
+        /// The values that stay are in another order.
+        reordered: bool,
+    },
+    /// A type no longer declared.
+    Dropped(Enum),
+}
+
+/// Compares `old` with `new`: what changed, grouped per table.
+pub fn diff<'a>(
+    old: &'a Schema,
+    new: &'a Schema,
+    options: DiffOptions,
+) -> Result<Changes<'a>, DiffError> {
     let mut differ = Differ::new(old, new);
     differ.loose = options.loose_expressions;
     differ.run(options)
@@ -146,66 +181,6 @@ struct Differ<'a> {
     loose: bool,
     /// New table name → old table name, for tables in both (same name or declared rename).
     table_pairs: BTreeMap<&'a str, &'a str>,
-}
-
-/// Phases of the up migration; operations are pushed into their phase and concatenated.
-#[derive(Default)]
-struct Phases {
-    setup: Vec<Operation>,
-    renames: Vec<Operation>,
-    drop_fks: Vec<Operation>,
-    drops: Vec<Operation>,
-    drop_tables: Vec<Operation>,
-    columns: Vec<Operation>,
-    add_keys: Vec<Operation>,
-    create_tables: Vec<Operation>,
-    adds: Vec<Operation>,
-    add_fks: Vec<Operation>,
-    comments: Vec<Operation>,
-    teardown: Vec<Operation>,
-}
-
-impl Phases {
-    /// Drops go in two steps: foreign keys first, since they depend on keys and uniques.
-    fn drop(&mut self, op: Operation) {
-        match op {
-            Operation::DropForeignKey { .. } => self.drop_fks.push(op),
-            _ => self.drops.push(op),
-        }
-    }
-
-    /// Adds go in three steps: keys that foreign keys may reference (primary keys, uniques,
-    /// unique indexes) before new tables, other objects after them, foreign keys last.
-    fn add(&mut self, op: Operation) {
-        match &op {
-            Operation::AddPrimaryKey { .. } | Operation::AddUnique { .. } => self.add_keys.push(op),
-            Operation::CreateIndex { index, .. } if index.unique => self.add_keys.push(op),
-            Operation::AddForeignKey { .. } => self.add_fks.push(op),
-            _ => self.adds.push(op),
-        }
-    }
-
-    fn concat(self) -> Vec<Operation> {
-        [
-            self.setup,
-            // Drops come before renames and name things as they were: their inverses (in the
-            // down) then run after the renames are undone, with the old names again.
-            self.drop_fks,
-            self.drops,
-            // Dropped tables go before renames too: a renamed object may take a name that a
-            // dropped table's index held.
-            self.drop_tables,
-            self.renames,
-            self.columns,
-            self.add_keys,
-            self.create_tables,
-            self.adds,
-            self.add_fks,
-            self.comments,
-            self.teardown,
-        ]
-        .concat()
-    }
 }
 
 impl<'a> Differ<'a> {
@@ -272,13 +247,11 @@ impl<'a> Differ<'a> {
             .map(|(new, _)| *new)
     }
 
-    fn run(self, options: DiffOptions) -> Result<Plan, DiffError> {
-        let mut phases = Phases::default();
+    fn run(self, options: DiffOptions) -> Result<Changes<'a>, DiffError> {
         let mut destructive = Vec::new();
-        let mut warnings = Vec::new();
 
         // Tables that go away.
-        let dropped: Vec<&Table> = self
+        let dropped: Vec<&'a Table> = self
             .old
             .tables
             .values()
@@ -289,44 +262,45 @@ impl<'a> Differ<'a> {
                 tables: dropped.iter().map(|t| t.name.clone()).collect(),
             }));
         }
+        let created: Vec<&'a Table> = self
+            .new
+            .tables
+            .values()
+            .filter(|t| self.old_name_of(&t.name).is_none())
+            .collect();
 
-        self.extensions(&mut phases);
-        // Columns whose default a type swap sets (no separate default change for them).
-        let mut handled: BTreeSet<(String, String)> = BTreeSet::new();
-        // Old (table, column) whose default a type swap drops for good.
-        let mut detached: BTreeSet<(String, String)> = BTreeSet::new();
-        self.enums(
-            &mut phases,
-            &mut destructive,
-            &mut warnings,
-            &mut handled,
-            &mut detached,
-        );
+        let extensions = self.extensions();
+        let enums = self.enums(&mut destructive);
 
-        // Renames first, so that everything after speaks of the new names.
-        for (new_name, old_name) in &self.table_pairs {
-            if new_name != old_name {
-                phases.renames.push(Operation::RenameTable {
-                    from: (*old_name).to_owned(),
-                    to: (*new_name).to_owned(),
-                });
-            }
-        }
-        let mut column_pairs: BTreeMap<&str, Vec<(&Column, &Column)>> = BTreeMap::new();
+        let mut column_pairs: BTreeMap<&str, Vec<(&'a Column, &'a Column)>> = BTreeMap::new();
+        let mut kept: Vec<KeptTable<'a>> = Vec::new();
         for (new_name, old_name) in &self.table_pairs {
             let old_table = &self.old.tables[*old_name];
             let new_table = &self.new.tables[*new_name];
             let pairs = pair_columns(old_table, new_table);
+            let mut changes = Vec::new();
+            if new_name != old_name {
+                changes.push(Operation::RenameTable {
+                    from: (*old_name).to_owned(),
+                    to: (*new_name).to_owned(),
+                });
+            }
             for (old_col, new_col) in &pairs {
                 if old_col.name != new_col.name {
-                    phases.renames.push(Operation::RenameColumn {
+                    changes.push(Operation::RenameColumn {
                         table: (*new_name).to_owned(),
                         from: old_col.name.clone(),
                         to: new_col.name.clone(),
                     });
                 }
             }
-            column_pairs.insert(new_name, pairs);
+            column_pairs.insert(new_name, pairs.clone());
+            kept.push(KeptTable {
+                old: old_table,
+                new: new_table,
+                columns: pairs,
+                changes,
+            });
         }
 
         // Tables whose primary key changes: foreign keys referencing them must be dropped
@@ -423,118 +397,49 @@ impl<'a> Differ<'a> {
         }
 
         // Constraints and indexes of kept tables.
-        for (new_name, old_name) in &self.table_pairs {
-            let old_table = &self.old.tables[*old_name];
-            let new_table = &self.new.tables[*new_name];
+        for table in &mut kept {
+            let pairs = &column_pairs[table.new.name.as_str()];
             self.table_objects(
-                new_name,
-                old_table,
-                new_table,
-                &column_pairs[new_name],
+                &table.new.name,
+                table.old,
+                table.new,
+                pairs,
                 (&rekeyed, &retyped),
-                &mut phases,
+                &mut table.changes,
             );
         }
 
-        // Dropped tables: referencing tables first; foreign keys between dropped tables that
-        // form cycles are dropped first.
+        // Dropped tables lose their rows; listed in the order they are dropped in (referencing
+        // tables first).
         let dropped_names: BTreeSet<&str> = dropped.iter().map(|t| t.name.as_str()).collect();
-        let (order, cycle_fks) = dependency_order(&dropped, &dropped_names);
-        for (table, fk) in &cycle_fks {
-            phases.drop(Operation::DropForeignKey {
-                table: table.clone(),
-                foreign_key: fk.clone(),
-            });
-        }
-        // Their foreign keys to kept tables go first, with the other foreign-key drops: a kept
-        // table's key may be about to change under them.
-        for table in &order {
-            for fk in &table.foreign_keys {
-                if !dropped_names.contains(fk.ref_table.as_str()) {
-                    phases.drop(Operation::DropForeignKey {
-                        table: table.name.clone(),
-                        foreign_key: fk.clone(),
-                    });
-                }
-            }
-        }
+        let (order, _) = dependency_order(&dropped, &dropped_names);
         for table in order.iter().rev() {
-            let mut table = (*table).clone();
-            for column in &mut table.columns {
-                if detached.contains(&(table.name.clone(), column.name.clone())) {
-                    column.default = None;
-                    column.ty = as_text(&column.ty);
-                }
-                column.default = column
-                    .default
-                    .as_ref()
-                    .map(|d| renamed_default(d, &column.ty, self.old, self.new));
-            }
-            table.foreign_keys.retain(|fk| {
-                dropped_names.contains(fk.ref_table.as_str())
-                    && !cycle_fks
-                        .iter()
-                        .any(|(t, c)| *t == table.name && c.name == fk.name)
-            });
             destructive.push(format!("drop table {} and all its rows", table.name));
-            phases.drop_tables.push(Operation::DropTable { table });
         }
 
-        // Column changes.
-        for (new_name, pairs) in &column_pairs {
-            let old_table = &self.old.tables[self.table_pairs[new_name]];
-            let new_table = &self.new.tables[*new_name];
+        // Column changes, then comments (new tables carry theirs).
+        for table in &mut kept {
+            let pairs = &column_pairs[table.new.name.as_str()];
             self.columns(
-                new_name,
-                old_table,
-                new_table,
+                &table.new.name,
+                table.old,
+                table.new,
                 pairs,
-                (&handled, &detached),
-                &mut phases,
+                &mut table.changes,
                 &mut destructive,
             )?;
-        }
-
-        // New tables, referenced tables first.
-        let created: Vec<&Table> = self
-            .new
-            .tables
-            .values()
-            .filter(|t| self.old_name_of(&t.name).is_none())
-            .collect();
-        let created_names: BTreeSet<&str> = created.iter().map(|t| t.name.as_str()).collect();
-        let (order, cycle_fks) = dependency_order(&created, &created_names);
-        for table in order {
-            let mut table = table.clone();
-            table.foreign_keys.retain(|fk| {
-                !cycle_fks
-                    .iter()
-                    .any(|(t, c)| *t == table.name && c.name == fk.name)
-            });
-            phases.create_tables.push(Operation::CreateTable { table });
-        }
-        for (table, fk) in cycle_fks {
-            phases.add(Operation::AddForeignKey {
-                table,
-                foreign_key: fk,
-            });
-        }
-
-        // Comments on kept tables (new tables carry theirs).
-        for (new_name, old_name) in &self.table_pairs {
-            let old_table = &self.old.tables[*old_name];
-            let new_table = &self.new.tables[*new_name];
-            if old_table.comment != new_table.comment {
-                phases.comments.push(Operation::SetTableComment {
-                    table: (*new_name).to_owned(),
-                    from: old_table.comment.clone(),
-                    to: new_table.comment.clone(),
+            let new_name = &table.new.name;
+            if table.old.comment != table.new.comment {
+                table.changes.push(Operation::SetTableComment {
+                    table: new_name.clone(),
+                    from: table.old.comment.clone(),
+                    to: table.new.comment.clone(),
                 });
             }
-            for (old_col, new_col) in &column_pairs[new_name] {
+            for (old_col, new_col) in pairs {
                 if old_col.comment != new_col.comment {
-                    phases.comments.push(Operation::SetColumnComment {
-                        table: (*new_name).to_owned(),
+                    table.changes.push(Operation::SetColumnComment {
+                        table: new_name.clone(),
                         column: new_col.name.clone(),
                         from: old_col.comment.clone(),
                         to: new_col.comment.clone(),
@@ -543,30 +448,22 @@ impl<'a> Differ<'a> {
             }
         }
 
-        // Enum types no longer declared go last, after the columns that used them.
-        for (name, definition) in &self.old.enums {
-            if !self.new.enums.contains_key(name) {
-                phases.teardown.push(Operation::DropEnum {
-                    definition: definition.clone(),
-                });
-            }
-        }
-
         if !destructive.is_empty() && !options.allow_destructive {
             return Err(DiffError::Destructive {
                 changes: destructive,
             });
         }
-        let operations = phases.concat();
-        warnings.extend(missing_fk_indexes(self.new, &operations));
-        Ok(Plan {
-            operations,
+        Ok(Changes {
+            extensions,
+            enums,
+            created,
+            dropped,
+            kept,
             destructive,
-            warnings,
         })
     }
 
-    fn extensions(&self, phases: &mut Phases) {
+    fn extensions(&self) -> Vec<String> {
         let have: BTreeSet<&String> = self
             .old
             .tables
@@ -579,253 +476,72 @@ impl<'a> Differ<'a> {
             .values()
             .flat_map(|t| &t.extensions)
             .collect();
-        for name in want.difference(&have) {
-            phases.setup.push(Operation::CreateExtension {
-                name: (*name).clone(),
-            });
-        }
+        want.difference(&have).map(|name| (*name).clone()).collect()
     }
 
-    /// Columns of the old schema that use enum `name`.
-    fn old_usages(&self, name: &str) -> Vec<EnumUsage> {
-        let mut usages = Vec::new();
-        for table in self.old.tables.values() {
-            for column in &table.columns {
-                let (is_enum, array) = match &column.ty {
-                    ColumnType::Enum { name: n } => (n == name, false),
-                    ColumnType::Array { element } => (
-                        matches!(&**element, ColumnType::Enum { name: n } if n == name),
-                        true,
-                    ),
-                    _ => (false, false),
-                };
-                if is_enum {
-                    usages.push(EnumUsage {
-                        table: table.name.clone(),
-                        column: column.name.clone(),
-                        default: column.default.clone(),
-                        default_after: column.default.clone(),
-                        array,
-                        to_text: false,
-                    });
-                }
-            }
-        }
-        usages
-    }
-
-    /// The column of the new schema that an enum usage of the old schema becomes, when it is
-    /// still of the same enum type (table and column renames followed).
-    fn new_enum_column(&self, usage: &EnumUsage) -> Option<(String, &'a Column)> {
-        let new_table_name = self.new_name_of(&usage.table)?;
-        let old_table = &self.old.tables[&usage.table];
-        let new_table = &self.new.tables[new_table_name];
-        let (_, new_col) = pair_columns(old_table, new_table)
-            .into_iter()
-            .find(|(o, _)| o.name == usage.column)?;
-        let old_col = old_table.column(&usage.column)?;
-        (canonical_type(&old_col.ty) == canonical_type(&new_col.ty))
-            .then(|| (new_table_name.to_owned(), new_col))
-    }
-
-    /// Checks and indexes of the old schema whose expressions mention a converted column.
-    fn enum_dependents(&self, usages: &[EnumUsage]) -> Vec<EnumDependent> {
-        let mentions = |sql: &str, column: &str| {
-            sql.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .any(|word| word == column)
-        };
+    /// Enum types created, altered (with the values renamed, removed and reordered) and
+    /// dropped. Removed values are destructive: rows holding them cannot be kept.
+    fn enums(&self, destructive: &mut Vec<String>) -> Vec<EnumChange> {
         let mut out = Vec::new();
-        let tables: BTreeSet<&str> = usages.iter().map(|u| u.table.as_str()).collect();
-        for table_name in tables {
-            let table = &self.old.tables[table_name];
-            let columns: Vec<&str> = usages
-                .iter()
-                .filter(|u| u.table == table_name)
-                .map(|u| u.column.as_str())
-                .collect();
-            let involved = |sql: &str| columns.iter().any(|c| mentions(sql, c));
-            for check in &table.checks {
-                if involved(&check.expr) {
-                    out.push(EnumDependent::Check {
-                        table: table_name.to_owned(),
-                        check: check.clone(),
-                    });
-                }
-            }
-            for index in &table.indexes {
-                let expression = index.keys.iter().any(|k| match &k.target {
-                    crate::schema::IndexTarget::Expression(e) => involved(e),
-                    crate::schema::IndexTarget::Column(_) => false,
-                });
-                if expression || index.predicate.as_deref().is_some_and(involved) {
-                    out.push(EnumDependent::Index {
-                        table: table_name.to_owned(),
-                        index: index.clone(),
-                    });
-                }
-            }
-        }
-        out
-    }
-
-    fn enums(
-        &self,
-        phases: &mut Phases,
-        destructive: &mut Vec<String>,
-        warnings: &mut Vec<String>,
-        handled: &mut BTreeSet<(String, String)>,
-        detached: &mut BTreeSet<(String, String)>,
-    ) {
         for (name, new_enum) in &self.new.enums {
             let Some(old_enum) = self.old.enums.get(name) else {
-                phases.setup.push(Operation::CreateEnum {
-                    definition: new_enum.clone(),
-                });
+                out.push(EnumChange::Created(new_enum.clone()));
                 continue;
             };
             if old_enum.value_names().eq(new_enum.value_names()) {
                 continue;
             }
-            let old_values: Vec<&str> = old_enum.value_names().collect();
             let new_values: Vec<&str> = new_enum.value_names().collect();
-            let renames = enum_renames(old_enum, new_enum);
-            let renamed_old: Vec<String> = old_values
-                .iter()
+            let renamed = enum_renames(old_enum, new_enum);
+            let renamed_old: Vec<String> = old_enum
+                .value_names()
                 .map(|v| {
-                    renames
+                    renamed
                         .iter()
                         .find(|(from, _)| from == v)
                         .map(|(_, to)| to.clone())
-                        .unwrap_or_else(|| (*v).to_owned())
+                        .unwrap_or_else(|| v.to_owned())
                 })
                 .collect();
-            let removed: Vec<&String> = renamed_old
+            let removed: Vec<String> = renamed_old
                 .iter()
                 .filter(|v| !new_values.contains(&v.as_str()))
+                .cloned()
                 .collect();
             let kept_in_order: Vec<&str> = new_values
                 .iter()
                 .copied()
                 .filter(|v| renamed_old.iter().any(|o| o == v))
                 .collect();
-            let same_order = kept_in_order
+            let reordered = !kept_in_order
                 .iter()
                 .copied()
                 .eq(renamed_old.iter().map(String::as_str));
-            if removed.is_empty() && same_order {
-                // Renames, then additions in declaration order.
-                for (from, to) in &renames {
-                    phases.setup.push(Operation::RenameEnumValue {
-                        name: name.clone(),
-                        from: from.clone(),
-                        to: to.clone(),
-                    });
-                }
-                let mut current = Enum {
-                    name: name.clone(),
-                    values: renamed_old
+            if !removed.is_empty() {
+                destructive.push(format!(
+                    "remove {} from enum {name} (rows holding {} make the migration fail)",
+                    removed
                         .iter()
-                        .map(|v| crate::schema::EnumValue {
-                            name: v.clone(),
-                            renamed_from: None,
-                        })
-                        .collect(),
-                };
-                let usages = self.old_usages(name);
-                for (i, value) in new_values.iter().enumerate() {
-                    if current.values.iter().any(|v| v.name == *value) {
-                        continue;
-                    }
-                    // Before the next value that already exists, else after the previous one.
-                    let position = new_values[i + 1..]
-                        .iter()
-                        .find(|v| current.values.iter().any(|c| c.name == **v))
-                        .map(|v| EnumPosition::Before((*v).to_owned()))
-                        .or_else(|| {
-                            new_values[..i]
-                                .last()
-                                .map(|v| EnumPosition::After((*v).to_owned()))
-                        })
-                        .unwrap_or(EnumPosition::End);
-                    let before = current.clone();
-                    let index = match &position {
-                        EnumPosition::Before(v) => current
-                            .values
-                            .iter()
-                            .position(|c| c.name == *v)
-                            .unwrap_or(current.values.len()),
-                        EnumPosition::After(v) => current
-                            .values
-                            .iter()
-                            .position(|c| c.name == *v)
-                            .map_or(current.values.len(), |p| p + 1),
-                        EnumPosition::End => current.values.len(),
-                    };
-                    current.values.insert(
-                        index,
-                        crate::schema::EnumValue {
-                            name: (*value).to_owned(),
-                            renamed_from: None,
-                        },
-                    );
-                    phases.setup.push(Operation::AddEnumValue {
-                        before,
-                        after: current.clone(),
-                        value: (*value).to_owned(),
-                        position,
-                        usages: usages.clone(),
-                    });
-                }
-            } else {
-                if !removed.is_empty() {
-                    destructive.push(format!(
-                        "remove {} from enum {name} (rows holding {} make the migration fail)",
-                        removed
-                            .iter()
-                            .map(|v| format!("{v:?}"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        if removed.len() == 1 { "it" } else { "them" }
-                    ));
-                } else {
-                    warnings.push(format!(
-                        "enum {name} is reordered: the type is recreated and every table using it is rewritten"
-                    ));
-                }
-                // Each column gets its new default as part of the swap (the old one may name
-                // a value that no longer exists).
-                let usages: Vec<EnumUsage> = self
-                    .old_usages(name)
-                    .into_iter()
-                    .map(|mut usage| {
-                        match self.new_enum_column(&usage) {
-                            Some((table, column)) => {
-                                handled.insert((table, column.name.clone()));
-                                usage.default_after = column.default.clone();
-                            }
-                            None => {
-                                // The column leaves the type (dropped, or another type): the
-                                // swap makes it text without a default, and the later steps on
-                                // it start from there, so that no value is lost and their
-                                // inverses never name a missing value.
-                                usage.default_after = None;
-                                usage.to_text = true;
-                                detached.insert((usage.table.clone(), usage.column.clone()));
-                            }
-                        }
-                        usage
-                    })
-                    .collect();
-                let dependents = self.enum_dependents(&usages);
-                phases.setup.push(Operation::RecreateEnum {
-                    from: strip_enum_hints(old_enum),
-                    to: strip_enum_hints(new_enum),
-                    renamed: renames,
-                    usages,
-                    dependents,
-                });
+                        .map(|v| format!("{v:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if removed.len() == 1 { "it" } else { "them" }
+                ));
+            }
+            out.push(EnumChange::Altered {
+                from: old_enum.clone(),
+                to: new_enum.clone(),
+                renamed,
+                removed,
+                reordered,
+            });
+        }
+        for (name, definition) in &self.old.enums {
+            if !self.new.enums.contains_key(name) {
+                out.push(EnumChange::Dropped(definition.clone()));
             }
         }
+        out
     }
 
     /// Indexes, uniques, checks, foreign keys and the primary key of one kept table.
@@ -836,7 +552,7 @@ impl<'a> Differ<'a> {
         new: &Table,
         pairs: &[(&Column, &Column)],
         (rekeyed, retyped): (&KeySet, &ColumnSet),
-        phases: &mut Phases,
+        out: &mut Vec<Operation>,
     ) {
         let t = || table.to_owned();
         // Drops run before renames, on the old table name and the old definitions.
@@ -865,16 +581,16 @@ impl<'a> Differ<'a> {
 
         // Primary key.
         if old.primary_key.columns != new.primary_key.columns {
-            phases.drop(Operation::DropPrimaryKey {
+            out.push(Operation::DropPrimaryKey {
                 table: old_t(),
                 key: orig.primary_key.clone(),
             });
-            phases.add(Operation::AddPrimaryKey {
+            out.push(Operation::AddPrimaryKey {
                 table: t(),
                 key: new.primary_key.clone(),
             });
         } else if old.primary_key.name != new.primary_key.name {
-            phases.renames.push(Operation::RenameConstraint {
+            out.push(Operation::RenameConstraint {
                 table: t(),
                 from: old.primary_key.name.clone(),
                 to: new.primary_key.name.clone(),
@@ -934,7 +650,7 @@ impl<'a> Differ<'a> {
                 from,
                 to,
             },
-            phases,
+            out,
         );
         reconcile(
             (&old.uniques, &orig.uniques),
@@ -954,7 +670,7 @@ impl<'a> Differ<'a> {
                 from,
                 to,
             },
-            phases,
+            out,
         );
         reconcile(
             (&old.checks, &orig.checks),
@@ -974,7 +690,7 @@ impl<'a> Differ<'a> {
                 from,
                 to,
             },
-            phases,
+            out,
         );
         // Foreign keys to a table whose key changes are recreated around the change.
         let mut keep_fks: Vec<ForeignKey> = Vec::new();
@@ -991,7 +707,7 @@ impl<'a> Differ<'a> {
         };
         for (fk, fk_orig) in old.foreign_keys.iter().zip(&orig.foreign_keys) {
             if recreate(fk) {
-                phases.drop(Operation::DropForeignKey {
+                out.push(Operation::DropForeignKey {
                     table: old_t(),
                     foreign_key: fk_orig.clone(),
                 });
@@ -1007,7 +723,7 @@ impl<'a> Differ<'a> {
             .cloned()
             .collect();
         for fk in new.foreign_keys.iter().filter(|fk| recreate(fk)) {
-            phases.add(Operation::AddForeignKey {
+            out.push(Operation::AddForeignKey {
                 table: t(),
                 foreign_key: fk.clone(),
             });
@@ -1035,19 +751,17 @@ impl<'a> Differ<'a> {
                 from,
                 to,
             },
-            phases,
+            out,
         );
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn columns(
         &self,
         table: &str,
         old: &Table,
         new: &Table,
         pairs: &[(&Column, &Column)],
-        (handled, detached): (&ColumnSet, &ColumnSet),
-        phases: &mut Phases,
+        out: &mut Vec<Operation>,
         destructive: &mut Vec<String>,
     ) -> Result<(), DiffError> {
         let t = || table.to_owned();
@@ -1055,7 +769,7 @@ impl<'a> Differ<'a> {
             let c = || new_col.name.clone();
             // Identity off before a default can be set.
             if old_col.identity.is_some() && new_col.identity.is_none() {
-                phases.columns.push(Operation::AlterIdentity {
+                out.push(Operation::AlterIdentity {
                     table: t(),
                     column: c(),
                     from: old_col.identity,
@@ -1063,7 +777,7 @@ impl<'a> Differ<'a> {
                 });
             }
             if canonical_type(&old_col.ty) != canonical_type(&new_col.ty) {
-                if compare::is_narrowing(&old_col.ty, &new_col.ty) {
+                if is_narrowing(&old_col.ty, &new_col.ty) {
                     destructive.push(format!(
                         "narrow {table}.{} from {} to {} (values that do not fit make the migration fail or are cut)",
                         new_col.name,
@@ -1071,36 +785,27 @@ impl<'a> Differ<'a> {
                         canonical_type(&new_col.ty)
                     ));
                 }
-                let swapped_away = detached.contains(&(old.name.clone(), old_col.name.clone()));
-                phases.columns.push(Operation::AlterColumnType {
+                out.push(Operation::AlterColumnType {
                     table: t(),
                     column: c(),
-                    from: if swapped_away {
-                        as_text(&old_col.ty)
-                    } else {
-                        old_col.ty.clone()
-                    },
+                    from: old_col.ty.clone(),
                     to: new_col.ty.clone(),
-                    from_default: if swapped_away {
-                        None
-                    } else {
-                        old_col
-                            .default
-                            .as_ref()
-                            .map(|d| renamed_default(d, &old_col.ty, self.old, self.new))
-                    },
+                    from_default: old_col
+                        .default
+                        .as_ref()
+                        .map(|d| renamed_default(d, &old_col.ty, self.old, self.new)),
                     to_default: new_col.default.clone(),
                 });
             }
             let type_changed = canonical_type(&old_col.ty) != canonical_type(&new_col.ty);
             if old_col.nullable && !new_col.nullable {
-                phases.columns.push(Operation::SetNotNull {
+                out.push(Operation::SetNotNull {
                     table: t(),
                     column: c(),
                     backfill: backfill_of(new_col),
                 });
             } else if !old_col.nullable && new_col.nullable {
-                phases.columns.push(Operation::DropNotNull {
+                out.push(Operation::DropNotNull {
                     table: t(),
                     column: c(),
                 });
@@ -1110,12 +815,8 @@ impl<'a> Differ<'a> {
                 .as_ref()
                 .map(|d| renamed_default(d, &old_col.ty, self.old, self.new));
             // A type change sets the new default itself.
-            let swapped = handled.contains(&(table.to_owned(), new_col.name.clone()));
-            if !type_changed
-                && !swapped
-                && !self.same_default(old_default.as_ref(), new_col.default.as_ref())
-            {
-                phases.columns.push(Operation::AlterDefault {
+            if !type_changed && !self.same_default(old_default.as_ref(), new_col.default.as_ref()) {
+                out.push(Operation::AlterDefault {
                     table: t(),
                     column: c(),
                     // As the database spells it once enum values are renamed (before this).
@@ -1124,7 +825,7 @@ impl<'a> Differ<'a> {
                 });
             }
             if new_col.identity.is_some() && old_col.identity != new_col.identity {
-                phases.columns.push(Operation::AlterIdentity {
+                out.push(Operation::AlterIdentity {
                     table: t(),
                     column: c(),
                     from: old_col.identity,
@@ -1148,7 +849,7 @@ impl<'a> Differ<'a> {
                     }
                 }
             }
-            phases.columns.push(Operation::AddColumn {
+            out.push(Operation::AddColumn {
                 table: t(),
                 column: strip_column_hints(column),
                 backfill,
@@ -1159,26 +860,12 @@ impl<'a> Differ<'a> {
                 continue;
             }
             destructive.push(format!("drop column {table}.{} and its data", column.name));
-            let mut column = column.clone();
-            if detached.contains(&(old.name.clone(), column.name.clone())) {
-                column.default = None;
-                column.ty = as_text(&column.ty);
-            }
-            phases
-                .columns
-                .push(Operation::DropColumn { table: t(), column });
+            out.push(Operation::DropColumn {
+                table: t(),
+                column: column.clone(),
+            });
         }
         Ok(())
-    }
-}
-
-/// `text`, or `text[]` for an array: what an enum column leaving a swapped type becomes.
-fn as_text(ty: &ColumnType) -> ColumnType {
-    match ty {
-        ColumnType::Array { .. } => ColumnType::Array {
-            element: Box::new(ColumnType::Text),
-        },
-        _ => ColumnType::Text,
     }
 }
 
@@ -1207,7 +894,7 @@ fn enum_renames(old: &Enum, new: &Enum) -> Vec<(String, String)> {
 
 /// A default of an enum column as it reads after the enum's value renames (the database
 /// renames values under existing defaults).
-fn renamed_default(
+pub(crate) fn renamed_default(
     default: &ColumnDefault,
     ty: &ColumnType,
     old: &Schema,
@@ -1242,22 +929,8 @@ fn strip_column_hints(column: &Column) -> Column {
     }
 }
 
-fn strip_enum_hints(definition: &Enum) -> Enum {
-    Enum {
-        name: definition.name.clone(),
-        values: definition
-            .values
-            .iter()
-            .map(|v| crate::schema::EnumValue {
-                name: v.name.clone(),
-                renamed_from: None,
-            })
-            .collect(),
-    }
-}
-
 /// Old/new column pairs of one table: same name, or a declared rename.
-fn pair_columns<'t>(old: &'t Table, new: &'t Table) -> Vec<(&'t Column, &'t Column)> {
+pub(crate) fn pair_columns<'t>(old: &'t Table, new: &'t Table) -> Vec<(&'t Column, &'t Column)> {
     new.columns
         .iter()
         .filter_map(|column| {
@@ -1295,7 +968,7 @@ fn reconcile<T>(
     drop: impl Fn(&T) -> Operation,
     add: impl Fn(&T) -> Operation,
     rename: impl Fn(String, String) -> Operation,
-    phases: &mut Phases,
+    out: &mut Vec<Operation>,
 ) {
     let mut unmatched_new: Vec<&T> = Vec::new();
     let mut matched_old: BTreeSet<usize> = BTreeSet::new();
@@ -1306,8 +979,8 @@ fn reconcile<T>(
             }
             Some(i) => {
                 matched_old.insert(i);
-                phases.drop(drop(&old_orig[i]));
-                phases.add(add(n));
+                out.push(drop(&old_orig[i]));
+                out.push(add(n));
             }
             None => unmatched_new.push(n),
         }
@@ -1319,16 +992,14 @@ fn reconcile<T>(
         match renamed {
             Some((i, o)) => {
                 matched_old.insert(i);
-                phases
-                    .renames
-                    .push(rename(name(o).clone(), name(n).clone()));
+                out.push(rename(name(o).clone(), name(n).clone()));
             }
-            None => phases.add(add(n)),
+            None => out.push(add(n)),
         }
     }
     for (i, o) in old_orig.iter().enumerate() {
         if !matched_old.contains(&i) {
-            phases.drop(drop(o));
+            out.push(drop(o));
         }
     }
 }
@@ -1336,7 +1007,7 @@ fn reconcile<T>(
 /// Tables sorted so that referenced tables come before referencing ones (ties by name), and
 /// the foreign keys that had to be set aside to break cycles. Only references between the
 /// given tables count; self-references never need breaking.
-fn dependency_order<'t>(
+pub(crate) fn dependency_order<'t>(
     tables: &[&'t Table],
     names: &BTreeSet<&str>,
 ) -> (Vec<&'t Table>, Vec<(String, ForeignKey)>) {
@@ -1385,47 +1056,4 @@ fn dependency_order<'t>(
         }
     }
     (order, set_aside)
-}
-
-/// Warnings for foreign keys added without an index that starts with their columns.
-fn missing_fk_indexes(schema: &Schema, operations: &[Operation]) -> Vec<String> {
-    let mut added: Vec<(&str, &ForeignKey)> = Vec::new();
-    for op in operations {
-        match op {
-            Operation::CreateTable { table } => added.extend(
-                table
-                    .foreign_keys
-                    .iter()
-                    .map(|fk| (table.name.as_str(), fk)),
-            ),
-            Operation::AddForeignKey { table, foreign_key } => {
-                added.push((table.as_str(), foreign_key))
-            }
-            _ => {}
-        }
-    }
-    added
-        .into_iter()
-        .filter_map(|(table_name, fk)| {
-            let table = schema.tables.get(table_name)?;
-            let covers = |cols: &[String]| cols.starts_with(&fk.columns);
-            let indexed = covers(&table.primary_key.columns)
-                || table.uniques.iter().any(|u| covers(&u.columns))
-                || table.indexes.iter().any(|i| {
-                    i.predicate.is_none()
-                        && i.keys.len() >= fk.columns.len()
-                        && i.keys.iter().zip(&fk.columns).all(|(k, c)| {
-                            k.target == crate::schema::IndexTarget::Column(c.clone())
-                        })
-                });
-            (!indexed).then(|| {
-                format!(
-                    "foreign key {} on {table_name}({}) has no index; deletes and updates of {} rows scan {table_name}: consider `#[column(index)]`",
-                    fk.name,
-                    fk.columns.join(", "),
-                    fk.ref_table
-                )
-            })
-        })
-        .collect()
 }

@@ -1,4 +1,8 @@
-//! Schema operations: the dialect-free steps of a migration.
+//! Schema operations: the vocabulary the stages share.
+//!
+//! The [`diff`](crate::diff) says what changed in these terms, grouped per table; a
+//! [`planner`](crate::plan) orders them into steps and adds what its database needs (such as
+//! PostgreSQL's enum-type operations); a [`renderer`](crate::dialect) spells each one as SQL.
 //!
 //! Each operation carries the state it replaces, so [`Operation::inverse`] is exact: the down
 //! migration is the inverse of every up operation, in reverse order.
