@@ -102,9 +102,7 @@ pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<MigrationScript>), 
     Ok((dir, migrations))
 }
 
-/// The URL schemes a database URL may start with.
-const SCHEMES: &str = "postgres://, postgresql://, mysql://, mariadb://, sqlite:";
-
+/// The database URL of the command line or `DATABASE_URL`, if the runner serves its database.
 pub(crate) fn url(global: &Global) -> Result<&str, Failure> {
     let Some(url) = global.database_url.as_deref() else {
         return Err(fail(
@@ -113,30 +111,22 @@ pub(crate) fn url(global: &Global) -> Result<&str, Failure> {
              default is not supported by the runner yet)",
         ));
     };
-    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-    match scheme.as_deref() {
-        Some("postgres" | "postgresql") if url[url.find(':').unwrap_or(0)..].starts_with("://") => {
-            Ok(url)
-        }
-        Some("mysql" | "mariadb" | "sqlite") => Err(fail(
+    match Database::accepts(url) {
+        Ok(()) => Ok(url),
+        Err(RunnerError::Unsupported { what }) => Err(fail(
             exit::UNSUPPORTED,
             format!(
-                "{} is a {} URL; applying migrations to SQLite and MySQL/MariaDB is not \
-                 supported yet: use a postgres:// URL",
-                mask_password(url),
-                if scheme.as_deref() == Some("sqlite") {
-                    "SQLite"
-                } else {
-                    "MySQL/MariaDB"
-                }
+                "{}: {what} is not supported yet: use a postgres:// URL",
+                mask_password(url)
             ),
         )),
-        _ => Err(fail(
+        Err(_) => Err(fail(
             exit::CONNECT,
             format!(
-                "`{}` is not a database URL: it must start with one of {SCHEMES} \
+                "`{}` is not a database URL: it must start with one of {} \
                  (e.g. postgres://user@localhost:5432/app)",
-                mask_malformed(url)
+                mask_malformed(url),
+                Database::SCHEMES
             ),
         )),
     }

@@ -1,6 +1,6 @@
 //! A project outside this workspace (`examples/skeleton`, copied elsewhere and pointed at this
 //! checkout) builds its own companion binary over its own models, generates a migration with
-//! it, and applies it.
+//! it, and applies it; it asks for PostgreSQL only and compiles no other database driver.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -94,4 +94,18 @@ async fn an_outside_project_generates_and_applies_its_own_migrations() {
         .await
         .unwrap();
     assert_eq!(state, "draft");
+
+    // The project asks for PostgreSQL only: sqlx's SQLite and MySQL drivers are not built.
+    let tree = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["tree", "--edges", "normal", "--prefix", "none"])
+        .current_dir(&project)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo tree");
+    let tree = String::from_utf8_lossy(&tree.stdout);
+    assert!(tree.contains("sqlx-postgres"), "{tree}");
+    assert!(
+        !tree.contains("sqlx-sqlite") && !tree.contains("sqlx-mysql"),
+        "a PostgreSQL-only project compiles other drivers:\n{tree}"
+    );
 }

@@ -66,6 +66,12 @@
 
 #![warn(missing_docs)]
 
+#[cfg(not(feature = "postgres"))]
+compile_error!(
+    "model-core needs its `postgres` feature: the runner, introspection and scratch databases \
+     serve PostgreSQL (the `sqlite` and `mysql` features add those drivers beside it)"
+);
+
 pub mod adopt;
 pub mod amend;
 pub mod dialect;

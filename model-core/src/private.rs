@@ -15,7 +15,7 @@ pub use crate::schema::{
     SortOrder, Value,
 };
 pub use crate::types::{ArrayElement, SqlType};
-pub use crate::{impl_sqlx_enum, naming, schema};
+pub use crate::{impl_sqlx_enum, impl_sqlx_enum_mysql, impl_sqlx_enum_sqlite, naming, schema};
 
 use crate::schema::{
     Check, Column, ColumnDefault, Enum, EnumValue, ForeignKey, Identity, Index, PrimaryKey, Unique,
@@ -647,7 +647,9 @@ pub fn decode_enum<E: DbEnum>(
 }
 
 /// Implements sqlx's `Type`, `Encode` and `Decode` for a `DbEnum` on PostgreSQL (a native
-/// enum type), SQLite (text) and MySQL (an inline `ENUM`).
+/// enum type), SQLite (text) and MySQL (an inline `ENUM`); the SQLite and MySQL `Type` impls
+/// only when model-core is built with those features (the choice is made here, in
+/// model-core, not in the crate that expands the macro).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! impl_sqlx_enum {
@@ -666,23 +668,10 @@ macro_rules! impl_sqlx_enum {
                 )
             }
         }
-        impl $crate::__private::sqlx::Type<$crate::__private::sqlx::Sqlite> for $ty {
-            fn type_info() -> $crate::__private::sqlx::sqlite::SqliteTypeInfo {
-                <&str as $crate::__private::sqlx::Type<$crate::__private::sqlx::Sqlite>>::type_info()
-            }
-            fn compatible(ty: &$crate::__private::sqlx::sqlite::SqliteTypeInfo) -> bool {
-                <&str as $crate::__private::sqlx::Type<$crate::__private::sqlx::Sqlite>>::compatible(ty)
-            }
-        }
-        impl $crate::__private::sqlx::Type<$crate::__private::sqlx::MySql> for $ty {
-            fn type_info() -> $crate::__private::sqlx::mysql::MySqlTypeInfo {
-                $crate::__private::sqlx::mysql::MySqlTypeInfo::__enum()
-            }
-            fn compatible(ty: &$crate::__private::sqlx::mysql::MySqlTypeInfo) -> bool {
-                <&str as $crate::__private::sqlx::Type<$crate::__private::sqlx::MySql>>::compatible(ty)
-            }
-        }
-        impl<'q, DB: $crate::__private::sqlx::Database> $crate::__private::sqlx::Encode<'q, DB> for $ty
+        $crate::__private::impl_sqlx_enum_sqlite!($ty);
+        $crate::__private::impl_sqlx_enum_mysql!($ty);
+        impl<'q, DB: $crate::__private::sqlx::Database> $crate::__private::sqlx::Encode<'q, DB>
+            for $ty
         where
             &'q str: $crate::__private::sqlx::Encode<'q, DB>,
         {
@@ -699,7 +688,8 @@ macro_rules! impl_sqlx_enum {
                 )
             }
         }
-        impl<'r, DB: $crate::__private::sqlx::Database> $crate::__private::sqlx::Decode<'r, DB> for $ty
+        impl<'r, DB: $crate::__private::sqlx::Database> $crate::__private::sqlx::Decode<'r, DB>
+            for $ty
         where
             &'r str: $crate::__private::sqlx::Decode<'r, DB>,
         {
@@ -709,10 +699,61 @@ macro_rules! impl_sqlx_enum {
                 Self,
                 $crate::__private::sqlx::error::BoxDynError,
             > {
-                let text =
-                    <&'r str as $crate::__private::sqlx::Decode<'r, DB>>::decode(value)?;
+                let text = <&'r str as $crate::__private::sqlx::Decode<'r, DB>>::decode(value)?;
                 $crate::__private::decode_enum::<$ty>(text)
             }
         }
     };
+}
+
+/// sqlx's SQLite `Type` for a `DbEnum` (text).
+#[cfg(feature = "sqlite")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sqlx_enum_sqlite {
+    ($ty:ty) => {
+        impl $crate::__private::sqlx::Type<$crate::__private::sqlx::Sqlite> for $ty {
+            fn type_info() -> $crate::__private::sqlx::sqlite::SqliteTypeInfo {
+                <&str as $crate::__private::sqlx::Type<$crate::__private::sqlx::Sqlite>>::type_info()
+            }
+            fn compatible(ty: &$crate::__private::sqlx::sqlite::SqliteTypeInfo) -> bool {
+                <&str as $crate::__private::sqlx::Type<$crate::__private::sqlx::Sqlite>>::compatible(ty)
+            }
+        }
+    };
+}
+
+/// Without the `sqlite` feature: nothing.
+#[cfg(not(feature = "sqlite"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sqlx_enum_sqlite {
+    ($ty:ty) => {};
+}
+
+/// sqlx's MySQL `Type` for a `DbEnum` (an inline `ENUM`).
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sqlx_enum_mysql {
+    ($ty:ty) => {
+        impl $crate::__private::sqlx::Type<$crate::__private::sqlx::MySql> for $ty {
+            fn type_info() -> $crate::__private::sqlx::mysql::MySqlTypeInfo {
+                $crate::__private::sqlx::mysql::MySqlTypeInfo::__enum()
+            }
+            fn compatible(ty: &$crate::__private::sqlx::mysql::MySqlTypeInfo) -> bool {
+                <&str as $crate::__private::sqlx::Type<$crate::__private::sqlx::MySql>>::compatible(
+                    ty,
+                )
+            }
+        }
+    };
+}
+
+/// Without the `mysql` feature: nothing.
+#[cfg(not(feature = "mysql"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_sqlx_enum_mysql {
+    ($ty:ty) => {};
 }

@@ -31,12 +31,13 @@
 
 use std::path::{Path, PathBuf};
 
+use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
 
 use crate::migration::{DirectoryError, MigrationDir};
 use crate::runner::{
-    find, load, mask_password, DownTarget, MigrationScript, PgBackend, Runner, RunnerError,
-    TemporaryDatabase, UpTarget,
+    find, load, mask_password, Database, DownTarget, MigrationScript, Runner, RunnerError, Server,
+    ServerError, TemporaryDatabase, UpTarget,
 };
 
 /// Why a scratch database cannot be made, moved or read.
@@ -68,6 +69,9 @@ pub enum TestingError {
     /// A query of the test failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// The scratch database could not be dropped.
+    #[error("cannot drop the scratch database: {0}")]
+    Drop(#[from] ServerError),
 }
 
 /// A fresh database that a test migrates up and down; dropped with this value.
@@ -97,22 +101,23 @@ impl ScratchDatabase {
         migrations_dir: impl AsRef<Path>,
     ) -> Result<Self, TestingError> {
         let masked = mask_password(server_url);
-        let options: sqlx::postgres::PgConnectOptions =
-            server_url
-                .parse()
-                .map_err(|e: sqlx::Error| TestingError::BadUrl {
-                    url: masked.clone(),
-                    message: e.to_string(),
-                })?;
+        let server = Server::of(server_url).map_err(|e| TestingError::BadUrl {
+            url: masked.clone(),
+            message: match e {
+                RunnerError::BadUrl { message, .. } => message,
+                other => other.to_string(),
+            },
+        })?;
         let dir = MigrationDir::open(migrations_dir.as_ref(), crate::dialect::Dialect::Postgres)?;
         let migrations = load(&dir)?;
-        let database = TemporaryDatabase::create(&options, "scratch")
+        let database = server
+            .temporary("scratch")
             .await
             .map_err(|e| TestingError::Server {
                 url: masked.clone(),
                 message: e.to_string(),
             })?;
-        let scratch = database.options();
+        let scratch: PgConnectOptions = database.url().parse()?;
         let pool = PgPool::connect_with(scratch.clone()).await?;
         let url = format!(
             "postgres://{}@{}:{}/{}",
@@ -156,8 +161,8 @@ impl ScratchDatabase {
         self.migrations.iter().map(|m| m.name.clone()).collect()
     }
 
-    async fn runner(&self) -> Result<Runner<'_, PgBackend>, TestingError> {
-        let backend = PgBackend::connect_with(&self.database.options()).await?;
+    async fn runner(&self) -> Result<Runner<'_, Database>, TestingError> {
+        let backend = self.database.connect().await?;
         Ok(Runner::new(
             backend,
             &self.migrations,
@@ -198,7 +203,7 @@ impl ScratchDatabase {
             }
         }
         self.pool.close().await;
-        self.pool = PgPool::connect_with(self.database.options()).await?;
+        self.pool = PgPool::connect(&self.database.url()).await?;
         Ok(())
     }
 

@@ -12,7 +12,7 @@ pub mod scenario;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use model_core::runner::TemporaryDatabase;
+use model_core::runner::{with_database, TemporaryDatabase};
 use sqlx::{Connection, Executor};
 
 /// The PostgreSQL server tests use.
@@ -42,25 +42,6 @@ fn unique_name() -> String {
     )
 }
 
-/// Replaces the database name (the path) of a URL.
-fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map(|i| i + scheme_end)
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{}", &base[..path_start], database);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
 /// Which server a [`TestDb`] lives on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Server {
@@ -88,14 +69,14 @@ impl TestDb {
     /// A fresh PostgreSQL database, made with the same code as `verify`'s scratch databases.
     pub async fn postgres() -> TestDb {
         let admin_url = postgres_url();
-        let options: sqlx::postgres::PgConnectOptions = admin_url
-            .parse()
+        let server = model_core::runner::Server::of(&admin_url)
             .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL {admin_url} is not a URL: {e}"));
-        let database = TemporaryDatabase::create(&options, "mgtest")
+        let database = server
+            .temporary("mgtest")
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required for this test: {e}"));
         TestDb {
-            url: with_database(&admin_url, database.name()),
+            url: database.url(),
             server: Server::Postgres,
             admin_url,
             name: database.name().to_owned(),

@@ -2,15 +2,12 @@
 //! its server (as `sqlx database create/drop` does), so that a new project needs nothing but a
 //! running server.
 
-use model_core::runner::connect_server;
-use model_core::runner::mask_password;
-use sqlx::postgres::PgConnectOptions;
-use sqlx::PgConnection;
+use model_core::runner::{mask_password, Server, ServerError};
 
 use super::{fail, Failure, Outcome};
 use crate::exit;
 use crate::options::Global;
-use crate::project::{runtime, url};
+use crate::project::{runner_fail, runtime, url};
 
 /// What `database drop` may do.
 pub(crate) struct DropOptions {
@@ -20,50 +17,31 @@ pub(crate) struct DropOptions {
     pub force: bool,
 }
 
-fn options(global: &Global) -> Result<(PgConnectOptions, String, String), Failure> {
+fn options(global: &Global) -> Result<(Server, String, String), Failure> {
     let url = url(global)?;
     let masked = mask_password(url);
-    let options: PgConnectOptions = url
-        .parse()
-        .map_err(|e| fail(exit::CONNECT, format!("invalid database URL {masked}: {e}")))?;
-    let Some(name) = options.get_database().map(str::to_owned) else {
+    let server = Server::of(url).map_err(runner_fail)?;
+    let Some(name) = server.database().map(str::to_owned) else {
         return Err(fail(
             exit::USAGE,
             format!("{masked} names no database; add one: postgres://user@host:5432/<name>"),
         ));
     };
-    Ok((options, name, masked))
+    Ok((server, name, masked))
 }
 
-/// A connection to the server itself, through a database other than the one to create or
-/// drop.
-async fn server(options: &PgConnectOptions, masked: &str) -> Result<PgConnection, Failure> {
-    connect_server(options, false).await.map_err(|e| {
-        fail(
+/// A server error as one line: cannot reach it, or what it said when it refused `what`.
+fn server_fail(err: ServerError, what: &str, masked: &str) -> Failure {
+    match err {
+        ServerError::Connect(e) => fail(
             exit::CONNECT,
             format!(
                 "cannot connect to the server of {masked}: {e}; check that the server runs and the URL is right"
             ),
-        )
-    })
-}
-
-/// Whether the server has database `name`.
-async fn exists(conn: &mut PgConnection, name: &str, masked: &str) -> Result<bool, Failure> {
-    sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(name)
-        .fetch_one(conn)
-        .await
-        .map_err(|e| {
-            fail(
-                exit::CONNECT,
-                format!("cannot read the databases of {masked}: {e}"),
-            )
-        })
-}
-
-fn quoted(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+        ),
+        ServerError::Refused(message) => fail(exit::CONNECT, format!("{what}: {message}")),
+        other => fail(exit::CONNECT, format!("{what}: {other}")),
+    }
 }
 
 fn done(global: &Global, event: &str, name: &str, text: String) -> Outcome {
@@ -76,10 +54,14 @@ fn done(global: &Global, event: &str, name: &str, text: String) -> Outcome {
 
 /// `database create`: creates the database unless it exists (then says so, exit 0).
 pub(crate) fn create(global: &Global) -> Outcome {
-    let (options, name, masked) = options(global)?;
+    let (server, name, masked) = options(global)?;
     runtime().block_on(async {
-        let mut conn = server(&options, &masked).await?;
-        if exists(&mut conn, &name, &masked).await? {
+        let read = format!("cannot read the databases of {masked}");
+        if server
+            .exists(&name)
+            .await
+            .map_err(|e| server_fail(e, &read, &masked))?
+        {
             return done(
                 global,
                 "exists",
@@ -87,14 +69,9 @@ pub(crate) fn create(global: &Global) -> Outcome {
                 format!("Database {name} already exists; nothing to do.\n"),
             );
         }
-        if let Err(e) = sqlx::raw_sql(&format!("CREATE DATABASE {}", quoted(&name)))
-            .execute(&mut conn)
-            .await
-        {
-            return Err(fail(
-                exit::CONNECT,
-                format!("cannot create database {name} on {masked}: {}", message(&e)),
-            ));
+        if let Err(e) = server.create_database(&name).await {
+            let what = format!("cannot create database {name} on {masked}");
+            return Err(server_fail(e, &what, &masked));
         }
         done(
             global,
@@ -107,7 +84,7 @@ pub(crate) fn create(global: &Global) -> Outcome {
 
 /// `database drop`: drops the database if it exists, after asking (or with `--yes`).
 pub(crate) fn drop(global: &Global, drop: DropOptions) -> Outcome {
-    let (options, name, masked) = options(global)?;
+    let (server, name, masked) = options(global)?;
     if !drop.yes {
         use std::io::IsTerminal;
         if !std::io::stdin().is_terminal() {
@@ -128,8 +105,12 @@ pub(crate) fn drop(global: &Global, drop: DropOptions) -> Outcome {
         }
     }
     runtime().block_on(async {
-        let mut conn = server(&options, &masked).await?;
-        if !exists(&mut conn, &name, &masked).await? {
+        let read = format!("cannot read the databases of {masked}");
+        if !server
+            .exists(&name)
+            .await
+            .map_err(|e| server_fail(e, &read, &masked))?
+        {
             return done(
                 global,
                 "absent",
@@ -137,23 +118,19 @@ pub(crate) fn drop(global: &Global, drop: DropOptions) -> Outcome {
                 format!("Database {name} does not exist; nothing to do.\n"),
             );
         }
-        let force = if drop.force { " WITH (FORCE)" } else { "" };
-        if let Err(e) = sqlx::raw_sql(&format!("DROP DATABASE {}{force}", quoted(&name)))
-            .execute(&mut conn)
-            .await
-        {
+        if let Err(e) = server.drop_database(&name, drop.force).await {
             let hint = if drop.force {
                 ""
             } else {
                 " (if other sessions use it, --force disconnects them)"
             };
-            return Err(fail(
-                exit::CONNECT,
-                format!(
-                    "cannot drop database {name} on {masked}: {}{hint}",
-                    message(&e)
-                ),
-            ));
+            let what = format!("cannot drop database {name} on {masked}");
+            return Err(match e {
+                ServerError::Refused(message) => {
+                    fail(exit::CONNECT, format!("{what}: {message}{hint}"))
+                }
+                other => server_fail(other, &what, &masked),
+            });
         }
         done(
             global,
@@ -162,11 +139,4 @@ pub(crate) fn drop(global: &Global, drop: DropOptions) -> Outcome {
             format!("Dropped database {name}.\n"),
         )
     })
-}
-
-fn message(err: &sqlx::Error) -> String {
-    match err {
-        sqlx::Error::Database(db) => db.message().to_owned(),
-        other => other.to_string(),
-    }
 }

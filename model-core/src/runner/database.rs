@@ -1,10 +1,35 @@
-//! The database a URL names, served by the backend for its kind: the one place that picks a
-//! backend, so that code above it (the CLI's commands) never names one.
+//! The database a URL names, and its server, served by the backend for its kind: the one place
+//! that picks a backend, so that code above it (the CLI's commands, the testing API, the test
+//! suite) never names one.
 
 use crate::dialect::Dialect;
 use crate::schema::Schema;
 
-use super::{Applied, Backend, Direction, MigrationScript, PgBackend, RunnerError};
+use super::RunnerError;
+use super::{mask_password, postgres, Applied, Backend, Direction, MigrationScript, PgBackend};
+
+/// The lowercase scheme of a URL (`postgres`, `sqlite`, ...), empty when it has none.
+fn scheme(url: &str) -> String {
+    url.split_once(':')
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The error for a URL whose scheme names no database, or one not served yet.
+fn unsupported(url: &str, scheme: &str, what: &str) -> RunnerError {
+    match scheme {
+        "sqlite" => RunnerError::Unsupported {
+            what: format!("{what} SQLite"),
+        },
+        "mysql" | "mariadb" => RunnerError::Unsupported {
+            what: format!("{what} MySQL/MariaDB"),
+        },
+        _ => RunnerError::BadUrl {
+            url: mask_password(url),
+            message: "not a database URL".into(),
+        },
+    }
+}
 
 /// A connected database of any supported kind.
 pub enum Database {
@@ -19,33 +44,30 @@ impl std::fmt::Debug for Database {
 }
 
 impl Database {
-    /// Connects to `url`, picking the backend from its scheme. A scheme of a database the
-    /// runner does not serve yet is [`RunnerError::Unsupported`].
-    pub async fn connect(url: &str) -> Result<Self, RunnerError> {
-        let scheme = url
-            .split_once(':')
-            .map(|(s, _)| s.to_ascii_lowercase())
-            .unwrap_or_default();
+    /// The URL schemes of the databases there are backends for (served or not yet), as a
+    /// user would type them.
+    pub const SCHEMES: &'static str = "postgres://, postgresql://, mysql://, mariadb://, sqlite:";
+
+    /// Whether `url` names a database the runner serves, without connecting: `Unsupported`
+    /// for a database that has no runner yet, `BadUrl` for anything that is not a database
+    /// URL (including `postgres:` without `//`).
+    pub fn accepts(url: &str) -> Result<(), RunnerError> {
+        let scheme = scheme(url);
+        let rest = &url[url.find(':').map_or(0, |i| i + 1)..];
         match scheme.as_str() {
-            "postgres" | "postgresql" => Ok(Database::Postgres(PgBackend::connect(url).await?)),
-            "sqlite" => Err(RunnerError::Unsupported {
-                what: "applying migrations to SQLite".into(),
-            }),
-            "mysql" | "mariadb" => Err(RunnerError::Unsupported {
-                what: "applying migrations to MySQL/MariaDB".into(),
-            }),
-            _ => Err(RunnerError::BadUrl {
-                url: super::mask_password(url),
-                message: "not a database URL".into(),
-            }),
+            "postgres" | "postgresql" if rest.starts_with("//") => Ok(()),
+            "postgres" | "postgresql" => Err(unsupported(url, "", "")),
+            other => Err(unsupported(url, other, "applying migrations to")),
         }
     }
 
-    /// Connects to a PostgreSQL database given by parsed options (scratch databases).
-    pub async fn connect_postgres(
-        options: &sqlx::postgres::PgConnectOptions,
-    ) -> Result<Self, RunnerError> {
-        Ok(Database::Postgres(PgBackend::connect_with(options).await?))
+    /// Connects to `url`, picking the backend from its scheme. A scheme of a database the
+    /// runner does not serve yet is [`RunnerError::Unsupported`].
+    pub async fn connect(url: &str) -> Result<Self, RunnerError> {
+        match scheme(url).as_str() {
+            "postgres" | "postgresql" => Ok(Database::Postgres(PgBackend::connect(url).await?)),
+            other => Err(unsupported(url, other, "applying migrations to")),
+        }
     }
 
     /// The SQL dialect of this database.
@@ -112,5 +134,213 @@ impl Backend for Database {
         match self {
             Database::Postgres(b) => b.forget(version).await,
         }
+    }
+}
+
+/// Why the server could not do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// The server cannot be reached.
+    #[error("{0}")]
+    Connect(String),
+    /// The server refused (what it said): a missing privilege, a database in use...
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// The server a database URL names: where databases are created and dropped (`database
+/// create`, `database drop`, the scratch databases of `verify` and `adopt`, the test suite's
+/// fresh databases). The URL's own database need not exist.
+#[derive(Debug, Clone)]
+pub enum Server {
+    /// A PostgreSQL server, reached through the URL's database when it exists, else through
+    /// a maintenance database (`postgres`, then `template1`).
+    Postgres {
+        /// The URL as given.
+        url: String,
+        /// The URL, parsed.
+        options: sqlx::postgres::PgConnectOptions,
+    },
+}
+
+impl Server {
+    /// The server of `url`, picked by its scheme; nothing is connected yet.
+    pub fn of(url: &str) -> Result<Self, RunnerError> {
+        match scheme(url).as_str() {
+            "postgres" | "postgresql" => {
+                let options = url.parse().map_err(|e: sqlx::Error| RunnerError::BadUrl {
+                    url: mask_password(url),
+                    message: e.to_string(),
+                })?;
+                Ok(Server::Postgres {
+                    url: url.to_owned(),
+                    options,
+                })
+            }
+            other => Err(unsupported(url, other, "creating databases on")),
+        }
+    }
+
+    /// The database the URL names, if it names one.
+    pub fn database(&self) -> Option<&str> {
+        match self {
+            Server::Postgres { options, .. } => options.get_database(),
+        }
+    }
+
+    /// The URL of database `name` on this server (same user, host, port and parameters).
+    pub fn url_of(&self, name: &str) -> String {
+        match self {
+            Server::Postgres { url, .. } => with_database(url, name),
+        }
+    }
+
+    /// Whether the server has database `name`.
+    pub async fn exists(&self, name: &str) -> Result<bool, ServerError> {
+        match self {
+            Server::Postgres { options, .. } => postgres::database_exists(options, name).await,
+        }
+    }
+
+    /// Creates database `name`.
+    pub async fn create_database(&self, name: &str) -> Result<(), ServerError> {
+        match self {
+            Server::Postgres { options, .. } => {
+                postgres::create_database(options, name, false).await
+            }
+        }
+    }
+
+    /// Drops database `name` if it exists; with `force`, disconnecting its sessions first.
+    pub async fn drop_database(&self, name: &str, force: bool) -> Result<(), ServerError> {
+        match self {
+            Server::Postgres { options, .. } => {
+                postgres::drop_database_on(options, name, force).await
+            }
+        }
+    }
+
+    /// Creates a database that lives until [`TemporaryDatabase::drop`]; its name is
+    /// `<prefix>_<process>_<counter>_<nanoseconds>`, unique across processes.
+    pub async fn temporary(&self, prefix: &str) -> Result<TemporaryDatabase, ServerError> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!(
+            "{prefix}_{}_{}_{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        match self {
+            Server::Postgres { options, .. } => {
+                postgres::create_database(options, &name, true).await?
+            }
+        }
+        Ok(TemporaryDatabase {
+            server: self.clone(),
+            name,
+        })
+    }
+}
+
+/// `url` with its path (the database) replaced by `database`, its parameters kept.
+pub fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..path_start], database);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// A database made for a while on a server and dropped afterwards: the scratch databases of
+/// `verify` and `adopt`, the testing API's, and the test suite's fresh databases.
+#[derive(Debug, Clone)]
+pub struct TemporaryDatabase {
+    server: Server,
+    name: String,
+}
+
+impl TemporaryDatabase {
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The database's URL.
+    pub fn url(&self) -> String {
+        self.server.url_of(&self.name)
+    }
+
+    /// Connects to the database.
+    pub async fn connect(&self) -> Result<Database, RunnerError> {
+        match &self.server {
+            Server::Postgres { options, .. } => Ok(Database::Postgres(
+                PgBackend::connect_with(&options.clone().database(&self.name)).await?,
+            )),
+        }
+    }
+
+    /// Drops the database, disconnecting whatever still uses it.
+    pub async fn drop(self) -> Result<(), ServerError> {
+        self.server.drop_database(&self.name, true).await
+    }
+
+    /// Drops the database from synchronous code (a `Drop` impl, even one running inside an
+    /// async runtime), on a thread with its own runtime; failures are ignored.
+    pub fn drop_blocking(&self) {
+        let this = self.clone();
+        let dropper = std::thread::spawn(move || {
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                let _ = runtime.block_on(this.drop());
+            }
+        });
+        let _ = dropper.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_gets_another_database_with_its_parameters() {
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/app?sslmode=disable", "x"),
+            "postgres://u:p@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+    }
+
+    #[test]
+    fn schemes_pick_the_server_or_say_why_not() {
+        assert!(matches!(
+            Server::of("postgresql://h/db"),
+            Ok(Server::Postgres { .. })
+        ));
+        assert!(matches!(
+            Server::of("mariadb://h/db"),
+            Err(RunnerError::Unsupported { .. })
+        ));
+        assert!(matches!(
+            Server::of("http://h/db"),
+            Err(RunnerError::BadUrl { .. })
+        ));
     }
 }

@@ -20,11 +20,8 @@ pub mod script;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use database::Database;
-pub use postgres::{
-    connect_server, drop_database, quote_identifier, PgBackend, TemporaryDatabase,
-    TemporaryDatabaseError,
-};
+pub use database::{with_database, Database, Server, ServerError, TemporaryDatabase};
+pub use postgres::{connect_server, quote_identifier, PgBackend};
 
 use crate::migration::{DirectoryError, MigrationDir};
 

@@ -7,6 +7,7 @@ use sqlx::{Connection, Executor, PgConnection, Row};
 use super::script::lock_id;
 use super::{
     database_message, mask_password, Applied, Backend, Direction, MigrationScript, RunnerError,
+    ServerError,
 };
 
 /// A PostgreSQL connection used by the runner.
@@ -112,114 +113,61 @@ pub async fn connect_server(
     Err(last.unwrap_or(sqlx::Error::PoolClosed))
 }
 
-/// Why a temporary database could not be made.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TemporaryDatabaseError {
-    /// The server cannot be reached.
-    #[error("{0}")]
-    Connect(sqlx::Error),
-    /// The server refused to create the database (the role may lack CREATEDB).
-    #[error("cannot create database {name}: {message}")]
-    Create {
-        /// The database's name.
-        name: String,
-        /// What the server said.
-        message: String,
-    },
-}
-
-/// A database made for a while on a server and dropped afterwards: the scratch databases of
-/// `verify` and `adopt`, the testing API's, and the test suite's fresh databases. Its name is
-/// `<prefix>_<process>_<counter>_<nanoseconds>`, unique across processes.
-#[derive(Debug, Clone)]
-pub struct TemporaryDatabase {
-    server: sqlx::postgres::PgConnectOptions,
-    name: String,
-}
-
-impl TemporaryDatabase {
-    /// Creates a database on the server of `server` (whose own database need not exist).
-    pub async fn create(
-        server: &sqlx::postgres::PgConnectOptions,
-        prefix: &str,
-    ) -> Result<Self, TemporaryDatabaseError> {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let name = format!(
-            "{prefix}_{}_{}_{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut conn = connect_server(server, true)
-            .await
-            .map_err(TemporaryDatabaseError::Connect)?;
-        let created = conn
-            .execute(format!("CREATE DATABASE {}", quote_identifier(&name)).as_str())
-            .await;
-        let _ = conn.close().await;
-        created.map_err(|e| TemporaryDatabaseError::Create {
-            name: name.clone(),
-            message: database_message(&e),
-        })?;
-        Ok(Self {
-            server: server.clone(),
-            name,
-        })
-    }
-
-    /// The database's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// How to connect to the database.
-    pub fn options(&self) -> sqlx::postgres::PgConnectOptions {
-        self.server.clone().database(&self.name)
-    }
-
-    /// Drops the database, disconnecting whatever still uses it.
-    pub async fn drop(self) -> Result<(), sqlx::Error> {
-        drop_database(&self.server, &self.name).await
-    }
-
-    /// Drops the database from synchronous code (a `Drop` impl, even one running inside an
-    /// async runtime), on a thread with its own runtime; failures are ignored.
-    pub fn drop_blocking(&self) {
-        let this = self.clone();
-        let dropper = std::thread::spawn(move || {
-            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                let _ = runtime.block_on(this.drop());
-            }
-        });
-        let _ = dropper.join();
-    }
-}
-
-/// Drops database `name` on the server of `server` if it exists, disconnecting its sessions.
-pub async fn drop_database(
+/// Whether the server of `server` has database `name`.
+pub(super) async fn database_exists(
     server: &sqlx::postgres::PgConnectOptions,
     name: &str,
-) -> Result<(), sqlx::Error> {
-    let mut conn = connect_server(&server.clone().database(name), false).await?;
-    let dropped = conn
-        .execute(
-            format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                quote_identifier(name)
-            )
-            .as_str(),
-        )
+) -> Result<bool, ServerError> {
+    let mut conn = connect_server(server, false)
+        .await
+        .map_err(|e| ServerError::Connect(e.to_string()))?;
+    let exists = sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
+    )
+    .bind(name)
+    .fetch_one(&mut conn)
+    .await;
+    let _ = conn.close().await;
+    exists.map_err(|e| ServerError::Refused(database_message(&e)))
+}
+
+/// Creates database `name` on the server of `server`, through the database `server` names
+/// when it exists (`through_named`) or a maintenance database.
+pub(super) async fn create_database(
+    server: &sqlx::postgres::PgConnectOptions,
+    name: &str,
+    through_named: bool,
+) -> Result<(), ServerError> {
+    let mut conn = connect_server(server, through_named)
+        .await
+        .map_err(|e| ServerError::Connect(e.to_string()))?;
+    let created = conn
+        .execute(format!("CREATE DATABASE {}", quote_identifier(name)).as_str())
         .await;
     let _ = conn.close().await;
-    dropped.map(|_| ())
+    created
+        .map(|_| ())
+        .map_err(|e| ServerError::Refused(database_message(&e)))
+}
+
+/// Drops database `name` on the server of `server` if it exists; with `force`, disconnecting
+/// its sessions first.
+pub(super) async fn drop_database_on(
+    server: &sqlx::postgres::PgConnectOptions,
+    name: &str,
+    force: bool,
+) -> Result<(), ServerError> {
+    let mut conn = connect_server(&server.clone().database(name), false)
+        .await
+        .map_err(|e| ServerError::Connect(e.to_string()))?;
+    let force = if force { " WITH (FORCE)" } else { "" };
+    let dropped = conn
+        .execute(format!("DROP DATABASE IF EXISTS {}{force}", quote_identifier(name)).as_str())
+        .await;
+    let _ = conn.close().await;
+    dropped
+        .map(|_| ())
+        .map_err(|e| ServerError::Refused(database_message(&e)))
 }
 
 /// `"name"`, with embedded quotes doubled.
