@@ -5,10 +5,10 @@
 //! enum values and also uses one of them (as a default, say), it is split in two: first the
 //! new values, then everything else.
 
-use crate::dialect::ddl::{render_between, RenderedOperation};
 use crate::dialect::{Dialect, RenderError};
 use crate::diff::{diff, DiffError, DiffOptions, Operation, Plan};
 use crate::migration::{slug, DirectoryError, MigrationDir, NewMigration};
+use crate::render::{render_between, RenderedOperation};
 use crate::schema::Schema;
 use crate::snapshot::Snapshot;
 
