@@ -10,12 +10,12 @@
 
 use std::time::{Duration, Instant};
 
-use model_core::dialect::ddl::render;
 use model_core::dialect::Dialect;
 use model_core::diff::DiffOptions;
 use model_core::generate::{new_migrations, Request};
 use model_core::migration::{MigrationDir, NewMigration};
 use model_core::plan::plan;
+use model_core::render::render;
 use model_core::schema::{
     Column, ColumnDefault, ColumnType, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table,
     Value,

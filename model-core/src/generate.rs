@@ -5,11 +5,11 @@
 //! cannot use an enum value in the transaction that added it, so new values used at once are
 //! committed by a first migration of their own).
 
-use crate::dialect::ddl::{render_between, RenderedOperation};
 use crate::dialect::{Dialect, RenderError};
 use crate::diff::{DiffError, DiffOptions};
 use crate::migration::{slug, DirectoryError, MigrationDir, NewMigration};
 use crate::plan::{plan, Part, Plan};
+use crate::render::{render_between, RenderedOperation};
 use crate::schema::Schema;
 use crate::snapshot::Snapshot;
 

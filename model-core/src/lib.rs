@@ -2,8 +2,9 @@
 //!
 //! `#[derive(Table)]` on a struct and `#[derive(DbEnum)]` on a fieldless enum register their
 //! schema in a process-wide [`registry`]: no hand-kept list of models. The registry becomes a
-//! [`schema::Schema`], which a [`snapshot::Snapshot`] stores as stable JSON, and which each
-//! [`dialect`] renders as SQL.
+//! [`schema::Schema`], which a [`snapshot::Snapshot`] stores as stable JSON. Each [`dialect`]
+//! spells types, identifiers and literals; [`render`] writes the operations between two
+//! schemas as SQL.
 //!
 //! ```
 //! use model_core::{DbEnum, Table};
@@ -84,6 +85,7 @@ pub mod naming;
 pub mod operation;
 pub mod plan;
 pub mod registry;
+pub mod render;
 pub mod runner;
 pub mod schema;
 pub mod snapshot;

@@ -2,7 +2,7 @@
 //!
 //! The [`diff`](crate::diff) says what changed in these terms, grouped per table; a
 //! [`planner`](crate::plan) orders them into steps and adds what its database needs (such as
-//! PostgreSQL's enum-type operations); a [`renderer`](crate::dialect) spells each one as SQL.
+//! PostgreSQL's enum-type operations); a [`renderer`](crate::render) spells each one as SQL.
 //!
 //! Each operation carries the state it replaces, so [`Operation::inverse`] is exact: the down
 //! migration is the inverse of every up operation, in reverse order.

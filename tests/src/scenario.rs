@@ -98,7 +98,7 @@ pub fn sql_between(operations: &[Operation], target: &Schema, other: &Schema) ->
 
 /// The SQL of operations in one dialect, one commented block per operation.
 fn render(dialect: Dialect, operations: &[Operation], target: &Schema, other: &Schema) -> String {
-    let rendered = model_core::dialect::ddl::render_between(dialect, operations, target, other)
+    let rendered = model_core::render::render_between(dialect, operations, target, other)
         .unwrap_or_else(|e| panic!("renders for {dialect:?}: {e}"));
     let mut out = String::new();
     for op in rendered {

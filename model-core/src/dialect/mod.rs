@@ -1,10 +1,10 @@
-//! SQL dialects: how each database spells types, identifiers and literals.
+//! SQL dialects: how each database spells types, identifiers and literals. Migration
+//! operations are written on top of these spellings by [`crate::render`].
 //!
 //! [`SqlDialect`] has a default for every method (the standard SQL / PostgreSQL spelling);
 //! each database overrides only what differs. An operation a database cannot express is a
 //! returned [`RenderError`], never a panic.
 
-pub mod ddl;
 mod mysql;
 mod postgres;
 mod sqlite;
@@ -13,6 +13,7 @@ pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 
+use crate::render::Render;
 use crate::schema::{ColumnType, Schema, Value};
 
 /// The databases migrations are written for.
@@ -40,8 +41,17 @@ impl Dialect {
         Self::ALL.into_iter().find(|d| d.name() == name)
     }
 
-    /// The renderer for this dialect.
+    /// How this dialect spells types, identifiers and literals.
     pub fn sql(self) -> &'static dyn SqlDialect {
+        match self {
+            Dialect::Postgres => &Postgres,
+            Dialect::Sqlite => &Sqlite,
+            Dialect::Mysql => &MySql,
+        }
+    }
+
+    /// How this dialect writes migration operations ([`crate::render`]).
+    pub fn render(self) -> &'static dyn Render {
         match self {
             Dialect::Postgres => &Postgres,
             Dialect::Sqlite => &Sqlite,
@@ -74,6 +84,19 @@ pub enum RenderError {
         /// The dialect.
         dialect: &'static str,
     },
+    /// An operation the dialect cannot express (standard SQL has no spelling for it and the
+    /// dialect does not provide one).
+    #[error("{dialect} cannot express {what}{}", location(.table, .column))]
+    Unsupported {
+        /// The dialect.
+        dialect: &'static str,
+        /// What cannot be expressed.
+        what: String,
+        /// The table concerned, when there is one.
+        table: Option<String>,
+        /// The column concerned, when there is one.
+        column: Option<String>,
+    },
     /// An enum type that the schema does not declare.
     #[error("{dialect}: enum type `{name}` is not declared in the schema")]
     UnknownEnum {
@@ -82,6 +105,16 @@ pub enum RenderError {
         /// The enum type name.
         name: String,
     },
+}
+
+/// The table and column an unsupported operation concerns, as the end of its message.
+fn location(table: &Option<String>, column: &Option<String>) -> String {
+    match (table, column) {
+        (Some(t), Some(c)) => format!(" (table `{t}`, column `{c}`)"),
+        (Some(t), None) => format!(" (table `{t}`)"),
+        (None, Some(c)) => format!(" (column `{c}`)"),
+        (None, None) => String::new(),
+    }
 }
 
 /// How one database spells things. Defaults follow PostgreSQL.
