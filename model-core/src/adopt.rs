@@ -8,7 +8,8 @@
 //! as read from the database. `check` and `generate` then see the spellings the generator
 //! would have written, and report no difference where there is none.
 
-use crate::diff::{diff, DiffOptions};
+use crate::dialect::Dialect;
+use crate::diff::{diff, DiffOptions, Equivalence};
 use crate::schema::{Enum, Schema, Table};
 
 const LOOSE: DiffOptions = DiffOptions {
@@ -17,8 +18,15 @@ const LOOSE: DiffOptions = DiffOptions {
 };
 
 /// The snapshot schema for a migration whose result was read from a database (`live`), given
-/// the schema before it (`before`, its parent's snapshot) and the models, when they can be read.
-pub fn adopted_schema(before: &Schema, live: &Schema, models: Option<&Schema>) -> Schema {
+/// the schema before it (`before`, its parent's snapshot) and the models, when they can be read,
+/// spellings compared as `dialect` prints them.
+pub fn adopted_schema(
+    dialect: Dialect,
+    before: &Schema,
+    live: &Schema,
+    models: Option<&Schema>,
+) -> Schema {
+    let rules = dialect.equivalence();
     let mut out = Schema::new();
     for (name, table) in &live.tables {
         let candidates = [
@@ -28,7 +36,7 @@ pub fn adopted_schema(before: &Schema, live: &Schema, models: Option<&Schema>) -
         let chosen = candidates
             .into_iter()
             .flatten()
-            .find(|c| same_table(c, table, live))
+            .find(|c| same_table(rules, c, table, live))
             .unwrap_or(table);
         out.tables.insert(name.clone(), chosen.clone());
     }
@@ -49,12 +57,12 @@ pub fn adopted_schema(before: &Schema, live: &Schema, models: Option<&Schema>) -
 
 /// Whether two definitions of one table differ only in how they are spelled. Both are
 /// compared against the database's enums, so that only the table itself counts.
-fn same_table(candidate: &Table, live: &Table, schema: &Schema) -> bool {
+fn same_table(rules: &dyn Equivalence, candidate: &Table, live: &Table, schema: &Schema) -> bool {
     let alone = |table: &Table| Schema {
         tables: [(table.name.clone(), table.clone())].into_iter().collect(),
         enums: schema.enums.clone(),
     };
-    diff(&alone(candidate), &alone(live), LOOSE).is_ok_and(|plan| plan.is_empty())
+    diff(&alone(candidate), &alone(live), rules, LOOSE).is_ok_and(|plan| plan.is_empty())
 }
 
 fn same_values(candidate: &Enum, live: &Enum) -> bool {

@@ -123,6 +123,7 @@ pub fn amend(
     let unchanged = crate::diff::diff(
         &snapshot.schema,
         current,
+        dir.dialect().equivalence(),
         crate::diff::DiffOptions::default(),
     )
     .map(|plan| plan.is_empty())

@@ -4,9 +4,10 @@
 #![allow(dead_code)]
 
 use model_core::dialect::Dialect;
-use model_core::diff::{diff, EnumChange};
+use model_core::diff::{diff, EnumChange, Equivalence};
 use model_core::operation::Operation;
 use model_core::plan::planner;
+use model_core::schema::{ColumnDefault, ColumnType};
 use model_core::{DbEnum, Table};
 use tests::scenario::{schema, ALLOW, SAFE};
 
@@ -88,6 +89,30 @@ mod v2 {
     }
 }
 
+/// Spellings compared verbatim: the diff needs no dialect's rules to group changes.
+struct Verbatim;
+
+impl Equivalence for Verbatim {
+    fn canonical_type(&self, ty: &ColumnType) -> String {
+        format!("{ty:?}")
+    }
+    fn is_narrowing(&self, _: &ColumnType, _: &ColumnType) -> bool {
+        false
+    }
+    fn normalize_expression(&self, sql: &str) -> String {
+        sql.to_owned()
+    }
+    fn same_printed_expression(&self, written: &str, printed: &str) -> bool {
+        written == printed
+    }
+    fn canonical_default(&self, default: &ColumnDefault) -> String {
+        format!("{default:?}")
+    }
+    fn default_sql(&self, default: &ColumnDefault) -> String {
+        format!("{default:?}")
+    }
+}
+
 fn schemas() -> (model_core::schema::Schema, model_core::schema::Schema) {
     (
         schema(
@@ -112,7 +137,7 @@ fn schemas() -> (model_core::schema::Schema, model_core::schema::Schema) {
 #[test]
 fn the_diff_groups_changes_per_table() {
     let (old, new) = schemas();
-    let changes = diff(&old, &new, ALLOW).unwrap();
+    let changes = diff(&old, &new, &Verbatim, ALLOW).unwrap();
 
     let created: Vec<&str> = changes.created.iter().map(|t| t.name.as_str()).collect();
     let dropped: Vec<&str> = changes.dropped.iter().map(|t| t.name.as_str()).collect();
@@ -176,14 +201,14 @@ fn the_diff_groups_changes_per_table() {
 #[test]
 fn without_permission_the_diff_refuses_what_loses_data() {
     let (old, new) = schemas();
-    let err = diff(&old, &new, SAFE).unwrap_err().to_string();
+    let err = diff(&old, &new, &Verbatim, SAFE).unwrap_err().to_string();
     assert!(err.contains("logs"), "{err}");
 }
 
 #[test]
 fn postgres_plans_new_enum_values_used_at_once_behind_a_boundary() {
     let (old, new) = schemas();
-    let changes = diff(&old, &new, ALLOW).unwrap();
+    let changes = diff(&old, &new, Dialect::Postgres.equivalence(), ALLOW).unwrap();
     let plan = planner(Dialect::Postgres).plan(&changes, &old, &new);
 
     // The new value comes first and is committed before the default that uses it.
@@ -232,7 +257,7 @@ fn postgres_plans_new_enum_values_used_at_once_behind_a_boundary() {
 #[test]
 fn postgres_orders_drops_before_renames_and_new_tables_after_columns() {
     let (old, new) = schemas();
-    let changes = diff(&old, &new, ALLOW).unwrap();
+    let changes = diff(&old, &new, Dialect::Postgres.equivalence(), ALLOW).unwrap();
     let plan = planner(Dialect::Postgres).plan(&changes, &old, &new);
     let position = |wanted: &str| {
         plan.steps

@@ -897,7 +897,7 @@ const PRINTED_BACK: &[&str] = &[
 
 #[tokio::test]
 async fn checks_printed_back_by_postgres_compare_as_trees() {
-    use model_core::diff::same_loose_expression;
+    use model_core::dialect::compare::same_loose_expression;
     use tests::scenario::apply;
     use tests::TestDb;
 

@@ -680,8 +680,8 @@ fn random_schema_pairs_round_trip_on_postgres() {
                     .get(t)
                     .and_then(|bt| bt.column(&c.name))
                     .is_some_and(|bc| {
-                        model_core::diff::canonical_type(&bc.ty)
-                            == model_core::diff::canonical_type(&c.ty)
+                        model_core::dialect::compare::canonical_type(&bc.ty)
+                            == model_core::dialect::compare::canonical_type(&c.ty)
                     })
             };
             let before_shared = dump(&pool, &kept, shared).await;

@@ -55,7 +55,7 @@ pub(crate) fn run(path: &Path, global: &Global, version: &str) -> Outcome {
     let live = live?;
     // Models that cannot be read only lose the spellings they would lend (see adopted_schema).
     let models = registry::schema().ok();
-    let schema = adopted_schema(&before, &live, models.as_ref());
+    let schema = adopted_schema(dir.dialect(), &before, &live, models.as_ref());
     let adopted = match dir.adopt(&target.version, schema) {
         Ok(a) => a,
         Err(err) => return Err(fail(exit::DIRECTORY, err)),

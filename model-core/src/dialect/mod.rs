@@ -5,6 +5,8 @@
 //! each database overrides only what differs. An operation a database cannot express is a
 //! returned [`RenderError`], never a panic.
 
+pub mod compare;
+mod expression;
 mod mysql;
 mod postgres;
 mod sqlite;
@@ -13,6 +15,7 @@ pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 
+use crate::diff::Equivalence;
 use crate::render::Render;
 use crate::schema::{ColumnType, Schema, Value};
 
@@ -52,6 +55,15 @@ impl Dialect {
 
     /// How this dialect writes migration operations ([`crate::render`]).
     pub fn render(self) -> &'static dyn Render {
+        match self {
+            Dialect::Postgres => &Postgres,
+            Dialect::Sqlite => &Sqlite,
+            Dialect::Mysql => &MySql,
+        }
+    }
+
+    /// How the diff compares this dialect's spellings of types, defaults and expressions.
+    pub fn equivalence(self) -> &'static dyn Equivalence {
         match self {
             Dialect::Postgres => &Postgres,
             Dialect::Sqlite => &Sqlite,

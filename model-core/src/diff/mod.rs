@@ -16,17 +16,12 @@
 //! Comparisons ignore hints (`renamed_from`, `backfill_sql`), compare types by a normalized
 //! spelling (so `sql_type = "character varying(20)"` equals `max_length = 20`), defaults by
 //! their SQL (so an equivalent `default` and `default_sql` are equal), and checks by their
-//! normalized expression.
-
-mod compare;
-mod expression;
+//! normalized expression. What is normalized how is the dialect's to say: a `sql_type`, a
+//! CHECK or a default is written in its database's SQL, so the diff takes an
+//! [`Equivalence`] ([`Dialect::equivalence`](crate::dialect::Dialect::equivalence)) and
+//! knows no spelling itself.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-pub use compare::{
-    canonical_default, canonical_type, is_narrowing, loose_expression, normalize_expression,
-    same_loose_expression,
-};
 
 use crate::operation::Operation;
 use crate::registry::RegistryError;
@@ -77,6 +72,23 @@ pub enum DiffError {
         /// The column.
         column: String,
     },
+}
+
+/// How spellings are compared: supplied by the dialect whose SQL the schemas are written in.
+pub trait Equivalence: Sync {
+    /// A canonical spelling of a column type: two types are the same when these are equal.
+    fn canonical_type(&self, ty: &ColumnType) -> String;
+    /// Whether converting a column from `from` to `to` can lose values or fail on them.
+    fn is_narrowing(&self, from: &ColumnType, to: &ColumnType) -> bool;
+    /// An expression with case and white space folded (the models against a snapshot).
+    fn normalize_expression(&self, sql: &str) -> String;
+    /// Whether an expression as written and the database's printing of it are the same
+    /// (the models against an introspected database).
+    fn same_printed_expression(&self, written: &str, printed: &str) -> bool;
+    /// A default's SQL, normalized: a typed `default` equals the same `default_sql`.
+    fn canonical_default(&self, default: &ColumnDefault) -> String;
+    /// A default's SQL as written (`default_sql`) or rendered (`default`), not normalized.
+    fn default_sql(&self, default: &ColumnDefault) -> String;
 }
 
 /// What changed between two schemas.
@@ -164,27 +176,29 @@ pub enum EnumChange {
     Dropped(Enum),
 }
 
-/// Compares `old` with `new`: what changed, grouped per table.
+/// Compares `old` with `new`, spellings compared by `rules`: what changed, grouped per table.
 pub fn diff<'a>(
     old: &'a Schema,
     new: &'a Schema,
+    rules: &dyn Equivalence,
     options: DiffOptions,
 ) -> Result<Changes<'a>, DiffError> {
-    let mut differ = Differ::new(old, new);
+    let mut differ = Differ::new(old, new, rules);
     differ.loose = options.loose_expressions;
     differ.run(options)
 }
 
-struct Differ<'a> {
+struct Differ<'a, 'r> {
     old: &'a Schema,
     new: &'a Schema,
+    rules: &'r dyn Equivalence,
     loose: bool,
     /// New table name → old table name, for tables in both (same name or declared rename).
     table_pairs: BTreeMap<&'a str, &'a str>,
 }
 
-impl<'a> Differ<'a> {
-    fn new(old: &'a Schema, new: &'a Schema) -> Self {
+impl<'a, 'r> Differ<'a, 'r> {
+    fn new(old: &'a Schema, new: &'a Schema, rules: &'r dyn Equivalence) -> Self {
         let mut table_pairs = BTreeMap::new();
         for (name, table) in &new.tables {
             if old.tables.contains_key(name) {
@@ -200,6 +214,7 @@ impl<'a> Differ<'a> {
         Self {
             old,
             new,
+            rules,
             loose: false,
             table_pairs,
         }
@@ -207,9 +222,9 @@ impl<'a> Differ<'a> {
 
     fn same_expression(&self, a: &str, b: &str) -> bool {
         if self.loose {
-            same_loose_expression(a, b)
+            self.rules.same_printed_expression(a, b)
         } else {
-            normalize_expression(a) == normalize_expression(b)
+            self.rules.normalize_expression(a) == self.rules.normalize_expression(b)
         }
     }
 
@@ -217,16 +232,19 @@ impl<'a> Differ<'a> {
         match (a, b) {
             (None, None) => true,
             (Some(a_default), Some(b_default)) => {
-                let (a, b) = (canonical_default(a_default), canonical_default(b_default));
+                let (a, b) = (
+                    self.rules.canonical_default(a_default),
+                    self.rules.canonical_default(b_default),
+                );
                 // Numbers compare as numbers (`1e-5` is `0.00001` read back).
                 let number = |t: &str| t.trim_matches('\'').parse::<f64>().ok();
                 match (self.loose, number(&a), number(&b)) {
                     (true, Some(x), Some(y)) => x == y,
                     // The tree is built from the SQL as written: folding its white space
                     // first could join `- -1` into a comment.
-                    (true, _, _) => same_loose_expression(
-                        &compare::default_sql(a_default),
-                        &compare::default_sql(b_default),
+                    (true, _, _) => self.rules.same_printed_expression(
+                        &self.rules.default_sql(a_default),
+                        &self.rules.default_sql(b_default),
                     ),
                     _ => self.same_expression(&a, &b),
                 }
@@ -310,7 +328,7 @@ impl<'a> Differ<'a> {
         let mut retyped: ColumnSet = BTreeSet::new();
         for (new_name, pairs) in &column_pairs {
             for (o, n) in pairs {
-                if canonical_type(&o.ty) != canonical_type(&n.ty) {
+                if self.rules.canonical_type(&o.ty) != self.rules.canonical_type(&n.ty) {
                     retyped.insert(((*new_name).to_owned(), n.name.clone()));
                 }
             }
@@ -776,13 +794,13 @@ impl<'a> Differ<'a> {
                     to: None,
                 });
             }
-            if canonical_type(&old_col.ty) != canonical_type(&new_col.ty) {
-                if is_narrowing(&old_col.ty, &new_col.ty) {
+            if self.rules.canonical_type(&old_col.ty) != self.rules.canonical_type(&new_col.ty) {
+                if self.rules.is_narrowing(&old_col.ty, &new_col.ty) {
                     destructive.push(format!(
                         "narrow {table}.{} from {} to {} (values that do not fit make the migration fail or are cut)",
                         new_col.name,
-                        canonical_type(&old_col.ty),
-                        canonical_type(&new_col.ty)
+                        self.rules.canonical_type(&old_col.ty),
+                        self.rules.canonical_type(&new_col.ty)
                     ));
                 }
                 out.push(Operation::AlterColumnType {
@@ -797,7 +815,8 @@ impl<'a> Differ<'a> {
                     to_default: new_col.default.clone(),
                 });
             }
-            let type_changed = canonical_type(&old_col.ty) != canonical_type(&new_col.ty);
+            let type_changed =
+                self.rules.canonical_type(&old_col.ty) != self.rules.canonical_type(&new_col.ty);
             if old_col.nullable && !new_col.nullable {
                 out.push(Operation::SetNotNull {
                     table: t(),

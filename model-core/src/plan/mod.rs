@@ -12,7 +12,7 @@
 mod postgres;
 
 use crate::dialect::Dialect;
-use crate::diff::{diff, Changes, DiffError, DiffOptions};
+use crate::diff::{diff, Changes, DiffError, DiffOptions, Equivalence};
 use crate::operation::Operation;
 use crate::schema::{ForeignKey, Schema};
 
@@ -30,10 +30,11 @@ pub struct Step {
 }
 
 impl Step {
-    /// A step that may run in a transaction; destructive when its operation is.
-    pub fn new(operation: Operation) -> Self {
+    /// A step that may run in a transaction; destructive when its operation is (types
+    /// compared by `rules`).
+    pub fn new(operation: Operation, rules: &dyn Equivalence) -> Self {
         Self {
-            destructive: loses_data(&operation),
+            destructive: loses_data(&operation, rules),
             operation,
             transactional: true,
         }
@@ -48,10 +49,10 @@ impl Step {
 
 /// Whether `operation` loses data: a dropped table or column, a narrowed type, an enum type
 /// swapped for one without some of its values.
-fn loses_data(operation: &Operation) -> bool {
+fn loses_data(operation: &Operation, rules: &dyn Equivalence) -> bool {
     match operation {
         Operation::DropTable { .. } | Operation::DropColumn { .. } => true,
-        Operation::AlterColumnType { from, to, .. } => crate::diff::is_narrowing(from, to),
+        Operation::AlterColumnType { from, to, .. } => rules.is_narrowing(from, to),
         Operation::RecreateEnum {
             from, to, renamed, ..
         } => from.value_names().any(|value| {
@@ -205,7 +206,7 @@ pub fn plan(
     new: &Schema,
     options: DiffOptions,
 ) -> Result<Plan, DiffError> {
-    let changes = diff(old, new, options)?;
+    let changes = diff(old, new, dialect.equivalence(), options)?;
     let mut plan = planner(dialect).plan(&changes, old, new);
     let operations = plan.operations();
     plan.warnings.extend(missing_fk_indexes(new, &operations));

@@ -35,9 +35,8 @@
 use std::collections::BTreeSet;
 
 use super::{Boundary, Plan, Planner, Step};
-use crate::diff::{
-    canonical_type, dependency_order, renamed_default, Changes, EnumChange, KeptTable,
-};
+use crate::dialect::Dialect;
+use crate::diff::{dependency_order, renamed_default, Changes, EnumChange, KeptTable};
 use crate::operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
 use crate::schema::{
     Column, ColumnDefault, ColumnType, Enum, EnumValue, Index, IndexTarget, Schema, Table, Value,
@@ -82,7 +81,10 @@ impl Planner for Postgres {
             None => Vec::new(),
         };
         Plan {
-            steps: operations.into_iter().map(Step::new).collect(),
+            steps: operations
+                .into_iter()
+                .map(|op| Step::new(op, Dialect::Postgres.equivalence()))
+                .collect(),
             boundaries,
             destructive: changes.destructive.clone(),
             warnings,
@@ -423,7 +425,8 @@ impl Context<'_, '_> {
         let kept = self.kept(&usage.table)?;
         let new_col = kept.new_column(&usage.column)?;
         let old_col = kept.old.column(&usage.column)?;
-        (canonical_type(&old_col.ty) == canonical_type(&new_col.ty))
+        let rules = Dialect::Postgres.equivalence();
+        (rules.canonical_type(&old_col.ty) == rules.canonical_type(&new_col.ty))
             .then(|| (kept.new.name.clone(), new_col))
     }
 

@@ -1,6 +1,72 @@
-//! Normalized spellings used to compare types, defaults and expressions.
+//! How the diff tells spellings apart ([`Equivalence`]): normalized spellings of types,
+//! defaults and expressions as PostgreSQL writes and prints them back (`float8` for `double
+//! precision`, casts and parentheses it adds to a CHECK). SQLite and MySQL use the same rules
+//! until their own issues give them theirs.
 
+use crate::diff::Equivalence;
 use crate::schema::{ColumnDefault, ColumnType, Value};
+
+use super::{MySql, Postgres, Sqlite};
+
+impl Equivalence for Postgres {
+    fn canonical_type(&self, ty: &ColumnType) -> String {
+        canonical_type(ty)
+    }
+
+    fn is_narrowing(&self, from: &ColumnType, to: &ColumnType) -> bool {
+        is_narrowing(from, to)
+    }
+
+    fn normalize_expression(&self, sql: &str) -> String {
+        normalize_expression(sql)
+    }
+
+    fn same_printed_expression(&self, written: &str, printed: &str) -> bool {
+        same_loose_expression(written, printed)
+    }
+
+    fn canonical_default(&self, default: &ColumnDefault) -> String {
+        canonical_default(default)
+    }
+
+    fn default_sql(&self, default: &ColumnDefault) -> String {
+        default_sql(default)
+    }
+}
+
+/// A dialect that compares as PostgreSQL does, for now.
+macro_rules! compares_as_postgres {
+    ($dialect:ty) => {
+        impl Equivalence for $dialect {
+            fn canonical_type(&self, ty: &ColumnType) -> String {
+                Postgres.canonical_type(ty)
+            }
+
+            fn is_narrowing(&self, from: &ColumnType, to: &ColumnType) -> bool {
+                Postgres.is_narrowing(from, to)
+            }
+
+            fn normalize_expression(&self, sql: &str) -> String {
+                Postgres.normalize_expression(sql)
+            }
+
+            fn same_printed_expression(&self, written: &str, printed: &str) -> bool {
+                Postgres.same_printed_expression(written, printed)
+            }
+
+            fn canonical_default(&self, default: &ColumnDefault) -> String {
+                Postgres.canonical_default(default)
+            }
+
+            fn default_sql(&self, default: &ColumnDefault) -> String {
+                Postgres.default_sql(default)
+            }
+        }
+    };
+}
+
+compares_as_postgres!(Sqlite);
+compares_as_postgres!(MySql);
 
 /// Lowercases SQL outside string literals and quoted identifiers, and folds white space:
 /// removed next to punctuation, a single space between words.
@@ -335,7 +401,7 @@ fn canonical_value(value: &Value) -> String {
 }
 
 /// A default's SQL as written (`default_sql`) or rendered (`default`), not normalized.
-pub(super) fn default_sql(default: &ColumnDefault) -> String {
+pub fn default_sql(default: &ColumnDefault) -> String {
     match default {
         ColumnDefault::Value(v) => canonical_value(v),
         ColumnDefault::Sql(sql) => sql.clone(),
