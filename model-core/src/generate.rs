@@ -113,14 +113,13 @@ pub fn new_migrations(
     let mut parent_checksum = parent_checksum;
     let mut before = last;
     for (version, (after, plan, message, step_slug)) in (first..).zip(steps) {
-        let up_ops = render_between(dir.dialect(), &plan.operations(), &after, &before)?;
-        let down_ops = render_between(dir.dialect(), &plan.down(), &before, &after)?;
-        let up = format!(
-            "{}{}",
-            header(&message, parent_name.as_deref(), &plan, &up_ops),
-            body(&up_ops)
-        );
-        let down = format!("{}{}", down_header(&message), body(&down_ops));
+        let (up, down) = files(
+            dir.dialect(),
+            &message,
+            parent_name.as_deref(),
+            &plan,
+            (&before, &after),
+        )?;
         let v = version.to_string();
         out.push(NewMigration {
             version: v.clone(),
@@ -159,6 +158,33 @@ pub fn steps(
         return Ok(Vec::new());
     }
     Ok(full.split(current))
+}
+
+/// The up and down files of one migration leading from `before` to `after`. A plan with a
+/// step that may not run inside a transaction is written as a `-- no-transaction` migration
+/// (sqlx's convention, which the runner follows too); its planner gives such steps a migration
+/// of their own.
+fn files(
+    dialect: Dialect,
+    message: &str,
+    parent: Option<&str>,
+    plan: &Plan,
+    (before, after): (&Schema, &Schema),
+) -> Result<(String, String), RenderError> {
+    let up_ops = render_between(dialect, &plan.operations(), after, before)?;
+    let down_ops = render_between(dialect, &plan.down(), before, after)?;
+    let directive = if plan.transactional() {
+        ""
+    } else {
+        "-- no-transaction\n"
+    };
+    let up = format!(
+        "{directive}{}{}",
+        header(message, parent, plan, &up_ops),
+        body(&up_ops)
+    );
+    let down = format!("{directive}{}{}", down_header(message), body(&down_ops));
+    Ok((up, down))
 }
 
 fn header(
@@ -218,3 +244,69 @@ fn body(rendered: &[RenderedOperation]) -> String {
 
 /// The dialect a migration directory is generated for when the project names none.
 pub const DEFAULT_DIALECT: Dialect = Dialect::Postgres;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::Operation;
+    use crate::plan::Step;
+    use crate::schema::{Index, IndexKey, IndexTarget};
+
+    fn index_plan(transactional: bool) -> (Schema, Plan) {
+        let schema: Schema = serde_json::from_str(
+            r#"{"tables": {"notes": {"name": "notes", "columns": [
+                {"name": "id", "type": {"kind": "big_int"}, "nullable": false},
+                {"name": "title", "type": {"kind": "text"}, "nullable": false}],
+                "primary_key": {"name": "pk_notes", "columns": ["id"]}}}, "enums": {}}"#,
+        )
+        .expect("a schema");
+        let index = Index {
+            name: "ix_notes_title".into(),
+            keys: vec![IndexKey {
+                target: IndexTarget::Column("title".into()),
+                order: None,
+                nulls: None,
+                opclass: None,
+            }],
+            unique: false,
+            method: None,
+            predicate: None,
+        };
+        let step = Step {
+            transactional,
+            ..Step::new(
+                Operation::CreateIndex {
+                    table: "notes".into(),
+                    index,
+                },
+                Dialect::Postgres.equivalence(),
+            )
+        };
+        (
+            schema,
+            Plan {
+                steps: vec![step],
+                ..Plan::default()
+            },
+        )
+    }
+
+    #[test]
+    fn a_step_outside_a_transaction_makes_a_no_transaction_migration() {
+        let (schema, plan) = index_plan(false);
+        let (up, down) =
+            files(Dialect::Postgres, "index", None, &plan, (&schema, &schema)).expect("renders");
+        assert!(up.starts_with("-- no-transaction\n-- index\n"), "{up}");
+        assert!(
+            down.starts_with("-- no-transaction\n-- revert: index\n"),
+            "{down}"
+        );
+        assert!(crate::runner::script::is_no_transaction(&up));
+
+        let (schema, plan) = index_plan(true);
+        let (up, down) =
+            files(Dialect::Postgres, "index", None, &plan, (&schema, &schema)).expect("renders");
+        assert!(up.starts_with("-- index\n"), "{up}");
+        assert!(!crate::runner::script::is_no_transaction(&down));
+    }
+}
