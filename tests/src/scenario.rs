@@ -29,8 +29,9 @@ use std::sync::Mutex;
 
 use model_core::dialect::Dialect;
 use model_core::diff::{DiffError, DiffOptions};
+use model_core::generate::steps;
 use model_core::operation::Operation;
-use model_core::plan::{plan, Plan};
+use model_core::plan::{plan, Part, Plan};
 use model_core::schema::{Enum, Schema, Table};
 use sqlx::{Executor, Row};
 
@@ -374,33 +375,79 @@ impl Scenario {
         self
     }
 
-    /// Plans the migration, then proves and snapshots it on every backend of
+    /// Plans the migration (one, or several where the planner declares a boundary, as
+    /// `generate` writes them), then proves and snapshots it on every backend of
     /// [`Backend::BUILT`] in turn; panics at the first check that fails.
     pub async fn run(self) -> Generated {
         let mut generated = Vec::new();
         for &backend in Backend::BUILT {
             let dialect = backend.dialect();
-            let planned =
-                plan(dialect, &self.old, &self.new, self.options).expect("the diff plans");
-            assert!(!planned.is_empty(), "the scenario must change something");
+            let parts = steps(dialect, &self.old, &self.new, self.options).expect("the diff plans");
+            assert!(!parts.is_empty(), "the scenario must change something");
             // Generating again from B gives nothing.
             assert!(plan(dialect, &self.new, &self.new, self.options)
                 .expect("B against itself plans")
                 .is_empty());
-            self.prove(backend, &planned).await;
-            let text = up_down_in(dialect, &planned, &self.old, &self.new);
+            self.prove(backend, &parts).await;
+            let migrations = self.migrations(&parts);
+            let text = match &parts[..] {
+                [one] => up_down_in(dialect, &one.plan, &self.old, &self.new),
+                _ => {
+                    let mut text = String::new();
+                    for (i, (part, (before, after))) in parts.iter().zip(&migrations).enumerate() {
+                        let reason = part
+                            .reason
+                            .as_ref()
+                            .map(|(r, _)| format!(" ({r})"))
+                            .unwrap_or_default();
+                        text.push_str(&format!(
+                            "-- migration {} of {}{reason}\n",
+                            i + 1,
+                            parts.len()
+                        ));
+                        text.push_str(&up_down_in(dialect, &part.plan, before, after));
+                        text.push('\n');
+                    }
+                    text
+                }
+            };
             self.assert_snapshot(backend, &text);
             generated.push((backend, text));
         }
         Generated(generated)
     }
 
-    /// Applies A, the seed, up and down on a fresh database of `backend`, checking each stage.
-    async fn prove(&self, backend: Backend, plan: &Plan) {
+    /// Each part's schemas before and after it.
+    fn migrations<'p>(&'p self, parts: &'p [Part]) -> Vec<(&'p Schema, &'p Schema)> {
+        let mut before = &self.old;
+        parts
+            .iter()
+            .map(|part| {
+                let pair = (before, &part.schema);
+                before = &part.schema;
+                pair
+            })
+            .collect()
+    }
+
+    /// Applies A, the seed, the ups (each migration on its own, as the runner does) and the
+    /// downs (in reverse) on a fresh database of `backend`, checking each stage.
+    async fn prove(&self, backend: Backend, parts: &[Part]) {
         let dialect = backend.dialect();
         let (old, new) = (&self.old, &self.new);
-        let up = render(dialect, &plan.operations(), new, old);
-        let down = render(dialect, &plan.down(), old, new);
+        let migrations = self.migrations(parts);
+        let ups: Vec<String> = parts
+            .iter()
+            .zip(&migrations)
+            .map(|(part, (before, after))| render(dialect, &part.plan.operations(), after, before))
+            .collect();
+        let downs: Vec<String> = parts
+            .iter()
+            .zip(&migrations)
+            .map(|(part, (before, after))| render(dialect, &part.plan.down(), before, after))
+            .collect();
+        let up = ups.join("\n");
+        let down = downs.iter().rev().cloned().collect::<Vec<_>>().join("\n");
         let name = backend.name();
 
         let live = Database::create(backend, old).await;
@@ -415,9 +462,11 @@ impl Scenario {
             None => Vec::new(),
         };
 
-        live.apply(&up)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: up failed: {e}\n{up}"));
+        for part in &ups {
+            live.apply(part)
+                .await
+                .unwrap_or_else(|e| panic!("{name}: up failed: {e}\n{part}"));
+        }
         let after_up = live.catalog().await;
         live.assert_introspects_to(new, &format!("{name}: after up"))
             .await;
@@ -438,9 +487,11 @@ impl Scenario {
             );
         }
 
-        live.apply(&down)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: down failed: {e}\n{down}"));
+        for part in downs.iter().rev() {
+            live.apply(part)
+                .await
+                .unwrap_or_else(|e| panic!("{name}: down failed: {e}\n{part}"));
+        }
         let after_down = live.catalog().await;
         live.assert_introspects_to(old, &format!("{name}: after down"))
             .await;

@@ -6,10 +6,9 @@
 
 #![allow(dead_code)]
 
-use model_core::schema::Schema;
 use model_core::{DbEnum, Table};
 use tests::scenario::pg_plan;
-use tests::scenario::{schema, sql, Backend, Database, Scenario, ALLOW, SAFE};
+use tests::scenario::{schema, sql, Backend, Database, Scenario, ALLOW};
 
 // ---------------------------------------------------------------------------------------------
 // 1. A key column changes type together with the foreign key column that references it.
@@ -136,21 +135,6 @@ mod split_v2 {
     }
 }
 
-/// Applies each planned migration in its own transaction (as the runner does), after `seed`.
-async fn apply_split(old: &Schema, steps: &[model_core::plan::Part], seed: &str) {
-    let db = Database::create(Backend::Postgres, old).await;
-    if !seed.is_empty() {
-        db.apply(seed).await.unwrap();
-    }
-    for (i, part) in steps.iter().enumerate() {
-        let up = sql(&part.plan.operations(), &part.schema);
-        db.apply(&up)
-            .await
-            .unwrap_or_else(|e| panic!("migration {} failed: {e}\n{up}", i + 1));
-    }
-    db.close().await;
-}
-
 #[tokio::test]
 async fn enum_split_keeps_a_value_renamed_in_the_same_migration() {
     let old = schema(
@@ -161,17 +145,16 @@ async fn enum_split_keeps_a_value_renamed_in_the_same_migration() {
         vec![split_v2::Ticket::table_def()],
         vec![split_v2::State::enum_def()],
     );
-    // One migration would be: rename 'open' to 'opened', add 'draft', use 'draft'.
-    let steps =
-        model_core::generate::steps(model_core::dialect::Dialect::Postgres, &old, &new, SAFE)
-            .expect("a rename plus an added, used value is not destructive");
-    assert_eq!(steps.len(), 2);
-    apply_split(
-        &old,
-        &steps,
-        "INSERT INTO tickets (id, state) VALUES (1, 'open')",
-    )
-    .await;
+    // One migration would be: rename 'open' to 'opened', add 'draft', use 'draft'. Two
+    // migrations, each applied on its own, reverted in reverse.
+    let generated = Scenario::new("enum_split_keeps_a_value_renamed", old, new)
+        .seed("INSERT INTO tickets (id, state) VALUES (1, 'open')")
+        .rows("SELECT state::text FROM tickets")
+        .run()
+        .await;
+    assert!(generated
+        .of(Backend::Postgres)
+        .starts_with("-- migration 1 of 2 (new enum values)"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,10 +225,16 @@ async fn enum_split_sees_a_new_value_used_in_a_created_tables_check() {
         ],
         vec![split_check_v2::Kind::enum_def()],
     );
-    let steps =
-        model_core::generate::steps(model_core::dialect::Dialect::Postgres, &old, &new, SAFE)
-            .unwrap();
-    apply_split(&old, &steps, "").await;
+    let generated = Scenario::new(
+        "enum_split_sees_a_value_in_a_created_tables_check",
+        old,
+        new,
+    )
+    .run()
+    .await;
+    assert!(generated
+        .of(Backend::Postgres)
+        .starts_with("-- migration 1 of 2 (new enum values)"));
 }
 
 // ---------------------------------------------------------------------------------------------

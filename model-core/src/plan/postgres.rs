@@ -302,7 +302,21 @@ impl Context<'_, '_> {
                     .collect(),
             };
             let new_values: Vec<&str> = new_enum.value_names().collect();
-            let usages = self.old_usages(name);
+            // The inverse of an added value swaps the type while the renames still hold: the
+            // defaults it sets back read as the database has them then, renamed.
+            let enum_type = ColumnType::Enum { name: name.clone() };
+            let renamed = |d: Option<ColumnDefault>| {
+                d.map(|d| renamed_default(&d, &enum_type, self.old, self.new))
+            };
+            let usages: Vec<EnumUsage> = self
+                .old_usages(name)
+                .into_iter()
+                .map(|mut usage| {
+                    usage.default = renamed(usage.default.take());
+                    usage.default_after = renamed(usage.default_after.take());
+                    usage
+                })
+                .collect();
             for (i, value) in new_values.iter().enumerate() {
                 if current.values.iter().any(|v| v.name == *value) {
                     continue;
