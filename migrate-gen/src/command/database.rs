@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
+use model_core::migration::MigrationDir;
+
 use model_core::runner::{
-    self, find, offline_sql, Database, Direction, DownTarget, Event, MigrationScript, Runner,
+    self, find, offline, Database, Direction, DownTarget, Event, MigrationScript, Runner,
     RunnerError, UpTarget,
 };
 
@@ -128,9 +130,9 @@ fn wrong_direction(target: &MigrationScript, from: &str, direction: Direction) -
     )
 }
 
-/// Prints the offline SQL of `chosen`.
-fn print_offline(chosen: &[&MigrationScript], direction: Direction) -> Outcome {
-    print(&offline_sql(chosen, direction)).map(|()| exit::OK)
+/// Prints the offline SQL of `chosen`, as the directory's database writes it.
+fn print_offline(dir: &MigrationDir, chosen: &[&MigrationScript], direction: Direction) -> Outcome {
+    print(&offline(dir.dialect()).offline_sql(chosen, direction)).map(|()| exit::OK)
 }
 
 pub(crate) fn upgrade(
@@ -140,7 +142,7 @@ pub(crate) fn upgrade(
     sql: bool,
     from: Option<&str>,
 ) -> Outcome {
-    let (_dir, migrations) = open(path)?;
+    let (dir, migrations) = open(path)?;
     let target = match UpTarget::parse(target) {
         Ok(t) => t,
         Err(err) => return Err(runner_fail(err)),
@@ -164,7 +166,7 @@ pub(crate) fn upgrade(
             ));
         }
         let chosen: Vec<&MigrationScript> = migrations[start..end].iter().collect();
-        return print_offline(&chosen, Direction::Up);
+        return print_offline(&dir, &chosen, Direction::Up);
     }
     migrate(path, global, &migrations, Move::Up(target))
 }
@@ -176,7 +178,7 @@ pub(crate) fn downgrade(
     sql: bool,
     from: Option<&str>,
 ) -> Outcome {
-    let (_dir, migrations) = open(path)?;
+    let (dir, migrations) = open(path)?;
     let target = match DownTarget::parse(target) {
         Ok(t) => t,
         Err(err) => return Err(runner_fail(err)),
@@ -201,7 +203,7 @@ pub(crate) fn downgrade(
             ));
         }
         let chosen: Vec<&MigrationScript> = migrations[bottom..top].iter().rev().collect();
-        return print_offline(&chosen, Direction::Down);
+        return print_offline(&dir, &chosen, Direction::Down);
     }
     migrate(path, global, &migrations, Move::Down(target))
 }

@@ -135,6 +135,12 @@ impl Backend for Database {
             Database::Postgres(b) => b.forget(version).await,
         }
     }
+
+    fn statements(&self, sql: &str) -> Vec<String> {
+        match self {
+            Database::Postgres(b) => b.statements(sql),
+        }
+    }
 }
 
 /// Why the server could not do what was asked.

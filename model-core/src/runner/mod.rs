@@ -21,8 +21,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use database::{with_database, Database, Server, ServerError, TemporaryDatabase};
-pub use postgres::{connect_server, quote_identifier, PgBackend};
+pub use postgres::{connect_server, quote_identifier, PgBackend, PgOffline};
 
+use crate::dialect::Dialect;
 use crate::migration::{DirectoryError, MigrationDir};
 
 /// One migration's up and down SQL, read from the directory for running (the files on disk are
@@ -226,6 +227,8 @@ pub trait Backend {
     async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError>;
     /// Forgets `version` without running anything.
     async fn forget(&mut self, version: i64) -> Result<(), RunnerError>;
+    /// The statements of a migration script, split as this database reads its quoting.
+    fn statements(&self, sql: &str) -> Vec<String>;
 }
 
 /// Reads every migration of the directory, in version order (hand-written ones without a
@@ -494,7 +497,7 @@ impl<'m, B: Backend> Runner<'m, B> {
             for i in &chosen {
                 let m = &migrations[*i];
                 on(Event::Start(m, Direction::Up));
-                let statements = script::statements(&m.up);
+                let statements = this.backend.statements(&m.up);
                 let took = this
                     .backend
                     .run(
@@ -545,7 +548,7 @@ impl<'m, B: Backend> Runner<'m, B> {
             for i in &chosen {
                 let m = &migrations[*i];
                 on(Event::Start(m, Direction::Down));
-                let statements = script::statements(&m.down);
+                let statements = this.backend.statements(&m.down);
                 let took = this
                     .backend
                     .run(
@@ -597,50 +600,22 @@ impl<'m, B: Backend> Runner<'m, B> {
     }
 }
 
-/// The SQL that `upgrade`/`downgrade` would run, with the version bookkeeping, for offline
-/// review (`--sql`). PostgreSQL syntax.
-pub fn offline_sql(migrations: &[&MigrationScript], direction: Direction) -> String {
-    let mut out = String::from(
-        "CREATE TABLE IF NOT EXISTS _sqlx_migrations (\n    version BIGINT PRIMARY KEY,\n    \
-         description TEXT NOT NULL,\n    installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),\n    \
-         success BOOLEAN NOT NULL,\n    checksum BYTEA NOT NULL,\n    execution_time BIGINT NOT NULL\n);\n",
-    );
-    for m in migrations {
-        let (sql, verb) = match direction {
-            Direction::Up => (&m.up, "apply"),
-            Direction::Down => (&m.down, "revert"),
-        };
-        let tx = !script::is_no_transaction(sql);
-        out.push_str(&format!("\n-- {verb} {}\n", m.name));
-        if tx {
-            out.push_str("BEGIN;\n");
-        }
-        for statement in script::statements(sql) {
-            out.push_str(&statement);
-            // A statement ending in a line comment gets its `;` on the next line.
-            if statement.lines().last().is_some_and(|l| l.contains("--")) {
-                out.push('\n');
-            }
-            out.push_str(";\n");
-        }
-        match direction {
-            Direction::Up => out.push_str(&format!(
-                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-                 VALUES ({}, '{}', TRUE, '\\x{}', -1);\n",
-                m.version,
-                m.description.replace('\'', "''"),
-                script::hex(&m.checksum())
-            )),
-            Direction::Down => out.push_str(&format!(
-                "DELETE FROM _sqlx_migrations WHERE version = {};\n",
-                m.version
-            )),
-        }
-        if tx {
-            out.push_str("COMMIT;\n");
-        }
+/// What a backend does without a connection: split a migration into statements (its
+/// tokenizer knows its quoting) and write what `upgrade --sql` / `downgrade --sql` print.
+pub trait Offline: Sync {
+    /// The statements of a migration script, each without its final `;`; comment-only pieces
+    /// are dropped.
+    fn statements(&self, sql: &str) -> Vec<String>;
+    /// The SQL that `upgrade`/`downgrade` would run, with the version bookkeeping.
+    fn offline_sql(&self, migrations: &[&MigrationScript], direction: Direction) -> String;
+}
+
+/// The offline half of the backend for `dialect`. SQLite and MySQL have no runner yet; their
+/// directories cannot be made, and they are given PostgreSQL's.
+pub fn offline(dialect: Dialect) -> &'static dyn Offline {
+    match dialect {
+        Dialect::Postgres | Dialect::Sqlite | Dialect::Mysql => &postgres::PgOffline,
     }
-    out
 }
 
 /// A URL with its password replaced by `***` (in the user part and in a `password=` query

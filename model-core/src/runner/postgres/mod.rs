@@ -1,4 +1,7 @@
-//! The PostgreSQL backend: sqlx's version table and advisory lock.
+//! The PostgreSQL backend: sqlx's version table and advisory lock; creating and dropping
+//! databases; and, without a connection, its splitter and `--sql` text ([`script`]).
+
+pub(super) mod script;
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +12,7 @@ use super::{
     database_message, mask_password, Applied, Backend, Direction, MigrationScript, RunnerError,
     ServerError,
 };
+pub use script::PgOffline;
 
 /// A PostgreSQL connection used by the runner.
 pub struct PgBackend {
@@ -373,5 +377,9 @@ impl Backend for PgBackend {
             .execute(&mut self.conn)
             .await?;
         Ok(())
+    }
+
+    fn statements(&self, sql: &str) -> Vec<String> {
+        script::statements(sql)
     }
 }
