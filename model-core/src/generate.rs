@@ -87,7 +87,7 @@ pub fn new_migrations(
         allow_destructive: request.allow_destructive,
         loose_expressions: false,
     };
-    let parts = steps(dir.dialect(), &last, current, options)?;
+    let parts = parts(dir.dialect(), &last, current, options)?;
     let steps: Vec<(Schema, Plan, String, String)> = parts
         .into_iter()
         .map(|part| match part.reason {
@@ -147,7 +147,7 @@ pub fn new_migrations(
 /// The migrations from `last` to `current`: none when they are equal; one; or several when
 /// the planner declares that a part must be committed before the rest (PostgreSQL's new enum
 /// values used at once). Each part comes with the schema it leaves behind.
-pub fn steps(
+pub fn parts(
     dialect: Dialect,
     last: &Schema,
     current: &Schema,

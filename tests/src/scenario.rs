@@ -29,7 +29,7 @@ use std::sync::Mutex;
 
 use model_core::dialect::Dialect;
 use model_core::diff::{DiffError, DiffOptions};
-use model_core::generate::steps;
+use model_core::generate::parts;
 use model_core::operation::Operation;
 use model_core::plan::{plan, Part, Plan};
 use model_core::schema::{Enum, Schema, Table};
@@ -382,7 +382,7 @@ impl Scenario {
         let mut generated = Vec::new();
         for &backend in Backend::BUILT {
             let dialect = backend.dialect();
-            let parts = steps(dialect, &self.old, &self.new, self.options).expect("the diff plans");
+            let parts = parts(dialect, &self.old, &self.new, self.options).expect("the diff plans");
             assert!(!parts.is_empty(), "the scenario must change something");
             // Generating again from B gives nothing.
             assert!(plan(dialect, &self.new, &self.new, self.options)

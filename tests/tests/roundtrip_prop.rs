@@ -688,7 +688,7 @@ fn random_schema_pairs_round_trip_on_postgres() {
 
             // As `generate` writes them: one migration, or two when new enum values are used.
             let steps =
-                model_core::generate::steps(model_core::dialect::Dialect::Postgres, &a, &b, allow)
+                model_core::generate::parts(model_core::dialect::Dialect::Postgres, &a, &b, allow)
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
             let mut downs = Vec::new();
             let mut before_step = a.clone();
