@@ -116,7 +116,8 @@ pub(crate) fn url(global: &Global) -> Result<&str, Failure> {
         Err(RunnerError::Unsupported { what }) => Err(fail(
             exit::UNSUPPORTED,
             format!(
-                "{}: {what} is not supported yet: use a postgres:// URL",
+                "{}: {what} are not supported yet (the runner serves PostgreSQL): use a \
+                 postgres:// URL",
                 mask_password(url)
             ),
         )),

@@ -57,7 +57,12 @@ impl Database {
         match scheme.as_str() {
             "postgres" | "postgresql" if rest.starts_with("//") => Ok(()),
             "postgres" | "postgresql" => Err(unsupported(url, "", "")),
-            other => Err(unsupported(url, other, "applying migrations to")),
+            other => Err(match unsupported(url, other, "") {
+                RunnerError::Unsupported { what } => RunnerError::Unsupported {
+                    what: format!("{} databases", what.trim()),
+                },
+                bad => bad,
+            }),
         }
     }
 
