@@ -27,10 +27,7 @@ impl Scratch {
             })),
             Err(e) => Err(fail(
                 exit::CONNECT,
-                format!(
-                    "cannot create a scratch database for {purpose}: {e} ({purpose} needs the \
-                     CREATEDB privilege)"
-                ),
+                format!("{e} ({purpose} needs the CREATEDB privilege)"),
             )),
         }
     }

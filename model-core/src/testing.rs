@@ -77,6 +77,7 @@ pub enum TestingError {
 /// A fresh database that a test migrates up and down; dropped with this value.
 pub struct ScratchDatabase {
     database: TemporaryDatabase,
+    options: PgConnectOptions,
     url: String,
     dir: PathBuf,
     migrations: Vec<MigrationScript>,
@@ -117,7 +118,13 @@ impl ScratchDatabase {
                 url: masked.clone(),
                 message: e.to_string(),
             })?;
-        let scratch: PgConnectOptions = database.url().parse()?;
+        let scratch: PgConnectOptions =
+            database
+                .postgres_options()
+                .ok_or_else(|| TestingError::BadUrl {
+                    url: masked.clone(),
+                    message: "not a PostgreSQL server".into(),
+                })?;
         let pool = PgPool::connect_with(scratch.clone()).await?;
         let url = format!(
             "postgres://{}@{}:{}/{}",
@@ -128,6 +135,7 @@ impl ScratchDatabase {
         );
         Ok(Self {
             database,
+            options: scratch,
             url,
             dir: migrations_dir.as_ref().to_owned(),
             migrations,
@@ -203,7 +211,7 @@ impl ScratchDatabase {
             }
         }
         self.pool.close().await;
-        self.pool = PgPool::connect(&self.database.url()).await?;
+        self.pool = PgPool::connect_with(self.options.clone()).await?;
         Ok(())
     }
 

@@ -462,10 +462,15 @@ impl Scenario {
             None => Vec::new(),
         };
 
-        for part in &ups {
+        for (i, (part, (_, after))) in ups.iter().zip(&migrations).enumerate() {
             live.apply(part)
                 .await
                 .unwrap_or_else(|e| panic!("{name}: up failed: {e}\n{part}"));
+            // Each migration leaves what its snapshot says (as `verify` checks).
+            if ups.len() > 1 {
+                live.assert_introspects_to(after, &format!("{name}: after migration {}", i + 1))
+                    .await;
+            }
         }
         let after_up = live.catalog().await;
         live.assert_introspects_to(new, &format!("{name}: after up"))
@@ -487,10 +492,17 @@ impl Scenario {
             );
         }
 
-        for part in downs.iter().rev() {
+        for (i, (part, (before, _))) in downs.iter().zip(&migrations).enumerate().rev() {
             live.apply(part)
                 .await
                 .unwrap_or_else(|e| panic!("{name}: down failed: {e}\n{part}"));
+            if downs.len() > 1 {
+                live.assert_introspects_to(
+                    before,
+                    &format!("{name}: after reverting migration {}", i + 1),
+                )
+                .await;
+            }
         }
         let after_down = live.catalog().await;
         live.assert_introspects_to(old, &format!("{name}: after down"))

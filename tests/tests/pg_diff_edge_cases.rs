@@ -237,6 +237,77 @@ async fn enum_split_sees_a_new_value_used_in_a_created_tables_check() {
         .starts_with("-- migration 1 of 2 (new enum values)"));
 }
 
+// A stale rename hint (the old spelling still exists) is no rename: the value is added, and
+// the first migration's snapshot keeps the default the database keeps.
+
+mod split_stale_v1 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "status", rename_all = "lowercase")]
+    pub enum Status {
+        Open,
+        Closed,
+    }
+
+    #[derive(Table)]
+    #[table(name = "tickets")]
+    pub struct Ticket {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default = Status::Open)]
+        pub state: Status,
+    }
+}
+
+mod split_stale_v2 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "status", rename_all = "lowercase")]
+    pub enum Status {
+        Open,
+        #[db_enum(renamed_from = "open")]
+        Opened,
+        Closed,
+    }
+
+    #[derive(Table)]
+    #[table(name = "tickets")]
+    pub struct Ticket {
+        #[column(primary_key)]
+        pub id: i32,
+        #[column(default = Status::Open)]
+        pub state: Status,
+        /// Uses the new value at once, so the migration is split.
+        #[column(default = Status::Opened)]
+        pub next: Status,
+    }
+}
+
+#[tokio::test]
+async fn enum_split_ignores_a_stale_rename_hint() {
+    let old = schema(
+        vec![split_stale_v1::Ticket::table_def()],
+        vec![split_stale_v1::Status::enum_def()],
+    );
+    let new = schema(
+        vec![split_stale_v2::Ticket::table_def()],
+        vec![split_stale_v2::Status::enum_def()],
+    );
+    let generated = Scenario::new("enum_split_ignores_a_stale_rename_hint", old, new)
+        .seed("INSERT INTO tickets (id) VALUES (1)")
+        .rows("SELECT state::text FROM tickets")
+        .run()
+        .await;
+    let text = generated.of(Backend::Postgres);
+    assert!(
+        text.starts_with("-- migration 1 of 2 (new enum values)"),
+        "{text}"
+    );
+    assert!(!text.contains("RENAME VALUE"), "{text}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. Array defaults. `ARRAY['open']` is a `text[]`, which PostgreSQL does not assign to an
 //    enum array (nor to `uuid[]`, `timestamptz[]`, ...); `ARRAY[]` has no type at all. The

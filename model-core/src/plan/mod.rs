@@ -147,8 +147,11 @@ impl Plan {
         let mut steps = self.steps.into_iter();
         let mut taken = 0;
         for boundary in self.boundaries {
-            let part: Vec<Step> = steps.by_ref().take(boundary.after - taken).collect();
-            taken = boundary.after;
+            let part: Vec<Step> = steps
+                .by_ref()
+                .take(boundary.after.saturating_sub(taken))
+                .collect();
+            taken = taken.max(boundary.after);
             parts.push(Part {
                 schema: boundary.schema,
                 reason: Some((boundary.reason, boundary.slug)),

@@ -590,7 +590,9 @@ impl Context<'_, '_> {
     }
 
     /// The old schema with the enum types that gain values as they are once the values are
-    /// added: the old values (renamed as declared) and the new ones, in the new order.
+    /// added and renamed: the new type (such an enum loses no value and keeps its order, so
+    /// its new values are its old ones, renamed as the diff decided, and the added ones), and
+    /// defaults naming a renamed value following it, as the database does.
     fn with_added_values(&self, added: &[(String, String)]) -> Schema {
         let mut intermediate = self.old.clone();
         let names: BTreeSet<&str> = added.iter().map(|(n, _)| n.as_str()).collect();
@@ -598,36 +600,19 @@ impl Context<'_, '_> {
             let Some(definition) = self.new.enums.get(name) else {
                 continue;
             };
-            let old = &self.old.enums[name];
-            let mut values = definition.clone();
-            // Renamed values stay (with their hint, so the first migration renames them too).
-            values.values.retain(|v| {
-                old.values.iter().any(|o| o.name == v.name)
-                    || v.renamed_from
-                        .as_deref()
-                        .is_some_and(|from| old.values.iter().any(|o| o.name == from))
-                    || added.iter().any(|(n, a)| n == name && *a == v.name)
-            });
-            // Defaults naming a renamed value follow it, as the database does.
-            let renames: Vec<(String, String)> = values
-                .values
-                .iter()
-                .filter_map(|v| Some((v.renamed_from.clone()?, v.name.clone())))
-                .collect();
             for table in intermediate.tables.values_mut() {
                 for column in &mut table.columns {
-                    let is_this_enum =
-                        matches!(&column.ty, ColumnType::Enum { name: n } if n == name);
-                    if let (true, Some(ColumnDefault::Value(Value::Text(v)))) =
-                        (is_this_enum, column.default.as_mut())
-                    {
-                        if let Some((_, to)) = renames.iter().find(|(from, _)| from == v) {
-                            *v = to.clone();
-                        }
+                    if matches!(&column.ty, ColumnType::Enum { name: n } if n == name) {
+                        column.default = column
+                            .default
+                            .as_ref()
+                            .map(|d| renamed_default(d, &column.ty, self.old, self.new));
                     }
                 }
             }
-            intermediate.enums.insert(name.to_owned(), values);
+            intermediate
+                .enums
+                .insert(name.to_owned(), definition.clone());
         }
         intermediate
     }

@@ -223,11 +223,12 @@ impl Server {
         }
     }
 
-    /// Drops database `name` if it exists; with `force`, disconnecting its sessions first.
+    /// Drops database `name` (an error if it does not exist); with `force`, disconnecting its
+    /// sessions first.
     pub async fn drop_database(&self, name: &str, force: bool) -> Result<(), ServerError> {
         match self {
             Server::Postgres { options, .. } => {
-                postgres::drop_database_on(options, name, force).await
+                postgres::drop_database_on(options, name, force, false).await
             }
         }
     }
@@ -246,11 +247,17 @@ impl Server {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
-        match self {
+        let created = match self {
             Server::Postgres { options, .. } => {
-                postgres::create_database(options, &name, true).await?
+                postgres::create_database(options, &name, true).await
             }
-        }
+        };
+        created.map_err(|e| match e {
+            ServerError::Refused(message) => {
+                ServerError::Refused(format!("cannot create database {name}: {message}"))
+            }
+            other => other,
+        })?;
         Ok(TemporaryDatabase {
             server: self.clone(),
             name,
@@ -291,9 +298,19 @@ impl TemporaryDatabase {
         &self.name
     }
 
-    /// The database's URL.
+    /// The database's URL (the server's URL with this database as its path; a `dbname=`
+    /// parameter of the server's URL would still win: connect with [`Self::connect`] or
+    /// [`Self::postgres_options`]).
     pub fn url(&self) -> String {
         self.server.url_of(&self.name)
+    }
+
+    /// How to connect to the database, when it is on a PostgreSQL server: the server's
+    /// options (password file, parameters) with this database.
+    pub fn postgres_options(&self) -> Option<sqlx::postgres::PgConnectOptions> {
+        match &self.server {
+            Server::Postgres { options, .. } => Some(options.clone().database(&self.name)),
+        }
     }
 
     /// Connects to the database.
@@ -305,9 +322,13 @@ impl TemporaryDatabase {
         }
     }
 
-    /// Drops the database, disconnecting whatever still uses it.
+    /// Drops the database if it still exists, disconnecting whatever still uses it.
     pub async fn drop(self) -> Result<(), ServerError> {
-        self.server.drop_database(&self.name, true).await
+        match &self.server {
+            Server::Postgres { options, .. } => {
+                postgres::drop_database_on(options, &self.name, true, true).await
+            }
+        }
     }
 
     /// Drops the database from synchronous code (a `Drop` impl, even one running inside an

@@ -154,19 +154,27 @@ pub(super) async fn create_database(
         .map_err(|e| ServerError::Refused(database_message(&e)))
 }
 
-/// Drops database `name` on the server of `server` if it exists; with `force`, disconnecting
-/// its sessions first.
+/// Drops database `name` on the server of `server` (if it exists, with `if_exists`); with
+/// `force`, disconnecting its sessions first.
 pub(super) async fn drop_database_on(
     server: &sqlx::postgres::PgConnectOptions,
     name: &str,
     force: bool,
+    if_exists: bool,
 ) -> Result<(), ServerError> {
     let mut conn = connect_server(&server.clone().database(name), false)
         .await
         .map_err(|e| ServerError::Connect(e.to_string()))?;
     let force = if force { " WITH (FORCE)" } else { "" };
     let dropped = conn
-        .execute(format!("DROP DATABASE IF EXISTS {}{force}", quote_identifier(name)).as_str())
+        .execute(
+            format!(
+                "DROP DATABASE {}{}{force}",
+                if if_exists { "IF EXISTS " } else { "" },
+                quote_identifier(name)
+            )
+            .as_str(),
+        )
         .await;
     let _ = conn.close().await;
     dropped
