@@ -308,6 +308,70 @@ async fn enum_split_ignores_a_stale_rename_hint() {
     assert!(!text.contains("RENAME VALUE"), "{text}");
 }
 
+// A column converted to an enum type that gains values in the same migration may hold a new
+// value: the conversion is a use, and needs the values committed first.
+
+mod split_convert_v1 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "kind", rename_all = "lowercase")]
+    pub enum Kind {
+        Open,
+    }
+
+    #[derive(Table)]
+    #[table(name = "items")]
+    pub struct Item {
+        #[column(primary_key)]
+        pub id: i32,
+        pub kind: Kind,
+        pub label: String,
+    }
+}
+
+mod split_convert_v2 {
+    use super::*;
+
+    #[derive(DbEnum, Clone, Copy)]
+    #[db_enum(name = "kind", rename_all = "lowercase")]
+    pub enum Kind {
+        Open,
+        Archived,
+    }
+
+    #[derive(Table)]
+    #[table(name = "items")]
+    pub struct Item {
+        #[column(primary_key)]
+        pub id: i32,
+        pub kind: Kind,
+        /// Text that becomes the enum; a row already says 'archived'.
+        pub label: Kind,
+    }
+}
+
+#[tokio::test]
+async fn enum_split_sees_a_column_converted_to_a_type_that_gains_values() {
+    let old = schema(
+        vec![split_convert_v1::Item::table_def()],
+        vec![split_convert_v1::Kind::enum_def()],
+    );
+    let new = schema(
+        vec![split_convert_v2::Item::table_def()],
+        vec![split_convert_v2::Kind::enum_def()],
+    );
+    let generated = Scenario::new("enum_split_sees_a_conversion", old, new)
+        .allow_destructive()
+        .seed("INSERT INTO items (id, kind, label) VALUES (1, 'open', 'archived')")
+        .rows("SELECT label::text FROM items")
+        .run()
+        .await;
+    assert!(generated
+        .of(Backend::Postgres)
+        .starts_with("-- migration 1 of 2 (new enum values)"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. Array defaults. `ARRAY['open']` is a `text[]`, which PostgreSQL does not assign to an
 //    enum array (nor to `uuid[]`, `timestamptz[]`, ...); `ARRAY[]` has no type at all. The

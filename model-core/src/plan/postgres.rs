@@ -29,8 +29,9 @@
 //! type) becomes text in the swap, so that no value is lost before its own step.
 //!
 //! PostgreSQL cannot use an enum value in the transaction that added it: when a migration adds
-//! values and also uses one of them (as a default, in a check...), the planner puts the new
-//! values first and declares a [`Boundary`] after them.
+//! values and also uses one of them (as a default, in a check..., or by converting a column to
+//! the type, whose rows may hold a new value), the planner puts the new values first and
+//! declares a [`Boundary`] after them.
 
 use std::collections::BTreeSet;
 
@@ -563,9 +564,18 @@ impl Context<'_, '_> {
         if added.is_empty() {
             return None;
         }
-        let used = operations.iter().any(|op| {
-            !matches!(op, Operation::AddEnumValue { .. })
-                && added.iter().any(|(_, value)| uses_value(op, value))
+        // A column converted to a type that gains values may hold one of them.
+        let gains = |ty: &ColumnType| match ty {
+            ColumnType::Enum { name } => added.iter().any(|(n, _)| n == name),
+            ColumnType::Array { element } => {
+                matches!(&**element, ColumnType::Enum { name } if added.iter().any(|(n, _)| n == name))
+            }
+            _ => false,
+        };
+        let used = operations.iter().any(|op| match op {
+            Operation::AddEnumValue { .. } => false,
+            Operation::AlterColumnType { to, .. } if gains(to) => true,
+            _ => added.iter().any(|(_, value)| uses_value(op, value)),
         });
         if !used {
             return None;
