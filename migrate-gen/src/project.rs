@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use model_core::dialect::Dialect;
 use model_core::migration::MigrationDir;
 use model_core::runner::{load, mask_password, Database, MigrationScript, Runner, RunnerError};
 
@@ -168,6 +169,26 @@ pub(crate) async fn connected<'m>(
     let mut runner = Runner::new(backend, migrations, path.display().to_string());
     let status = runner.status().await.map_err(runner_fail)?;
     Ok((runner, status))
+}
+
+/// Refuses to apply generated migrations to a database of another dialect: their SQL is
+/// written for the directory's (hand-written migrations, without snapshots, say nothing).
+pub(crate) fn same_dialect(dir: &MigrationDir, database: Dialect) -> Result<(), Failure> {
+    let generated = dir.migrations().iter().any(|m| m.has_snapshot);
+    if generated && dir.dialect() != database {
+        return Err(fail(
+            exit::UNSUPPORTED,
+            format!(
+                "the migrations in {} are written for {}, and the database is {}: point \
+                 --database-url at a {} database",
+                dir.path().display(),
+                dir.dialect(),
+                database,
+                dir.dialect()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) async fn connect(global: &Global) -> Result<Database, Failure> {

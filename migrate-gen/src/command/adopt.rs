@@ -7,13 +7,13 @@ use std::path::Path;
 use model_core::adopt::adopted_schema;
 use model_core::migration::DirectoryError;
 use model_core::registry;
-use model_core::runner::{find, MigrationScript, Runner, UpTarget};
+use model_core::runner::{find, Database, MigrationScript, Runner, UpTarget};
 use model_core::schema::Schema;
 
 use super::{fail, Failure, Outcome};
 use crate::exit;
 use crate::options::Global;
-use crate::project::{open, runner_fail, runtime, url};
+use crate::project::{open, runner_fail, runtime, same_dialect, url};
 use crate::scratch::Scratch;
 
 pub(crate) fn run(path: &Path, global: &Global, version: &str) -> Outcome {
@@ -47,6 +47,9 @@ pub(crate) fn run(path: &Path, global: &Global, version: &str) -> Outcome {
         Err(failure) => return Err(failure),
     };
     let live = runtime().block_on(async {
+        if let Some(dialect) = Database::dialect_of(&url) {
+            same_dialect(&dir, dialect)?;
+        }
         let scratch = Scratch::create(&url, "adopt").await?;
         let result = replay(&migrations, index, &scratch, path).await;
         scratch.drop().await;

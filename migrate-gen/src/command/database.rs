@@ -13,7 +13,7 @@ use model_core::runner::{
 use super::{fail, print, Failure, Outcome};
 use crate::exit;
 use crate::options::Global;
-use crate::project::{connect, connected, open, runner_fail, runtime};
+use crate::project::{connect, connected, open, runner_fail, runtime, same_dialect};
 
 /// Progress lines for `upgrade`/`downgrade` (JSON: one event per finished migration).
 fn progress(global: &Global) -> impl FnMut(Event<'_>) + '_ {
@@ -90,9 +90,16 @@ enum Move {
 }
 
 /// Connects, moves the database, and reports where it ends up.
-fn migrate(path: &Path, global: &Global, migrations: &[MigrationScript], how: Move) -> Outcome {
+fn migrate(
+    dir: &MigrationDir,
+    path: &Path,
+    global: &Global,
+    migrations: &[MigrationScript],
+    how: Move,
+) -> Outcome {
     runtime().block_on(async {
         let backend = connect(global).await?;
+        same_dialect(dir, backend.dialect())?;
         let mut runner = Runner::new(backend, migrations, path.display().to_string());
         let ran = match &how {
             Move::Up(target) => runner.upgrade(target, progress(global)).await,
@@ -130,9 +137,24 @@ fn wrong_direction(target: &MigrationScript, from: &str, direction: Direction) -
     )
 }
 
-/// Prints the offline SQL of `chosen`, as the directory's database writes it.
-fn print_offline(dir: &MigrationDir, chosen: &[&MigrationScript], direction: Direction) -> Outcome {
-    print(&offline(dir.dialect()).offline_sql(chosen, direction)).map(|()| exit::OK)
+/// Prints the offline SQL of `chosen`, as the directory's database writes it: the dialect its
+/// snapshots record, or for hand-written migrations the database URL's, if one is given.
+fn print_offline(
+    dir: &MigrationDir,
+    global: &Global,
+    chosen: &[&MigrationScript],
+    direction: Direction,
+) -> Outcome {
+    let generated = dir.migrations().iter().any(|m| m.has_snapshot);
+    let dialect = match global
+        .database_url
+        .as_deref()
+        .and_then(Database::dialect_of)
+    {
+        Some(dialect) if !generated => dialect,
+        _ => dir.dialect(),
+    };
+    print(&offline(dialect).offline_sql(chosen, direction)).map(|()| exit::OK)
 }
 
 pub(crate) fn upgrade(
@@ -166,9 +188,9 @@ pub(crate) fn upgrade(
             ));
         }
         let chosen: Vec<&MigrationScript> = migrations[start..end].iter().collect();
-        return print_offline(&dir, &chosen, Direction::Up);
+        return print_offline(&dir, global, &chosen, Direction::Up);
     }
-    migrate(path, global, &migrations, Move::Up(target))
+    migrate(&dir, path, global, &migrations, Move::Up(target))
 }
 
 pub(crate) fn downgrade(
@@ -203,9 +225,9 @@ pub(crate) fn downgrade(
             ));
         }
         let chosen: Vec<&MigrationScript> = migrations[bottom..top].iter().rev().collect();
-        return print_offline(&dir, &chosen, Direction::Down);
+        return print_offline(&dir, global, &chosen, Direction::Down);
     }
-    migrate(path, global, &migrations, Move::Down(target))
+    migrate(&dir, path, global, &migrations, Move::Down(target))
 }
 
 pub(crate) fn current(path: &Path, global: &Global) -> Outcome {

@@ -12,7 +12,7 @@ use model_core::schema::Schema;
 use super::{fail, Failure, Outcome};
 use crate::exit;
 use crate::options::Global;
-use crate::project::{connected, open, runner_fail, runtime, url};
+use crate::project::{connected, open, runner_fail, runtime, same_dialect, url};
 use crate::scratch::Scratch;
 
 const LOOSE: DiffOptions = DiffOptions {
@@ -162,6 +162,9 @@ pub(crate) fn verify(path: &Path, global: &Global) -> Outcome {
         Err(failure) => return Err(failure),
     };
     runtime().block_on(async {
+        if let Some(dialect) = Database::dialect_of(&url) {
+            same_dialect(&dir, dialect)?;
+        }
         let scratch = Scratch::create(&url, "verify").await?;
         let result = match scratch.connect().await {
             Ok(database) => verify_in(&dir, &migrations, database, global, path).await,

@@ -7,6 +7,8 @@ use crate::schema::Schema;
 
 use super::RunnerError;
 use super::{mask_password, postgres, Applied, Backend, Direction, MigrationScript, PgBackend};
+#[cfg(feature = "sqlite")]
+use super::{sqlite, SqliteBackend};
 
 /// The lowercase scheme of a URL (`postgres`, `sqlite`, ...), empty when it has none.
 fn scheme(url: &str) -> String {
@@ -35,6 +37,9 @@ fn unsupported(url: &str, scheme: &str, what: &str) -> RunnerError {
 pub enum Database {
     /// PostgreSQL.
     Postgres(PgBackend),
+    /// A SQLite file.
+    #[cfg(feature = "sqlite")]
+    Sqlite(SqliteBackend),
 }
 
 impl std::fmt::Debug for Database {
@@ -56,6 +61,8 @@ impl Database {
         let rest = &url[url.find(':').map_or(0, |i| i + 1)..];
         match scheme.as_str() {
             "postgres" | "postgresql" if rest.starts_with("//") => Ok(()),
+            #[cfg(feature = "sqlite")]
+            "sqlite" => Ok(()),
             "postgres" | "postgresql" => Err(unsupported(url, "", "")),
             other => Err(match unsupported(url, other, "") {
                 RunnerError::Unsupported { what } => RunnerError::Unsupported {
@@ -66,11 +73,23 @@ impl Database {
         }
     }
 
+    /// The dialect of the database `url` names, if its scheme is one of [`Self::SCHEMES`].
+    pub fn dialect_of(url: &str) -> Option<Dialect> {
+        match scheme(url).as_str() {
+            "postgres" | "postgresql" => Some(Dialect::Postgres),
+            "sqlite" => Some(Dialect::Sqlite),
+            "mysql" | "mariadb" => Some(Dialect::Mysql),
+            _ => None,
+        }
+    }
+
     /// Connects to `url`, picking the backend from its scheme. A scheme of a database the
     /// runner does not serve yet is [`RunnerError::Unsupported`].
     pub async fn connect(url: &str) -> Result<Self, RunnerError> {
         match scheme(url).as_str() {
             "postgres" | "postgresql" => Ok(Database::Postgres(PgBackend::connect(url).await?)),
+            #[cfg(feature = "sqlite")]
+            "sqlite" => Ok(Database::Sqlite(SqliteBackend::connect(url).await?)),
             other => Err(unsupported(url, other, "applying migrations to")),
         }
     }
@@ -79,6 +98,8 @@ impl Database {
     pub fn dialect(&self) -> Dialect {
         match self {
             Database::Postgres(_) => Dialect::Postgres,
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(_) => Dialect::Sqlite,
         }
     }
 
@@ -88,6 +109,10 @@ impl Database {
             Database::Postgres(pg) => crate::introspect::postgres::introspect(pg.connection())
                 .await
                 .map_err(RunnerError::Database),
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(_) => Err(RunnerError::Unsupported {
+                what: "reading the schema of a SQLite database (drift, verify, adopt)".into(),
+            }),
         }
     }
 }
@@ -96,24 +121,32 @@ impl Backend for Database {
     async fn lock(&mut self) -> Result<(), RunnerError> {
         match self {
             Database::Postgres(b) => b.lock().await,
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => b.lock().await,
         }
     }
 
     async fn unlock(&mut self) -> Result<(), RunnerError> {
         match self {
             Database::Postgres(b) => b.unlock().await,
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => b.unlock().await,
         }
     }
 
     async fn ensure_version_table(&mut self) -> Result<(), RunnerError> {
         match self {
             Database::Postgres(b) => b.ensure_version_table().await,
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => b.ensure_version_table().await,
         }
     }
 
     async fn applied(&mut self) -> Result<Vec<Applied>, RunnerError> {
         match self {
             Database::Postgres(b) => b.applied().await,
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => b.applied().await,
         }
     }
 
@@ -126,24 +159,32 @@ impl Backend for Database {
     ) -> Result<std::time::Duration, RunnerError> {
         match self {
             Database::Postgres(b) => b.run(migration, direction, statements, transaction).await,
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => b.run(migration, direction, statements, transaction).await,
         }
     }
 
     async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError> {
         match self {
             Database::Postgres(b) => b.record(migration).await,
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => b.record(migration).await,
         }
     }
 
     async fn forget(&mut self, version: i64) -> Result<(), RunnerError> {
         match self {
             Database::Postgres(b) => b.forget(version).await,
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => b.forget(version).await,
         }
     }
 
     fn statements(&self, sql: &str) -> Vec<String> {
         match self {
             Database::Postgres(b) => b.statements(sql),
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => b.statements(sql),
         }
     }
 }
@@ -173,6 +214,15 @@ pub enum Server {
         /// The URL, parsed.
         options: sqlx::postgres::PgConnectOptions,
     },
+    /// SQLite: a database is a file; the URL's is `file`, temporary ones go to the system's
+    /// temporary directory.
+    #[cfg(feature = "sqlite")]
+    Sqlite {
+        /// The URL, parsed.
+        options: sqlx::sqlite::SqliteConnectOptions,
+        /// The URL's database file (none in memory).
+        file: Option<String>,
+    },
 }
 
 impl Server {
@@ -189,6 +239,12 @@ impl Server {
                     options,
                 })
             }
+            #[cfg(feature = "sqlite")]
+            "sqlite" => {
+                let options = sqlite::options(url)?;
+                let file = sqlite::file_of(&options).map(|p| p.display().to_string());
+                Ok(Server::Sqlite { options, file })
+            }
             other => Err(unsupported(url, other, "creating databases on")),
         }
     }
@@ -197,6 +253,8 @@ impl Server {
     pub fn database(&self) -> Option<&str> {
         match self {
             Server::Postgres { options, .. } => options.get_database(),
+            #[cfg(feature = "sqlite")]
+            Server::Sqlite { file, .. } => file.as_deref(),
         }
     }
 
@@ -204,6 +262,8 @@ impl Server {
     pub fn url_of(&self, name: &str) -> String {
         match self {
             Server::Postgres { url, .. } => with_database(url, name),
+            #[cfg(feature = "sqlite")]
+            Server::Sqlite { .. } => format!("sqlite://{name}"),
         }
     }
 
@@ -211,6 +271,8 @@ impl Server {
     pub async fn exists(&self, name: &str) -> Result<bool, ServerError> {
         match self {
             Server::Postgres { options, .. } => postgres::database_exists(options, name).await,
+            #[cfg(feature = "sqlite")]
+            Server::Sqlite { .. } => Ok(sqlite::database_exists(std::path::Path::new(name))),
         }
     }
 
@@ -219,6 +281,10 @@ impl Server {
         match self {
             Server::Postgres { options, .. } => {
                 postgres::create_database(options, name, false).await
+            }
+            #[cfg(feature = "sqlite")]
+            Server::Sqlite { options, .. } => {
+                sqlite::create_database(&options.clone().filename(name)).await
             }
         }
     }
@@ -230,6 +296,8 @@ impl Server {
             Server::Postgres { options, .. } => {
                 postgres::drop_database_on(options, name, force, false).await
             }
+            #[cfg(feature = "sqlite")]
+            Server::Sqlite { .. } => sqlite::drop_database(std::path::Path::new(name), false),
         }
     }
 
@@ -242,7 +310,8 @@ impl Server {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
-        let name = format!(
+        #[cfg_attr(not(feature = "sqlite"), allow(unused_mut))]
+        let mut name = format!(
             "{prefix}_{}_{}_{nanos}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
@@ -250,6 +319,12 @@ impl Server {
         let created = match self {
             Server::Postgres { options, .. } => {
                 postgres::create_database(options, &name, true).await
+            }
+            #[cfg(feature = "sqlite")]
+            Server::Sqlite { options, .. } => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                name = path.display().to_string();
+                sqlite::create_database(&options.clone().filename(&path)).await
             }
         };
         created.map_err(|e| match e {
@@ -310,6 +385,8 @@ impl TemporaryDatabase {
     pub fn postgres_options(&self) -> Option<sqlx::postgres::PgConnectOptions> {
         match &self.server {
             Server::Postgres { options, .. } => Some(options.clone().database(&self.name)),
+            #[cfg(feature = "sqlite")]
+            Server::Sqlite { .. } => None,
         }
     }
 
@@ -318,6 +395,15 @@ impl TemporaryDatabase {
         match &self.server {
             Server::Postgres { options, .. } => Ok(Database::Postgres(
                 PgBackend::connect_with(&options.clone().database(&self.name)).await?,
+            )),
+            #[cfg(feature = "sqlite")]
+            Server::Sqlite { options, .. } => Ok(Database::Sqlite(
+                SqliteBackend::connect_with(
+                    &options.clone().filename(&self.name),
+                    Some(self.name.clone().into()),
+                    &self.url(),
+                )
+                .await?,
             )),
         }
     }
@@ -328,6 +414,8 @@ impl TemporaryDatabase {
             Server::Postgres { options, .. } => {
                 postgres::drop_database_on(options, &self.name, true, true).await
             }
+            #[cfg(feature = "sqlite")]
+            Server::Sqlite { .. } => sqlite::drop_database(std::path::Path::new(&self.name), true),
         }
     }
 

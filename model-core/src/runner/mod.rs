@@ -16,12 +16,16 @@
 mod database;
 mod postgres;
 pub mod script;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 pub use database::{with_database, Database, Server, ServerError, TemporaryDatabase};
 pub use postgres::{connect_server, quote_identifier, PgBackend, PgOffline};
+#[cfg(feature = "sqlite")]
+pub use sqlite::{SqliteBackend, SqliteOffline};
 
 use crate::dialect::Dialect;
 use crate::migration::{DirectoryError, MigrationDir};
@@ -181,7 +185,14 @@ pub enum RunnerError {
         /// The version.
         version: i64,
     },
-    /// The database is of a kind the runner does not serve yet.
+    /// The migration lock cannot be taken (SQLite's lock file).
+    #[error("cannot take the migration lock: {message}")]
+    Lock {
+        /// What went wrong.
+        message: String,
+    },
+    /// The database is of a kind the runner does not serve yet, or something it does not do
+    /// for it yet.
     #[error("{what} is not supported yet: use a postgres:// URL")]
     Unsupported {
         /// What was asked for.
@@ -340,6 +351,33 @@ impl DownTarget {
 }
 
 /// The server's own message for a database error, the driver's text otherwise.
+/// A statement's first line of code, shortened, for messages.
+pub(crate) fn first_line(statement: &str) -> String {
+    let line = statement
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+        .unwrap_or(statement)
+        .trim();
+    if line.chars().count() > 120 {
+        format!("{}...", line.chars().take(117).collect::<String>())
+    } else {
+        line.to_owned()
+    }
+}
+
+/// A failure to record or forget a version.
+pub(crate) fn bookkeeping(
+    migration: &MigrationScript,
+    direction: Direction,
+    err: &sqlx::Error,
+) -> RunnerError {
+    RunnerError::Migration {
+        migration: migration.name.clone(),
+        direction,
+        message: format!("recording the version: {}", database_message(err)),
+    }
+}
+
 pub(crate) fn database_message(err: &sqlx::Error) -> String {
     match err {
         sqlx::Error::Database(db) => db.message().to_owned(),
@@ -610,11 +648,13 @@ pub trait Offline: Sync {
     fn offline_sql(&self, migrations: &[&MigrationScript], direction: Direction) -> String;
 }
 
-/// The offline half of the backend for `dialect`. SQLite and MySQL have no runner yet; their
-/// directories cannot be made, and they are given PostgreSQL's.
+/// The offline half of the backend for `dialect`. MySQL has no runner yet (nor SQLite
+/// without the `sqlite` feature); they are given PostgreSQL's.
 pub fn offline(dialect: Dialect) -> &'static dyn Offline {
     match dialect {
-        Dialect::Postgres | Dialect::Sqlite | Dialect::Mysql => &postgres::PgOffline,
+        #[cfg(feature = "sqlite")]
+        Dialect::Sqlite => &sqlite::SqliteOffline,
+        _ => &postgres::PgOffline,
     }
 }
 

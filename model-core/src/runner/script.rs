@@ -1,8 +1,13 @@
 //! Migration scripts, whatever the database: the checksums and lock ids sqlx records, and the
-//! `-- no-transaction` directive. Splitting a script into statements is each backend's (its
-//! tokenizer knows its quoting), as is the SQL `--sql` prints.
+//! `-- no-transaction` directive; and the splitter each backend runs with its own tokenizer
+//! ([`split`]). The SQL `--sql` prints is each backend's.
 
 use sha2::{Digest, Sha384};
+
+use super::{Direction, MigrationScript};
+use sqlparser::dialect::Dialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// The checksum sqlx records for a migration: SHA-384 of the file's text.
 pub fn checksum(sql: &str) -> Vec<u8> {
@@ -29,6 +34,147 @@ pub fn hex(bytes: &[u8]) -> String {
 /// `-- no-transaction`).
 pub fn is_no_transaction(sql: &str) -> bool {
     sql.starts_with("-- no-transaction")
+}
+
+/// Where a statement has a body of statements of its own, whose `;` do not end it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// PostgreSQL: `BEGIN ATOMIC ... END` function bodies.
+    BeginAtomic,
+    /// SQLite: `CREATE TRIGGER ... BEGIN ... END`.
+    TriggerBegin,
+}
+
+/// Splits a script into statements at `;`, outside what `dialect`'s tokenizer reads as string
+/// literals, quoted identifiers, dollar-quoted bodies and comments, outside brackets, and
+/// outside `bodies` (with the `CASE ... END` inside them). Statements keep their text (without
+/// the final `;`); comment-only and empty pieces are dropped. Text the tokenizer cannot read
+/// (an unterminated string) is left whole, for the server to report.
+pub fn split(sql: &str, dialect: &dyn Dialect, bodies: Bodies) -> Vec<String> {
+    let Ok(tokens) = Tokenizer::new(dialect, sql).tokenize_with_location() else {
+        return piece(sql, dialect).into_iter().collect();
+    };
+    // Byte offset of each line's start: the tokenizer gives lines and columns (in characters).
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let offset = |line: u64, column: u64| {
+        let start = usize::try_from(line.saturating_sub(1))
+            .ok()
+            .and_then(|l| line_starts.get(l))
+            .copied()
+            .unwrap_or(sql.len());
+        let column = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+        sql[start..]
+            .char_indices()
+            .nth(column)
+            .map_or(sql.len(), |(i, _)| start + i)
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut depth: usize = 0;
+    // Open bodies and `CASE` expressions inside them, each closed by `END`.
+    let mut atomic: usize = 0;
+    let mut previous_word = Keyword::NoKeyword;
+    // The statement's first keyword, and whether it has said TRIGGER (SQLite's bodies).
+    let mut first_word = Keyword::NoKeyword;
+    let mut trigger = false;
+    for token in &tokens {
+        match &token.token {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
+            Token::Word(word) if word.quote_style.is_none() => {
+                if first_word == Keyword::NoKeyword {
+                    first_word = word.keyword;
+                }
+                trigger |= word.keyword == Keyword::TRIGGER && first_word == Keyword::CREATE;
+                match word.keyword {
+                    Keyword::ATOMIC
+                        if bodies == Bodies::BeginAtomic && previous_word == Keyword::BEGIN =>
+                    {
+                        atomic += 1
+                    }
+                    Keyword::BEGIN if bodies == Bodies::TriggerBegin && trigger && atomic == 0 => {
+                        atomic += 1
+                    }
+                    Keyword::CASE if atomic > 0 => atomic += 1,
+                    Keyword::END => atomic = atomic.saturating_sub(1),
+                    _ => {}
+                }
+                previous_word = word.keyword;
+            }
+            Token::SemiColon if depth == 0 && atomic == 0 => {
+                let at = offset(token.span.start.line, token.span.start.column);
+                out.extend(piece(&sql[start..at], dialect));
+                start = at + 1;
+                first_word = Keyword::NoKeyword;
+                trigger = false;
+            }
+            _ => {}
+        }
+    }
+    out.extend(piece(&sql[start.min(sql.len())..], dialect));
+    out
+}
+
+/// A statement's text, trimmed, unless it holds nothing but white space and comments.
+fn piece(text: &str, dialect: &dyn Dialect) -> Option<String> {
+    let has_code = match Tokenizer::new(dialect, text).tokenize() {
+        Ok(tokens) => tokens
+            .iter()
+            .any(|t| !matches!(t, Token::Whitespace(_) | Token::EOF)),
+        Err(_) => true,
+    };
+    has_code.then(|| text.trim().to_owned())
+}
+
+/// The SQL that `upgrade`/`downgrade` would run, with sqlx's bookkeeping, for offline review
+/// (`--sql`): `version_table` creates the version table, `blob` writes a checksum literal from
+/// its hex digits, `statements` splits a script.
+pub(crate) fn offline_text(
+    migrations: &[&MigrationScript],
+    direction: Direction,
+    version_table: &str,
+    blob: impl Fn(&str) -> String,
+    statements: impl Fn(&str) -> Vec<String>,
+) -> String {
+    let mut out = format!("{version_table};\n");
+    for m in migrations {
+        let (sql, verb) = match direction {
+            Direction::Up => (&m.up, "apply"),
+            Direction::Down => (&m.down, "revert"),
+        };
+        let tx = !is_no_transaction(sql);
+        out.push_str(&format!("\n-- {verb} {}\n", m.name));
+        if tx {
+            out.push_str("BEGIN;\n");
+        }
+        for statement in statements(sql) {
+            out.push_str(&statement);
+            // A statement ending in a line comment gets its `;` on the next line.
+            if statement.lines().last().is_some_and(|l| l.contains("--")) {
+                out.push('\n');
+            }
+            out.push_str(";\n");
+        }
+        match direction {
+            Direction::Up => out.push_str(&format!(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                 VALUES ({}, '{}', TRUE, {}, -1);\n",
+                m.version,
+                m.description.replace('\'', "''"),
+                blob(&hex(&m.checksum()))
+            )),
+            Direction::Down => out.push_str(&format!(
+                "DELETE FROM _sqlx_migrations WHERE version = {};\n",
+                m.version
+            )),
+        }
+        if tx {
+            out.push_str("COMMIT;\n");
+        }
+    }
+    out
 }
 
 /// CRC-32 (ISO-HDLC, the common one): sqlx derives its advisory lock id from it.

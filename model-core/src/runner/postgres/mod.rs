@@ -9,8 +9,8 @@ use sqlx::{Connection, Executor, PgConnection, Row};
 
 use super::script::lock_id;
 use super::{
-    database_message, mask_password, Applied, Backend, Direction, MigrationScript, RunnerError,
-    ServerError,
+    bookkeeping, database_message, first_line, mask_password, Applied, Backend, Direction,
+    MigrationScript, RunnerError, ServerError,
 };
 pub use script::PgOffline;
 
@@ -187,31 +187,6 @@ pub fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn first_line(statement: &str) -> String {
-    let line = statement
-        .lines()
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
-        .unwrap_or(statement)
-        .trim();
-    if line.chars().count() > 120 {
-        format!("{}...", line.chars().take(117).collect::<String>())
-    } else {
-        line.to_owned()
-    }
-}
-
-fn bookkeeping(
-    migration: &MigrationScript,
-    direction: Direction,
-    err: &sqlx::Error,
-) -> RunnerError {
-    RunnerError::Migration {
-        migration: migration.name.clone(),
-        direction,
-        message: format!("recording the version: {}", database_message(err)),
-    }
-}
-
 async fn execute_all(
     conn: &mut PgConnection,
     migration: &MigrationScript,
@@ -279,19 +254,7 @@ impl Backend for PgBackend {
     }
 
     async fn ensure_version_table(&mut self) -> Result<(), RunnerError> {
-        // The same definition as sqlx, so either tool may create it.
-        self.conn
-            .execute(
-                "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
-    version BIGINT PRIMARY KEY,
-    description TEXT NOT NULL,
-    installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),
-    success BOOLEAN NOT NULL,
-    checksum BYTEA NOT NULL,
-    execution_time BIGINT NOT NULL
-)",
-            )
-            .await?;
+        self.conn.execute(script::VERSION_TABLE).await?;
         Ok(())
     }
 

@@ -1,0 +1,324 @@
+//! The SQLite backend: sqlx's version table in the database file, a lock beside it, creating
+//! and removing database files; and, without a connection, its splitter and `--sql` text
+//! ([`script`]).
+//!
+//! SQLite has no advisory lock, and sqlx's SQLite driver takes none. Two processes upgrading
+//! one file would both see a migration pending; the runner therefore holds an exclusive lock
+//! on `<database file>.migrate-lock` (created beside the database, left in place) while it
+//! works. An in-memory database needs none.
+
+pub(super) mod script;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions, Connection, Executor, Row};
+
+use super::{
+    bookkeeping, database_message, first_line, mask_password, Applied, Backend, Direction,
+    MigrationScript, RunnerError, ServerError,
+};
+pub use script::SqliteOffline;
+
+/// A SQLite connection used by the runner.
+pub struct SqliteBackend {
+    conn: SqliteConnection,
+    /// The database file (none in memory).
+    file: Option<PathBuf>,
+    /// The held lock, while [`Backend::lock`] holds it.
+    lock: Option<std::fs::File>,
+}
+
+/// Parses a `sqlite:` URL.
+pub(super) fn options(url: &str) -> Result<SqliteConnectOptions, RunnerError> {
+    url.parse().map_err(|e: sqlx::Error| RunnerError::BadUrl {
+        url: mask_password(url),
+        message: e.to_string(),
+    })
+}
+
+/// The database file a URL names (none for an in-memory database).
+pub(super) fn file_of(options: &SqliteConnectOptions) -> Option<PathBuf> {
+    let path = options.get_filename();
+    let text = path.to_string_lossy();
+    (!text.is_empty() && text != ":memory:" && !text.starts_with("file::memory:"))
+        .then(|| path.to_owned())
+}
+
+impl SqliteBackend {
+    /// Connects to the database file of `url`, which must exist (`database create` makes it,
+    /// as `sqlx database create` does) unless the URL says `?mode=rwc`.
+    pub async fn connect(url: &str) -> Result<Self, RunnerError> {
+        let options = options(url)?;
+        let file = file_of(&options);
+        // `?mode=rwc` asks sqlx to create a missing file; otherwise it must exist.
+        let create = url.contains("mode=rwc");
+        if let Some(path) = &file {
+            if !create && !path.exists() {
+                return Err(RunnerError::NoDatabase {
+                    url: mask_password(url),
+                    database: path.display().to_string(),
+                });
+            }
+        }
+        Self::connect_with(&options, file, url).await
+    }
+
+    /// Connects with parsed options.
+    pub(super) async fn connect_with(
+        options: &SqliteConnectOptions,
+        file: Option<PathBuf>,
+        url: &str,
+    ) -> Result<Self, RunnerError> {
+        let conn = options
+            .clone()
+            // Another process's migration holds the write lock for a while: wait for it.
+            .busy_timeout(Duration::from_secs(30))
+            .connect()
+            .await
+            .map_err(|e| RunnerError::Connect {
+                url: mask_password(url),
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            conn,
+            file,
+            lock: None,
+        })
+    }
+
+    /// The connection, for tests and introspection.
+    pub fn connection(&mut self) -> &mut SqliteConnection {
+        &mut self.conn
+    }
+}
+
+/// The lock file beside a database file.
+fn lock_path(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".migrate-lock");
+    PathBuf::from(name)
+}
+
+async fn execute_all(
+    conn: &mut SqliteConnection,
+    migration: &MigrationScript,
+    direction: Direction,
+    statements: &[String],
+) -> Result<(), RunnerError> {
+    for (i, statement) in statements.iter().enumerate() {
+        conn.execute(statement.as_str())
+            .await
+            .map_err(|e| RunnerError::Statement {
+                migration: migration.name.clone(),
+                direction,
+                index: i + 1,
+                statement: first_line(statement),
+                message: database_message(&e),
+            })?;
+    }
+    match direction {
+        Direction::Up => {
+            sqlx::query(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                 VALUES (?1, ?2, TRUE, ?3, -1)",
+            )
+            .bind(migration.version)
+            .bind(&migration.description)
+            .bind(migration.checksum())
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| bookkeeping(migration, direction, &e))?;
+        }
+        Direction::Down => {
+            sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?1")
+                .bind(migration.version)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| bookkeeping(migration, direction, &e))?;
+        }
+    }
+    Ok(())
+}
+
+impl Backend for SqliteBackend {
+    async fn lock(&mut self) -> Result<(), RunnerError> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let path = lock_path(file);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| RunnerError::Lock {
+                message: format!("cannot open {}: {e}", path.display()),
+            })?;
+        // Poll, so that waiting never blocks the runtime's thread.
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(RunnerError::Lock {
+                        message: format!("cannot lock {}: {e}", path.display()),
+                    })
+                }
+            }
+        }
+        self.lock = Some(lock);
+        Ok(())
+    }
+
+    async fn unlock(&mut self) -> Result<(), RunnerError> {
+        if let Some(lock) = self.lock.take() {
+            let _ = lock.unlock();
+        }
+        Ok(())
+    }
+
+    async fn ensure_version_table(&mut self) -> Result<(), RunnerError> {
+        self.conn.execute(script::VERSION_TABLE).await?;
+        Ok(())
+    }
+
+    async fn applied(&mut self) -> Result<Vec<Applied>, RunnerError> {
+        let exists: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
+        )
+        .fetch_one(&mut self.conn)
+        .await?;
+        if !exists {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(
+            "SELECT version, description, \
+             strftime('%Y-%m-%d %H:%M:%S', installed_on) || ' UTC' AS installed, \
+             success, checksum FROM _sqlx_migrations ORDER BY version",
+        )
+        .fetch_all(&mut self.conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Applied {
+                version: r.get("version"),
+                description: r.get("description"),
+                installed_on: r.get("installed"),
+                success: r.get("success"),
+                checksum: r.get("checksum"),
+            })
+            .collect())
+    }
+
+    async fn run(
+        &mut self,
+        migration: &MigrationScript,
+        direction: Direction,
+        statements: &[String],
+        transaction: bool,
+    ) -> Result<Duration, RunnerError> {
+        let start = Instant::now();
+        let failed = |e: sqlx::Error| RunnerError::Migration {
+            migration: migration.name.clone(),
+            direction,
+            message: database_message(&e),
+        };
+        if transaction {
+            let mut tx = self.conn.begin().await.map_err(failed)?;
+            execute_all(&mut tx, migration, direction, statements).await?;
+            tx.commit().await.map_err(failed)?;
+        } else if let Err(err) = execute_all(&mut self.conn, migration, direction, statements).await
+        {
+            // Half applied, outside a transaction: record the version as failed (sqlx's
+            // `success = FALSE`), so that later runs stop until someone repairs and stamps.
+            if direction == Direction::Up {
+                let _ = sqlx::query(
+                    "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                     VALUES (?1, ?2, FALSE, ?3, -1) ON CONFLICT (version) DO UPDATE SET success = FALSE",
+                )
+                .bind(migration.version)
+                .bind(&migration.description)
+                .bind(migration.checksum())
+                .execute(&mut self.conn)
+                .await;
+            }
+            return Err(err);
+        }
+        let took = start.elapsed();
+        if direction == Direction::Up {
+            sqlx::query("UPDATE _sqlx_migrations SET execution_time = ?1 WHERE version = ?2")
+                .bind(i64::try_from(took.as_nanos()).unwrap_or(i64::MAX))
+                .bind(migration.version)
+                .execute(&mut self.conn)
+                .await?;
+        }
+        Ok(took)
+    }
+
+    async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError> {
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (?1, ?2, TRUE, ?3, 0)",
+        )
+        .bind(migration.version)
+        .bind(&migration.description)
+        .bind(migration.checksum())
+        .execute(&mut self.conn)
+        .await?;
+        Ok(())
+    }
+
+    async fn forget(&mut self, version: i64) -> Result<(), RunnerError> {
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?1")
+            .bind(version)
+            .execute(&mut self.conn)
+            .await?;
+        Ok(())
+    }
+
+    fn statements(&self, sql: &str) -> Vec<String> {
+        script::statements(sql)
+    }
+}
+
+/// Whether the database file exists.
+pub(super) fn database_exists(file: &Path) -> bool {
+    file.exists()
+}
+
+/// Creates an empty database file (SQLite writes its header on first use).
+pub(super) async fn create_database(options: &SqliteConnectOptions) -> Result<(), ServerError> {
+    let conn = options
+        .clone()
+        .create_if_missing(true)
+        .connect()
+        .await
+        .map_err(|e| ServerError::Refused(database_message(&e)))?;
+    let _ = conn.close().await;
+    Ok(())
+}
+
+/// Removes a database file with its journal, WAL and lock files.
+pub(super) fn drop_database(file: &Path, if_exists: bool) -> Result<(), ServerError> {
+    if !file.exists() {
+        return if if_exists {
+            Ok(())
+        } else {
+            Err(ServerError::Refused(format!(
+                "{} does not exist",
+                file.display()
+            )))
+        };
+    }
+    std::fs::remove_file(file).map_err(|e| ServerError::Refused(e.to_string()))?;
+    for suffix in ["-journal", "-wal", "-shm", ".migrate-lock"] {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+    Ok(())
+}
