@@ -66,6 +66,8 @@ pub enum EnumDependent {
 }
 
 /// One step of a migration.
+// A rebuild carries two tables; operations are few per migration, so they stay unboxed.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {
@@ -326,6 +328,24 @@ pub enum Operation {
         /// New comment.
         to: Option<String>,
     },
+    /// Rebuild a table as another definition of it, keeping its rows: create the new table,
+    /// copy the rows, drop the old one, rename the new one, create its indexes (SQLite, whose
+    /// `ALTER TABLE` cannot change most of a table).
+    RebuildTable {
+        /// The table before (already under its new name when it is also renamed).
+        from: Table,
+        /// The table after.
+        to: Table,
+        /// Columns kept: (old name, new name).
+        columns: Vec<(String, String)>,
+        /// Values for existing rows of new columns, and for NULLs of kept columns that become
+        /// NOT NULL: (new column, value).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fill: Vec<(String, ColumnDefault)>,
+        /// Enum values renamed on the way, per new column: (column, [(old value, new value)]).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        values: Vec<(String, Vec<(String, String)>)>,
+    },
 }
 
 impl Operation {
@@ -468,6 +488,27 @@ impl Operation {
                 from: to,
                 to: from,
             },
+            RebuildTable {
+                from,
+                to,
+                columns,
+                values,
+                ..
+            } => RebuildTable {
+                from: to,
+                to: from,
+                // Renamed values go back under the column's old name.
+                values: values
+                    .into_iter()
+                    .filter_map(|(column, renames)| {
+                        let (old, _) = columns.iter().find(|(_, new)| *new == column)?;
+                        let back = renames.into_iter().map(|(a, b)| (b, a)).collect();
+                        Some((old.clone(), back))
+                    })
+                    .collect(),
+                columns: columns.into_iter().map(|(old, new)| (new, old)).collect(),
+                fill: Vec::new(),
+            },
         })
     }
 
@@ -523,6 +564,7 @@ impl Operation {
             SetColumnComment { table, column, .. } => {
                 format!("set comment on column {table}.{column}")
             }
+            RebuildTable { to, .. } => format!("rebuild table {}", to.name),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! boundaries, each part with the schema it leaves behind.
 
 mod postgres;
+mod sqlite;
 
 use crate::dialect::Dialect;
 use crate::diff::{diff, Changes, DiffError, DiffOptions, Equivalence};
@@ -17,6 +18,7 @@ use crate::operation::Operation;
 use crate::schema::{ForeignKey, Schema};
 
 pub use postgres::Postgres;
+pub use sqlite::Sqlite;
 
 /// One step of a migration: an operation, its exact inverse, and how it may run.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +54,22 @@ impl Step {
 fn loses_data(operation: &Operation, rules: &dyn Equivalence) -> bool {
     match operation {
         Operation::DropTable { .. } | Operation::DropColumn { .. } => true,
+        Operation::RebuildTable {
+            from, to, columns, ..
+        } => {
+            let dropped = from
+                .columns
+                .iter()
+                .any(|c| !columns.iter().any(|(old, _)| *old == c.name));
+            let narrowed =
+                columns
+                    .iter()
+                    .any(|(old, new)| match (from.column(old), to.column(new)) {
+                        (Some(a), Some(b)) => rules.is_narrowing(&a.ty, &b.ty),
+                        _ => false,
+                    });
+            dropped || narrowed
+        }
         Operation::AlterColumnType { from, to, .. } => rules.is_narrowing(from, to),
         Operation::RecreateEnum {
             from, to, renamed, ..
@@ -194,11 +212,12 @@ pub trait Planner: Sync {
 
 /// The planner for `dialect`.
 ///
-/// SQLite and MySQL have no planner of their own yet: they are planned as PostgreSQL is, and
-/// their renderers refuse to write migrations.
+/// MySQL has no planner of its own yet: it is planned as PostgreSQL is, and its renderer
+/// refuses to write migrations.
 pub fn planner(dialect: Dialect) -> &'static dyn Planner {
     match dialect {
-        Dialect::Postgres | Dialect::Sqlite | Dialect::Mysql => &Postgres,
+        Dialect::Postgres | Dialect::Mysql => &Postgres,
+        Dialect::Sqlite => &Sqlite,
     }
 }
 

@@ -146,7 +146,8 @@ impl Phases {
             | SetNotNull { .. }
             | DropNotNull { .. }
             | AlterDefault { .. }
-            | AlterIdentity { .. } => &mut self.columns,
+            | AlterIdentity { .. }
+            | RebuildTable { .. } => &mut self.columns,
         };
         phase.push(op);
     }

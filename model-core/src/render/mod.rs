@@ -181,6 +181,22 @@ fn operation(
         SetColumnComment {
             table, column, to, ..
         } => r.column_comment(cx, table, column, to.as_deref()),
+        RebuildTable {
+            from,
+            to,
+            columns,
+            fill,
+            values,
+        } => r.rebuild_table(
+            cx,
+            &Rebuild {
+                from,
+                to,
+                columns,
+                fill,
+                values,
+            },
+        ),
     }?;
     Ok(RenderedOperation {
         summary: op.summary(),
@@ -245,6 +261,21 @@ fn unsupported(
         table: table.map(str::to_owned),
         column: column.map(str::to_owned),
     }
+}
+
+/// A table rebuilt as another definition of it ([`Operation::RebuildTable`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Rebuild<'a> {
+    /// The table before.
+    pub from: &'a Table,
+    /// The table after.
+    pub to: &'a Table,
+    /// Columns kept: (old name, new name).
+    pub columns: &'a [(String, String)],
+    /// Values for existing rows: (new column, value).
+    pub fill: &'a [(String, ColumnDefault)],
+    /// Enum values renamed, per new column.
+    pub values: &'a [(String, Vec<(String, String)>)],
 }
 
 /// How one database writes each operation. The defaults are standard SQL; a dialect overrides
@@ -1011,6 +1042,18 @@ pub trait Render: SqlDialect {
     ) -> Result<Vec<String>, RenderError> {
         let _ = (cx, comment);
         Err(unsupported(self, "comments", Some(table), Some(column)))
+    }
+
+    /// A table rebuilt as another definition of it, keeping its rows. Standard SQL changes
+    /// tables in place, so there is no default.
+    fn rebuild_table(&self, cx: &Context, rebuild: &Rebuild) -> Result<Vec<String>, RenderError> {
+        let _ = cx;
+        Err(unsupported(
+            self,
+            "rebuilding a table",
+            Some(&rebuild.to.name),
+            None,
+        ))
     }
 }
 

@@ -2,6 +2,12 @@
 //! and removing database files; and, without a connection, its splitter and `--sql` text
 //! ([`script`]).
 //!
+//! Each migration runs in a transaction with foreign keys switched off before it begins (SQLite
+//! ignores the pragma inside one) and restored after it ends, whatever happened: rebuilding or
+//! dropping a referenced table then keeps the rows that reference it. Before committing, the
+//! runner runs `PRAGMA foreign_key_check` and refuses a migration that broke a foreign key that
+//! held before, naming the table and the row.
+//!
 //! SQLite has no advisory lock, and sqlx's SQLite driver takes none. Two processes upgrading
 //! one file would both see a migration pending; the runner therefore holds an exclusive lock
 //! on `<database file>.migrate-lock` (created beside the database, left in place) while it
@@ -142,6 +148,60 @@ async fn execute_all(
     Ok(())
 }
 
+/// A row that breaks a foreign key: (table, rowid, referenced table).
+type Violation = (String, Option<i64>, String);
+
+async fn violations(conn: &mut SqliteConnection) -> Result<Vec<Violation>, sqlx::Error> {
+    sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+        .fetch_all(conn)
+        .await
+}
+
+impl SqliteBackend {
+    /// Runs a migration in a transaction that commits only if it broke no foreign key that
+    /// held before (foreign keys are off, so SQLite does not check them itself).
+    async fn run_checked(
+        &mut self,
+        migration: &MigrationScript,
+        direction: Direction,
+        statements: &[String],
+    ) -> Result<(), RunnerError> {
+        let failed = |e: sqlx::Error| RunnerError::Migration {
+            migration: migration.name.clone(),
+            direction,
+            message: database_message(&e),
+        };
+        let before = violations(&mut self.conn).await.map_err(failed)?;
+        let mut tx = self.conn.begin().await.map_err(failed)?;
+        execute_all(&mut tx, migration, direction, statements).await?;
+        let mut broken: Vec<Violation> = violations(&mut tx)
+            .await
+            .map_err(failed)?
+            .into_iter()
+            .filter(|v| !before.contains(v))
+            .collect();
+        broken.sort();
+        if let Some((table, rowid, parent)) = broken.first() {
+            tx.rollback().await.map_err(failed)?;
+            let row = rowid.map_or_else(|| "a row".to_owned(), |r| format!("row {r}"));
+            return Err(RunnerError::Migration {
+                migration: migration.name.clone(),
+                direction,
+                message: format!(
+                    "it breaks a foreign key: {row} of {table} references a missing row of \
+                     {parent}{}; nothing was changed",
+                    if broken.len() > 1 {
+                        format!(" ({} rows in all)", broken.len())
+                    } else {
+                        String::new()
+                    }
+                ),
+            });
+        }
+        tx.commit().await.map_err(failed)
+    }
+}
+
 impl Backend for SqliteBackend {
     async fn lock(&mut self) -> Result<(), RunnerError> {
         let Some(file) = &self.file else {
@@ -228,9 +288,29 @@ impl Backend for SqliteBackend {
             message: database_message(&e),
         };
         if transaction {
-            let mut tx = self.conn.begin().await.map_err(failed)?;
-            execute_all(&mut tx, migration, direction, statements).await?;
-            tx.commit().await.map_err(failed)?;
+            // Foreign keys off around the transaction (SQLite ignores the pragma inside one),
+            // so that rebuilding or dropping a referenced table keeps the referencing rows;
+            // restored whatever happens.
+            let previous: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&mut self.conn)
+                .await
+                .map_err(failed)?;
+            self.conn
+                .execute("PRAGMA foreign_keys = OFF")
+                .await
+                .map_err(failed)?;
+            let result = self.run_checked(migration, direction, statements).await;
+            let restored = self
+                .conn
+                .execute(if previous == 0 {
+                    "PRAGMA foreign_keys = OFF"
+                } else {
+                    "PRAGMA foreign_keys = ON"
+                })
+                .await
+                .map_err(failed);
+            result?;
+            restored?;
         } else if let Err(err) = execute_all(&mut self.conn, migration, direction, statements).await
         {
             // Half applied, outside a transaction: record the version as failed (sqlx's

@@ -1,0 +1,377 @@
+//! The data-loss proof on SQLite. A parent table is rebuilt (SQLite cannot add a CHECK in
+//! place) while child tables reference it with `ON DELETE CASCADE` and `ON DELETE SET NULL`
+//! and hold rows. The generated migration keeps every child row unchanged, under this runner
+//! and under sqlx's own `Migrator`; the naive procedure (the pragma inside the transaction, as
+//! a migration tool that trusts sqlx's transaction would write it) loses them.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use model_core::dialect::Dialect;
+use model_core::generate::{new_migrations, Request};
+use model_core::migration::MigrationDir;
+use model_core::runner::{load, Database, Runner, UpTarget};
+use model_core::schema::Schema;
+use model_core::Table;
+use sqlx::SqlitePool;
+use tests::scenario::schema;
+use tests::TestDb;
+
+mod v1 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "parents")]
+    pub struct Parent {
+        #[column(primary_key)]
+        pub id: i64,
+        pub name: String,
+    }
+
+    #[derive(Table)]
+    #[table(name = "kids")]
+    pub struct Kid {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Parent, on_delete = "cascade", index)]
+        pub parent_id: i64,
+    }
+
+    #[derive(Table)]
+    #[table(name = "pets")]
+    pub struct Pet {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Parent, on_delete = "set null", index)]
+        pub parent_id: Option<i64>,
+    }
+}
+
+mod v2 {
+    use super::*;
+
+    /// Gains a CHECK, renames a column and makes it nullable: one rebuild of `parents`.
+    #[derive(Table)]
+    #[table(name = "parents")]
+    #[table(check(name = "ck_parents_id_positive", expr = "id > 0"))]
+    pub struct Parent {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(renamed_from = "name")]
+        pub full_name: Option<String>,
+    }
+
+    #[derive(Table)]
+    #[table(name = "kids")]
+    pub struct Kid {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Parent, on_delete = "cascade", index)]
+        pub parent_id: i64,
+    }
+
+    #[derive(Table)]
+    #[table(name = "pets")]
+    pub struct Pet {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Parent, on_delete = "set null", index)]
+        pub parent_id: Option<i64>,
+    }
+}
+
+fn schemas() -> (Schema, Schema) {
+    (
+        schema(
+            vec![
+                v1::Parent::table_def(),
+                v1::Kid::table_def(),
+                v1::Pet::table_def(),
+            ],
+            vec![],
+        ),
+        schema(
+            vec![
+                v2::Parent::table_def(),
+                v2::Kid::table_def(),
+                v2::Pet::table_def(),
+            ],
+            vec![],
+        ),
+    )
+}
+
+fn request(message: &str, second: u32) -> Request {
+    use chrono::TimeZone;
+    Request {
+        message: message.into(),
+        allow_destructive: false,
+        empty: false,
+        now: chrono::Utc
+            .with_ymd_and_hms(2026, 12, 1, 12, 0, second)
+            .unwrap(),
+    }
+}
+
+/// Generates the two migrations (create A, then A → B) into `dir`; returns the second's up SQL.
+fn generate(dir: &Path) -> String {
+    let (a, b) = schemas();
+    let mut migrations = MigrationDir::open(dir, Dialect::Sqlite).unwrap();
+    let first = new_migrations(&migrations, &a, &request("create", 1)).unwrap();
+    migrations.write_all(first).unwrap();
+    let second = new_migrations(&migrations, &b, &request("rebuild parents", 2)).unwrap();
+    assert_eq!(second.len(), 1);
+    let up = second[0].up.clone();
+    migrations.write_all(second).unwrap();
+    up
+}
+
+const SEED: &str = "INSERT INTO parents (id, name) VALUES (1, 'ann'), (2, 'bob');\n\
+                    INSERT INTO kids (id, parent_id) VALUES (10, 1), (11, 2), (12, 2);\n\
+                    INSERT INTO pets (id, parent_id) VALUES (20, 1), (21, 2);";
+
+/// Every child row, as (table, id, parent_id).
+async fn children(pool: &SqlitePool) -> Vec<(String, i64, Option<i64>)> {
+    sqlx::query_as(
+        "SELECT 'kids', id, parent_id FROM kids UNION ALL SELECT 'pets', id, parent_id FROM pets \
+         ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+fn all_children() -> Vec<(String, i64, Option<i64>)> {
+    vec![
+        ("kids".into(), 10, Some(1)),
+        ("kids".into(), 11, Some(2)),
+        ("kids".into(), 12, Some(2)),
+        ("pets".into(), 20, Some(1)),
+        ("pets".into(), 21, Some(2)),
+    ]
+}
+
+#[test]
+fn the_rebuild_is_guarded_and_keeps_the_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let up = generate(&tmp.path().join("migrations"));
+    // A plain migration: it runs in the runner's (or sqlx's) transaction.
+    assert!(!up.starts_with("-- no-transaction"), "{up}");
+    let at = |text: &str| {
+        up.find(text)
+            .unwrap_or_else(|| panic!("no {text:?} in\n{up}"))
+    };
+    let guard = at(
+        "INSERT INTO _migrate_gen_foreign_keys_off SELECT foreign_keys FROM pragma_foreign_keys;",
+    );
+    let create = at("CREATE TABLE _migrate_gen_new_parents (");
+    let copy =
+        at("INSERT INTO _migrate_gen_new_parents (id, full_name) SELECT id, name FROM parents;");
+    let drop = at("DROP TABLE parents;");
+    let rename = at("ALTER TABLE _migrate_gen_new_parents RENAME TO parents;");
+    assert!(
+        guard < create && create < copy && copy < drop && drop < rename,
+        "{up}"
+    );
+    assert!(at("PRAGMA legacy_alter_table = ON;") < rename, "{up}");
+}
+
+#[tokio::test]
+async fn every_child_row_survives_under_this_runner() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    generate(&dir);
+    let db = TestDb::sqlite().await;
+    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
+    let first = scripts[0].version.to_string();
+
+    let backend = Database::connect(&db.url).await.unwrap();
+    let mut runner = Runner::new(backend, &scripts, dir.display().to_string());
+    runner
+        .upgrade(&UpTarget::Version(first), |_| {})
+        .await
+        .unwrap();
+    let pool = db.sqlite_pool().await;
+    sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
+    runner.upgrade(&UpTarget::Head, |_| {}).await.unwrap();
+
+    assert_eq!(children(&pool).await, all_children());
+    let names: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT full_name FROM parents ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(names, [Some("ann".into()), Some("bob".into())]);
+    // The foreign keys still hold, and act, after the rebuild.
+    let violations: Vec<String> =
+        sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(violations.is_empty(), "{violations:?}");
+    sqlx::query("DELETE FROM parents WHERE id = 2")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        children(&pool).await,
+        [
+            ("kids".into(), 10, Some(1)),
+            ("pets".into(), 20, Some(1)),
+            ("pets".into(), 21, None),
+        ]
+    );
+
+    // And back: the down rebuilds it again, rows kept.
+    let mut runner = Runner::new(
+        Database::connect(&db.url).await.unwrap(),
+        &scripts,
+        dir.display().to_string(),
+    );
+    runner
+        .downgrade(&model_core::runner::DownTarget::Steps(1), |_| {})
+        .await
+        .unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM parents ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(names, ["ann"]);
+    assert_eq!(children(&pool).await.len(), 3);
+}
+
+#[tokio::test]
+async fn every_child_row_survives_under_sqlx_with_foreign_keys_off_and_nothing_changes_with_them_on(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    generate(&dir);
+    // sqlx applies the first migration alone (a directory holding only it), then both.
+    let only_first = tmp.path().join("first");
+    std::fs::create_dir_all(&only_first).unwrap();
+    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
+    for direction in ["up", "down"] {
+        let name = format!("{}.{direction}.sql", scripts[0].name);
+        std::fs::copy(dir.join(&name), only_first.join(&name)).unwrap();
+    }
+    for foreign_keys in [true, false] {
+        let db = TestDb::sqlite().await;
+        let options: sqlx::sqlite::SqliteConnectOptions = db.url.parse().unwrap();
+        let pool = SqlitePool::connect_with(options.foreign_keys(foreign_keys))
+            .await
+            .unwrap();
+        sqlx::migrate::Migrator::new(only_first.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
+        let result = sqlx::migrate::Migrator::new(dir.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await;
+        if foreign_keys {
+            // sqlx's transaction cannot switch them off: the guard stops the migration
+            // before anything changed.
+            let err = result.expect_err("the guard refuses").to_string();
+            assert!(err.contains("foreign_keys_must_be_off"), "{err}");
+            let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+            assert_eq!(versions.len(), 1);
+        } else {
+            result.expect("applies with foreign keys off");
+        }
+        assert_eq!(children(&pool).await, all_children());
+    }
+}
+
+#[tokio::test]
+async fn this_runner_refuses_a_migration_that_breaks_a_foreign_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    generate(&dir);
+    std::fs::write(
+        dir.join("20261201120003_forget_bob.up.sql"),
+        "DELETE FROM parents WHERE id = 2;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("20261201120003_forget_bob.down.sql"),
+        "SELECT 1;\n",
+    )
+    .unwrap();
+    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
+    let db = TestDb::sqlite().await;
+    let mut runner = Runner::new(
+        Database::connect(&db.url).await.unwrap(),
+        &scripts,
+        dir.display().to_string(),
+    );
+    runner
+        .upgrade(&UpTarget::Version(scripts[0].version.to_string()), |_| {})
+        .await
+        .unwrap();
+    let pool = db.sqlite_pool().await;
+    sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
+    let err = runner
+        .upgrade(&UpTarget::Head, |_| {})
+        .await
+        .expect_err("a broken foreign key is refused")
+        .to_string();
+    assert!(
+        err.contains("breaks a foreign key: row 11 of kids references a missing row of parents (3 rows in all)"),
+        "{err}"
+    );
+    // The rebuild before it was applied; the delete was not; foreign keys are on again.
+    let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(children(&pool).await, all_children());
+    let backend = runner.backend();
+    let Database::Sqlite(sqlite) = backend else {
+        panic!("a SQLite backend")
+    };
+    let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(sqlite.connection())
+        .await
+        .unwrap();
+    assert_eq!(on, 1);
+}
+
+#[tokio::test]
+async fn the_naive_procedure_would_have_lost_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let up = generate(&dir);
+    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
+    let db = TestDb::sqlite().await;
+    let pool = db.sqlite_pool().await;
+    sqlx::raw_sql(&scripts[0].up).execute(&pool).await.unwrap();
+    sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
+
+    // The same rebuild with the pragma inside the migration's transaction, where SQLite
+    // ignores it: DROP TABLE deletes the kids and nulls the pets.
+    let body: String = up
+        .lines()
+        .filter(|l| !l.contains("_migrate_gen_foreign_keys_off"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::raw_sql(&format!("PRAGMA foreign_keys = OFF;\n{body}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        children(&pool).await,
+        [("pets".into(), 20, None), ("pets".into(), 21, None),],
+        "the naive rebuild should have deleted the kids and nulled the pets"
+    );
+}
