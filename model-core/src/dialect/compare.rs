@@ -1,12 +1,13 @@
 //! How the diff tells spellings apart ([`Equivalence`]): normalized spellings of types,
 //! defaults and expressions as PostgreSQL writes and prints them back (`float8` for `double
-//! precision`, casts and parentheses it adds to a CHECK). SQLite and MySQL use the same rules
-//! until their own issues give them theirs.
+//! precision`, casts and parentheses it adds to a CHECK); SQLite's, where a column's type only
+//! sets an affinity and every object's SQL is kept as written ([`Sqlite`]). MySQL uses
+//! PostgreSQL's rules until it gets its own.
 
 use crate::diff::Equivalence;
 use crate::schema::{ColumnDefault, ColumnType, Value};
 
-use super::{MySql, Postgres, Sqlite};
+use super::{MySql, Postgres, SqlDialect, Sqlite};
 
 impl Equivalence for Postgres {
     fn canonical_type(&self, ty: &ColumnType) -> String {
@@ -65,8 +66,229 @@ macro_rules! compares_as_postgres {
     };
 }
 
-compares_as_postgres!(Sqlite);
 compares_as_postgres!(MySql);
+
+/// SQLite's rules. Types compare by the spelling the SQLite renderer writes (`INTEGER` for
+/// every integer, `TEXT` for text, JSON and enums, `BLOB` for bytes and uuids, `DATETIME` for
+/// timestamps), lowercased, with synonyms of the same affinity folded (`int`, `bigint` →
+/// `integer`). A change of type narrows only when it changes the column's affinity from one
+/// that keeps text as written (TEXT, BLOB) to a numeric one (INTEGER, REAL, NUMERIC), which
+/// converts such values (`'007'` becomes `7`); SQLite does not enforce lengths, so a shorter
+/// `VARCHAR` loses nothing. Defaults are compared as SQLite literals (`1`/`0` for booleans,
+/// `X'..'` for bytes). SQLite keeps expressions verbatim, so an expression compares with the
+/// stored one up to white space, case and identifier quoting.
+impl Equivalence for Sqlite {
+    fn canonical_type(&self, ty: &ColumnType) -> String {
+        sqlite_canonical_type(ty)
+    }
+
+    fn is_narrowing(&self, from: &ColumnType, to: &ColumnType) -> bool {
+        let (from, to) = (sqlite_canonical_type(from), sqlite_canonical_type(to));
+        if from == to {
+            return false;
+        }
+        let (a, b) = (Affinity::of(&from), Affinity::of(&to));
+        a != b
+            && matches!(a, Affinity::Text | Affinity::Blob)
+            && matches!(b, Affinity::Integer | Affinity::Real | Affinity::Numeric)
+    }
+
+    fn normalize_expression(&self, sql: &str) -> String {
+        normalize_expression(sql)
+    }
+
+    fn same_printed_expression(&self, written: &str, printed: &str) -> bool {
+        sqlite_tokens(written) == sqlite_tokens(printed)
+    }
+
+    fn canonical_default(&self, default: &ColumnDefault) -> String {
+        let text = normalize_expression(&self.default_sql(default));
+        // The digits of a blob literal ignore case.
+        if is_blob_literal(&text) {
+            return text.to_ascii_lowercase();
+        }
+        text
+    }
+
+    fn default_sql(&self, default: &ColumnDefault) -> String {
+        match default {
+            ColumnDefault::Value(v) => self.literal(v),
+            ColumnDefault::Sql(sql) => sql.clone(),
+        }
+    }
+}
+
+/// `x'0a1B'`: a blob literal (after [`normalize_expression`]).
+fn is_blob_literal(text: &str) -> bool {
+    text.strip_prefix("x'")
+        .and_then(|t| t.strip_suffix('\''))
+        .is_some_and(|hex| hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// SQLite's column affinities (section 3.1 of its datatype documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Affinity {
+    Integer,
+    Text,
+    Blob,
+    Real,
+    Numeric,
+}
+
+impl Affinity {
+    /// The affinity of a declared type, by SQLite's rules (first match wins).
+    fn of(declared: &str) -> Self {
+        let t = declared.to_ascii_lowercase();
+        if t.contains("int") {
+            Affinity::Integer
+        } else if ["char", "clob", "text"].iter().any(|w| t.contains(w)) {
+            Affinity::Text
+        } else if t.contains("blob") || t.trim().is_empty() {
+            Affinity::Blob
+        } else if ["real", "floa", "doub"].iter().any(|w| t.contains(w)) {
+            Affinity::Real
+        } else {
+            Affinity::Numeric
+        }
+    }
+}
+
+/// Spellings SQLite treats alike, mapped to the one the SQLite renderer writes.
+const SQLITE_TYPE_SYNONYMS: &[(&str, &str)] = &[
+    ("int", "integer"),
+    ("int2", "integer"),
+    ("int4", "integer"),
+    ("int8", "integer"),
+    ("smallint", "integer"),
+    ("bigint", "integer"),
+    ("tinyint", "integer"),
+    ("mediumint", "integer"),
+    ("unsigned big int", "integer"),
+    ("bool", "boolean"),
+    ("double", "real"),
+    ("double precision", "real"),
+    ("float", "real"),
+    ("float4", "real"),
+    ("float8", "real"),
+    ("clob", "text"),
+    ("timestamp", "datetime"),
+    ("decimal", "numeric"),
+    ("character varying", "varchar"),
+];
+
+/// The SQLite spelling of a column type, lowercased (see [`Sqlite`]'s rules).
+pub fn sqlite_canonical_type(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Boolean => "boolean".into(),
+        ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => "integer".into(),
+        ColumnType::Real | ColumnType::Double => "real".into(),
+        ColumnType::Text | ColumnType::Json | ColumnType::Enum { .. } => "text".into(),
+        ColumnType::Varchar { length } => format!("varchar({length})"),
+        ColumnType::Bytes | ColumnType::Uuid => "blob".into(),
+        ColumnType::Timestamp | ColumnType::TimestampTz => "datetime".into(),
+        ColumnType::Date => "date".into(),
+        ColumnType::Time => "time".into(),
+        ColumnType::Decimal { .. } => "numeric".into(),
+        ColumnType::Array { element } => format!("{}[]", sqlite_canonical_type(element)),
+        ColumnType::Custom { sql } => {
+            let text = normalize_expression(sql);
+            // `decimal(10,2)` and `numeric(10,2)` are NUMERIC, as the renderer writes it.
+            let (word, args) = match text.find('(') {
+                Some(i) => (text[..i].trim_end(), &text[i..]),
+                None => (text.as_str(), ""),
+            };
+            let word = SQLITE_TYPE_SYNONYMS
+                .iter()
+                .find(|(from, _)| *from == word)
+                .map_or(word, |(_, to)| to);
+            match word {
+                "numeric" => "numeric".into(),
+                "varchar" => format!("varchar{args}"),
+                _ => format!("{word}{args}"),
+            }
+        }
+    }
+}
+
+/// An expression as tokens the way SQLite reads it: white space and comments dropped, words
+/// lowercased, quoted identifiers (`"x"`, `` `x` ``, `[x]`) unquoted and lowercased (SQLite
+/// identifiers ignore case), string literals kept; parentheses around the whole expression
+/// are dropped.
+fn sqlite_tokens(sql: &str) -> Vec<String> {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut tokens: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
+            i += 2;
+            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                i += 1;
+            }
+            i += 2;
+        } else if matches!(c, '\'' | '"' | '`' | '[') {
+            let close = if c == '[' { ']' } else { c };
+            i += 1;
+            let mut text = String::new();
+            while i < chars.len() {
+                if chars[i] == close {
+                    if close != ']' && chars.get(i + 1) == Some(&close) {
+                        text.push(close);
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                text.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            if c == '\'' && tokens.last().is_some_and(|t| t == "x") {
+                // The digits of a blob literal ignore case.
+                tokens.push(format!("'{}'", text.to_ascii_lowercase()));
+            } else if c == '\'' {
+                tokens.push(format!("'{}'", text.replace('\'', "''")));
+            } else {
+                tokens.push(text.to_lowercase());
+            }
+        } else if c.is_alphanumeric() || c == '_' || c == '.' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
+                i += 1;
+            }
+            tokens.push(chars[start..i].iter().collect::<String>().to_lowercase());
+        } else {
+            tokens.push(c.to_string());
+            i += 1;
+        }
+    }
+    // `(a) OR (b)` keeps its parentheses: only a pair around everything is dropped.
+    while tokens.len() >= 2 && tokens[0] == "(" && tokens[tokens.len() - 1] == ")" {
+        let mut depth = 0usize;
+        let encloses = tokens.iter().enumerate().all(|(k, t)| {
+            match t.as_str() {
+                "(" => depth += 1,
+                ")" => depth -= 1,
+                _ => {}
+            }
+            depth > 0 || k == tokens.len() - 1
+        });
+        if !encloses {
+            break;
+        }
+        tokens.remove(0);
+        tokens.pop();
+    }
+    tokens
+}
 
 /// Lowercases SQL outside string literals and quoted identifiers, and folds white space:
 /// removed next to punctuation, a single space between words.
@@ -594,5 +816,142 @@ mod precision_tests {
             canonical_type(&custom("timestamp(3) with time zone")),
             canonical_type(&custom("timestamptz(3)"))
         );
+    }
+}
+
+#[cfg(test)]
+mod sqlite_tests {
+    use super::*;
+
+    fn custom(sql: &str) -> ColumnType {
+        ColumnType::Custom { sql: sql.into() }
+    }
+
+    #[test]
+    fn sqlite_types_compare_by_spelling() {
+        let s = Sqlite;
+        assert_eq!(
+            s.canonical_type(&custom("INTEGER")),
+            s.canonical_type(&ColumnType::BigInt)
+        );
+        assert_eq!(
+            s.canonical_type(&ColumnType::SmallInt),
+            s.canonical_type(&ColumnType::BigInt)
+        );
+        assert_eq!(
+            s.canonical_type(&custom("bigint")),
+            s.canonical_type(&ColumnType::Integer)
+        );
+        assert_eq!(
+            s.canonical_type(&ColumnType::Text),
+            s.canonical_type(&ColumnType::Json)
+        );
+        assert_eq!(
+            s.canonical_type(&ColumnType::Text),
+            s.canonical_type(&ColumnType::Enum {
+                name: "state".into()
+            })
+        );
+        assert_eq!(
+            s.canonical_type(&ColumnType::Uuid),
+            s.canonical_type(&ColumnType::Bytes)
+        );
+        assert_eq!(
+            s.canonical_type(&ColumnType::Timestamp),
+            s.canonical_type(&ColumnType::TimestampTz)
+        );
+        assert_eq!(
+            s.canonical_type(&custom("Varchar ( 20 )")),
+            s.canonical_type(&ColumnType::Varchar { length: 20 })
+        );
+        assert_eq!(
+            s.canonical_type(&custom("decimal(10, 2)")),
+            s.canonical_type(&ColumnType::Decimal {
+                precision: Some(10),
+                scale: Some(2)
+            })
+        );
+        assert_eq!(s.canonical_type(&custom("DOUBLE PRECISION")), "real");
+        assert_ne!(
+            s.canonical_type(&ColumnType::Varchar { length: 20 }),
+            s.canonical_type(&ColumnType::Text)
+        );
+        assert_ne!(
+            s.canonical_type(&ColumnType::Boolean),
+            s.canonical_type(&ColumnType::Integer)
+        );
+        // PostgreSQL keeps them apart.
+        assert_ne!(
+            Postgres.canonical_type(&ColumnType::Text),
+            Postgres.canonical_type(&ColumnType::Json)
+        );
+    }
+
+    #[test]
+    fn sqlite_narrowing_is_a_change_of_affinity() {
+        use ColumnType::*;
+        let s = Sqlite;
+        assert!(!s.is_narrowing(&BigInt, &Integer));
+        assert!(!s.is_narrowing(&Varchar { length: 10 }, &Varchar { length: 5 }));
+        assert!(!s.is_narrowing(&Text, &Varchar { length: 5 }));
+        assert!(!s.is_narrowing(&Integer, &Text));
+        assert!(!s.is_narrowing(&Integer, &Double));
+        assert!(s.is_narrowing(&Text, &Integer));
+        assert!(s.is_narrowing(&Varchar { length: 5 }, &Boolean));
+        assert!(s.is_narrowing(
+            &Bytes,
+            &Decimal {
+                precision: None,
+                scale: None
+            }
+        ));
+    }
+
+    #[test]
+    fn sqlite_defaults_are_literals() {
+        let s = Sqlite;
+        let value = |v: Value| ColumnDefault::Value(v);
+        let sql = |t: &str| ColumnDefault::Sql(t.into());
+        assert_eq!(
+            s.canonical_default(&value(Value::Text("x".into()))),
+            s.canonical_default(&sql("'x'"))
+        );
+        assert_eq!(
+            s.canonical_default(&value(Value::Text("it's".into()))),
+            s.canonical_default(&sql("'it''s'"))
+        );
+        assert_eq!(
+            s.canonical_default(&value(Value::Bool(false))),
+            s.canonical_default(&sql("0"))
+        );
+        assert_eq!(
+            s.canonical_default(&value(Value::Bool(true))),
+            s.canonical_default(&sql("1"))
+        );
+        assert_eq!(
+            s.canonical_default(&value(Value::Bytes("ab01".into()))),
+            s.canonical_default(&sql("X'ab01'"))
+        );
+        assert_eq!(
+            s.canonical_default(&value(Value::Bytes("ab01".into()))),
+            s.canonical_default(&sql("x'AB01'"))
+        );
+        assert!(s.same_printed_expression("X'ab01'", "x'AB01'"));
+        assert!(!s.same_printed_expression("'ab'", "'AB'"));
+        assert_eq!(s.default_sql(&value(Value::Bool(true))), "1");
+        assert!(s.same_printed_expression(&s.default_sql(&value(Value::Text("x".into()))), "'x'"));
+    }
+
+    #[test]
+    fn sqlite_expressions_compare_as_stored() {
+        let s = Sqlite;
+        assert!(s.same_printed_expression("length(title) > 0", "LENGTH( \"title\" )>0"));
+        assert!(
+            s.same_printed_expression("\"state\" IN ('open', 'done')", "state in ('open','done')")
+        );
+        assert!(s.same_printed_expression("[done] = 0", "(`done` = 0)"));
+        assert!(!s.same_printed_expression("state = 'Open'", "state = 'open'"));
+        assert!(!s.same_printed_expression("(a) OR (b)", "a OR b"));
+        assert!(!s.same_printed_expression("a > 1", "a > 2"));
     }
 }

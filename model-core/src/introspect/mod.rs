@@ -2,3 +2,5 @@
 //! `drift` and `verify` can compare it with a snapshot. One module per database.
 
 pub mod postgres;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;

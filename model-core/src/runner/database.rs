@@ -110,9 +110,9 @@ impl Database {
                 .await
                 .map_err(RunnerError::Database),
             #[cfg(feature = "sqlite")]
-            Database::Sqlite(_) => Err(RunnerError::Unsupported {
-                what: "reading the schema of a SQLite database (drift, verify, adopt)".into(),
-            }),
+            Database::Sqlite(b) => crate::introspect::sqlite::introspect(b.connection())
+                .await
+                .map_err(RunnerError::Database),
         }
     }
 }
