@@ -108,7 +108,10 @@ pub(crate) fn drift(path: &Path, global: &Global) -> Outcome {
             .current
             .map(|i| migrations[i].name.clone())
             .unwrap_or_else(|| "base".into());
-        let plan = match plan(runner.backend().dialect(), &expected, &live, LOOSE) {
+        // As the database stores it (SQLite: enum columns as text with a CHECK).
+        let dialect = runner.backend().dialect();
+        let expected = dialect.equivalence().stored(&expected);
+        let plan = match plan(dialect, &expected, &live, LOOSE) {
             Ok(p) => p,
             Err(err) => return Err(fail(exit::STATE, err)),
         };
@@ -140,8 +143,9 @@ async fn compare(
     stage: &str,
 ) -> Result<(), Result<String, Failure>> {
     let live = live_schema(backend).await.map_err(Err)?;
+    let expected = backend.dialect().equivalence().stored(expected);
     let plan =
-        plan(backend.dialect(), expected, &live, LOOSE).map_err(|e| Err(fail(exit::STATE, e)))?;
+        plan(backend.dialect(), &expected, &live, LOOSE).map_err(|e| Err(fail(exit::STATE, e)))?;
     if plan.is_empty() {
         return Ok(());
     }

@@ -5,7 +5,8 @@
 //! PostgreSQL's rules until it gets its own.
 
 use crate::diff::Equivalence;
-use crate::schema::{ColumnDefault, ColumnType, Value};
+use crate::naming;
+use crate::schema::{Check, ColumnDefault, ColumnType, Schema, Value};
 
 use super::{MySql, Postgres, SqlDialect, Sqlite};
 
@@ -115,6 +116,30 @@ impl Equivalence for Sqlite {
             ColumnDefault::Value(v) => self.literal(v),
             ColumnDefault::Sql(sql) => sql.clone(),
         }
+    }
+
+    fn stored(&self, schema: &Schema) -> Schema {
+        let mut out = schema.clone();
+        for table in out.tables.values_mut() {
+            table.comment = None;
+            table.extensions.clear();
+            let mut checks = Vec::new();
+            for column in &mut table.columns {
+                column.comment = None;
+                if let ColumnType::Enum { name } = &column.ty {
+                    if let Some(definition) = schema.enums.get(name) {
+                        checks.push(Check {
+                            name: naming::enum_check(&table.name, &column.name),
+                            expr: Sqlite.enum_check_expr(&column.name, definition.value_names()),
+                        });
+                    }
+                    column.ty = ColumnType::Text;
+                }
+            }
+            table.checks.extend(checks);
+        }
+        out.enums.clear();
+        out
     }
 }
 

@@ -5,6 +5,19 @@ use crate::schema::{ColumnType, Schema, Value};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sqlite;
 
+impl Sqlite {
+    /// The expression of the CHECK that keeps a column to an enum's values (SQLite has no
+    /// enum types): `state IN ('open', 'done')`.
+    pub fn enum_check_expr<'v>(
+        &self,
+        column: &str,
+        values: impl IntoIterator<Item = &'v str>,
+    ) -> String {
+        let values: Vec<String> = values.into_iter().map(|v| self.string(v)).collect();
+        format!("{} IN ({})", self.ident(column), values.join(", "))
+    }
+}
+
 impl SqlDialect for Sqlite {
     fn name(&self) -> &'static str {
         "sqlite"

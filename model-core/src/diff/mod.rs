@@ -89,6 +89,12 @@ pub trait Equivalence: Sync {
     fn canonical_default(&self, default: &ColumnDefault) -> String;
     /// A default's SQL as written (`default_sql`) or rendered (`default`), not normalized.
     fn default_sql(&self, default: &ColumnDefault) -> String;
+    /// The schema as the database stores it, for comparing with what it reads back (SQLite
+    /// has no enum types or comments: enum columns are text with a CHECK). By default the
+    /// schema itself.
+    fn stored(&self, schema: &Schema) -> Schema {
+        schema.clone()
+    }
 }
 
 /// What changed between two schemas.

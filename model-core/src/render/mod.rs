@@ -434,11 +434,7 @@ pub trait Render: SqlDialect {
                 Some(SortOrder::Desc) => key.push_str(" DESC"),
                 None => {}
             }
-            match k.nulls {
-                Some(NullsOrder::First) => key.push_str(" NULLS FIRST"),
-                Some(NullsOrder::Last) => key.push_str(" NULLS LAST"),
-                None => {}
-            }
+            key.push_str(&self.index_nulls(table, index, k)?);
             keys.push(key);
         }
         let mut out = format!(
@@ -454,6 +450,21 @@ pub trait Render: SqlDialect {
         }
         out.push(';');
         Ok(out)
+    }
+
+    /// ` NULLS FIRST` / ` NULLS LAST` after an index key, when it says so.
+    fn index_nulls(
+        &self,
+        table: &str,
+        index: &Index,
+        key: &IndexKey,
+    ) -> Result<String, RenderError> {
+        let _ = (table, index);
+        Ok(match key.nulls {
+            Some(NullsOrder::First) => " NULLS FIRST".into(),
+            Some(NullsOrder::Last) => " NULLS LAST".into(),
+            None => String::new(),
+        })
     }
 
     /// The clause after the new type that converts existing values (such as PostgreSQL's

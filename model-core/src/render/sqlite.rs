@@ -19,7 +19,7 @@
 use super::{Context, Rebuild, Render};
 use crate::dialect::{RenderError, SqlDialect, Sqlite};
 use crate::naming;
-use crate::schema::{ColumnType, Enum, Identity, Table};
+use crate::schema::{ColumnType, Enum, Identity, Index, IndexKey, Table};
 
 /// The name a table is built under before it replaces the old one.
 pub const REBUILD_PREFIX: &str = "_migrate_gen_new_";
@@ -61,12 +61,10 @@ impl Sqlite {
             return None;
         };
         let definition: &Enum = cx.schema.enums.get(name)?;
-        let values: Vec<String> = definition.value_names().map(|v| self.string(v)).collect();
         Some(format!(
-            "CONSTRAINT {} CHECK ({} IN ({}))",
+            "CONSTRAINT {} CHECK ({})",
             self.ident(&naming::enum_check(table, column)),
-            self.ident(column),
-            values.join(", ")
+            self.enum_check_expr(column, definition.value_names())
         ))
     }
 
@@ -153,6 +151,23 @@ impl Sqlite {
 }
 
 impl Render for Sqlite {
+    fn index_nulls(
+        &self,
+        table: &str,
+        index: &Index,
+        key: &IndexKey,
+    ) -> Result<String, RenderError> {
+        match key.nulls {
+            None => Ok(String::new()),
+            Some(_) => Err(RenderError::Unsupported {
+                dialect: self.name(),
+                what: format!("NULLS FIRST/LAST in an index key (index `{}`)", index.name),
+                table: Some(table.to_owned()),
+                column: None,
+            }),
+        }
+    }
+
     fn create_enum(&self, _: &Context, _: &Enum) -> Result<Vec<String>, RenderError> {
         Ok(Vec::new())
     }
