@@ -99,8 +99,52 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The operation's statements, from the dialect's method for its kind.
+/// The operation's statements, from the dialect's method for its kind. A column type the
+/// dialect does not have is reported with the table and column that use it.
 fn operation(
+    r: &dyn Render,
+    cx: &Context,
+    op: &Operation,
+) -> Result<RenderedOperation, RenderError> {
+    statements(r, cx, op).map_err(|e| match e {
+        RenderError::UnsupportedType { dialect, what } => {
+            let (table, column) = typed_column(r, cx, op);
+            RenderError::Unsupported {
+                dialect,
+                what,
+                table,
+                column,
+            }
+        }
+        other => other,
+    })
+}
+
+/// The table and column of `op` whose type `r` cannot spell, if `op` names one.
+fn typed_column(r: &dyn Render, cx: &Context, op: &Operation) -> (Option<String>, Option<String>) {
+    let first_bad = |table: &Table| {
+        let column = table
+            .columns
+            .iter()
+            .find(|c| r.column_type(&c.ty, cx.schema).is_err())
+            .map(|c| c.name.clone());
+        (Some(table.name.clone()), column)
+    };
+    match op {
+        Operation::CreateTable { table } | Operation::DropTable { table } => first_bad(table),
+        Operation::RebuildTable { to, .. } => first_bad(to),
+        Operation::AddColumn { table, column, .. } | Operation::DropColumn { table, column } => {
+            (Some(table.clone()), Some(column.name.clone()))
+        }
+        Operation::AlterColumnType { table, column, .. } => {
+            (Some(table.clone()), Some(column.clone()))
+        }
+        _ => (None, None),
+    }
+}
+
+/// The operation's statements, from the dialect's method for its kind.
+fn statements(
     r: &dyn Render,
     cx: &Context,
     op: &Operation,
