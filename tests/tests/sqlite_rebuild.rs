@@ -375,3 +375,36 @@ async fn the_naive_procedure_would_have_lost_them() {
         "the naive rebuild should have deleted the kids and nulled the pets"
     );
 }
+
+#[tokio::test]
+async fn autoincrement_numbers_continue_after_a_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    generate(&dir);
+    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
+    let db = TestDb::sqlite().await;
+    let mut runner = Runner::new(
+        Database::connect(&db.url).await.unwrap(),
+        &scripts,
+        dir.display().to_string(),
+    );
+    runner
+        .upgrade(&UpTarget::Version(scripts[0].version.to_string()), |_| {})
+        .await
+        .unwrap();
+    let pool = db.sqlite_pool().await;
+    // Number 3 was given, then its row deleted: it is never given again.
+    sqlx::raw_sql(
+        "INSERT INTO parents (name) VALUES ('ann'), ('bob'), ('cy');\n\
+         DELETE FROM parents WHERE id = 3;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    runner.upgrade(&UpTarget::Head, |_| {}).await.unwrap();
+    let id: i64 = sqlx::query_scalar("INSERT INTO parents (full_name) VALUES ('dee') RETURNING id")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(id, 4);
+}

@@ -150,6 +150,12 @@ impl Sqlite {
     }
 }
 
+/// Whether `table` numbers its rows with AUTOINCREMENT (an identity primary key).
+fn autoincrement(table: &Table) -> bool {
+    matches!(&table.primary_key.columns[..], [only]
+        if table.column(only).is_some_and(|c| c.identity.is_some()))
+}
+
 impl Render for Sqlite {
     fn index_nulls(
         &self,
@@ -268,6 +274,18 @@ impl Render for Sqlite {
                 targets.join(", "),
                 sources.join(", "),
                 self.ident(table)
+            ));
+        }
+        // AUTOINCREMENT numbers continue after the highest ever given, not the highest kept.
+        if autoincrement(rebuild.from) && autoincrement(rebuild.to) {
+            let (old, new) = (self.string(table), self.string(&temporary));
+            statements.push(format!(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT {new}, 0 WHERE NOT EXISTS \
+                 (SELECT 1 FROM sqlite_sequence WHERE name = {new});"
+            ));
+            statements.push(format!(
+                "UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE((SELECT seq FROM \
+                 sqlite_sequence WHERE name = {old}), 0)) WHERE name = {new};"
             ));
         }
         statements.push(format!("DROP TABLE {};", self.ident(table)));
