@@ -332,7 +332,7 @@ pub enum Operation {
     /// copy the rows, drop the old one, rename the new one, create its indexes (SQLite, whose
     /// `ALTER TABLE` cannot change most of a table).
     RebuildTable {
-        /// The table before (already under its new name when it is also renamed).
+        /// The table before (under its old name when the rebuild also renames it).
         from: Table,
         /// The table after.
         to: Table,
@@ -563,6 +563,9 @@ impl Operation {
             SetTableComment { table, .. } => format!("set comment on table {table}"),
             SetColumnComment { table, column, .. } => {
                 format!("set comment on column {table}.{column}")
+            }
+            RebuildTable { from, to, .. } if from.name != to.name => {
+                format!("rebuild table {} as {}", from.name, to.name)
             }
             RebuildTable { to, .. } => format!("rebuild table {}", to.name),
         }

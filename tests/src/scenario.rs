@@ -83,16 +83,31 @@ pub async fn assert_sqlite_introspects_to(pool: &sqlx::SqlitePool, expected: &Sc
         allow_destructive: true,
         loose_expressions: true,
     };
-    let expected = Dialect::Sqlite.equivalence().stored(expected);
-    let plan = plan(Dialect::Sqlite, &expected, &live, options).expect("comparison");
-    assert!(
-        plan.is_empty(),
-        "{stage}: the database read back differs from the expected schema:\n{}",
-        plan.operations()
+    let rules = Dialect::Sqlite.equivalence();
+    let expected = rules.stored(expected);
+    // The diff's own changes: a SQLite plan would fold them into one rebuild per table.
+    let changes = model_core::diff::diff(&expected, &live, rules, options).expect("comparison");
+    let mut differences: Vec<String> = changes
+        .kept
+        .iter()
+        .flat_map(|t| t.changes.iter().map(|op| format!("  {}", op.summary())))
+        .collect();
+    differences.extend(
+        changes
+            .created
             .iter()
-            .map(|op| format!("  {}", op.summary()))
-            .collect::<Vec<_>>()
-            .join("\n")
+            .map(|t| format!("  unexpected table {}", t.name)),
+    );
+    differences.extend(
+        changes
+            .dropped
+            .iter()
+            .map(|t| format!("  missing table {}", t.name)),
+    );
+    assert!(
+        differences.is_empty(),
+        "{stage}: the database read back differs from the expected schema:\n{}",
+        differences.join("\n")
     );
 }
 

@@ -84,6 +84,10 @@ impl Equivalence for Sqlite {
     }
 
     fn is_narrowing(&self, from: &ColumnType, to: &ColumnType) -> bool {
+        // An enum's CHECK admits only its values.
+        if matches!(to, ColumnType::Enum { .. }) && from != to {
+            return true;
+        }
         let (from, to) = (sqlite_canonical_type(from), sqlite_canonical_type(to));
         if from == to {
             return false;
@@ -207,7 +211,10 @@ pub fn sqlite_canonical_type(ty: &ColumnType) -> String {
         ColumnType::Boolean => "boolean".into(),
         ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => "integer".into(),
         ColumnType::Real | ColumnType::Double => "real".into(),
-        ColumnType::Text | ColumnType::Json | ColumnType::Enum { .. } => "text".into(),
+        ColumnType::Text | ColumnType::Json => "text".into(),
+        // Text with a CHECK listing the values: another type as far as changes go (the
+        // database reads it back as text and a check; see `stored`).
+        ColumnType::Enum { name } => format!("text enum {name}"),
         ColumnType::Varchar { length } => format!("varchar({length})"),
         ColumnType::Bytes | ColumnType::Uuid => "blob".into(),
         ColumnType::Timestamp | ColumnType::TimestampTz => "datetime".into(),
@@ -871,12 +878,19 @@ mod sqlite_tests {
             s.canonical_type(&ColumnType::Text),
             s.canonical_type(&ColumnType::Json)
         );
-        assert_eq!(
+        // An enum is text with a CHECK: a change to or from it rebuilds the table.
+        assert_ne!(
             s.canonical_type(&ColumnType::Text),
             s.canonical_type(&ColumnType::Enum {
                 name: "state".into()
             })
         );
+        assert!(s.is_narrowing(
+            &ColumnType::Text,
+            &ColumnType::Enum {
+                name: "state".into()
+            }
+        ));
         assert_eq!(
             s.canonical_type(&ColumnType::Uuid),
             s.canonical_type(&ColumnType::Bytes)

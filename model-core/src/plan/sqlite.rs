@@ -17,7 +17,7 @@ use super::{Plan, Planner, Step};
 use crate::dialect::Dialect;
 use crate::diff::{Changes, EnumChange, KeptTable};
 use crate::operation::Operation;
-use crate::schema::{ColumnDefault, ColumnType, Schema, Table};
+use crate::schema::{ColumnDefault, ColumnType, Schema};
 
 /// SQLite's planner.
 #[derive(Debug, Clone, Copy, Default)]
@@ -56,12 +56,7 @@ impl Planner for Sqlite {
                     push(op);
                 }
             } else {
-                if kept.old.name != kept.new.name {
-                    push(Operation::RenameTable {
-                        from: kept.old.name.clone(),
-                        to: kept.new.name.clone(),
-                    });
-                }
+                // A renamed table is rebuilt under its new name directly.
                 push(rebuild(kept, &altered));
             }
         }
@@ -91,9 +86,13 @@ fn enum_of(ty: &ColumnType) -> Option<&str> {
 /// Whether SQLite's `ALTER TABLE` (or `CREATE`/`DROP INDEX`) does `op` in place.
 fn native(op: &Operation, kept: &KeptTable<'_>) -> bool {
     match op {
-        Operation::RenameTable { .. }
-        | Operation::RenameColumn { .. }
-        | Operation::CreateIndex { .. }
+        // An enum column's CHECK is named after the table and the column: renaming either
+        // renames the check, which only a rebuild can do.
+        Operation::RenameTable { .. } => !kept.new.columns.iter().any(|c| enum_of(&c.ty).is_some()),
+        Operation::RenameColumn { to, .. } => {
+            kept.new.column(to).is_none_or(|c| enum_of(&c.ty).is_none())
+        }
+        Operation::CreateIndex { .. }
         | Operation::DropIndex { .. }
         | Operation::RenameIndex { .. }
         | Operation::SetTableComment { .. }
@@ -115,15 +114,12 @@ fn native(op: &Operation, kept: &KeptTable<'_>) -> bool {
         Operation::DropColumn { column, .. } => {
             (column.nullable || column.default.is_some()) && enum_of(&column.ty).is_none()
         }
-        _ => {
-            let _ = kept;
-            false
-        }
+        _ => false,
     }
 }
 
-/// A kept table's changes done in place: renames, dropped indexes and columns, added columns
-/// and indexes (an index rename is a drop and a create: SQLite cannot rename an index).
+/// A kept table's changes done in place: dropped indexes, renames, dropped and added columns,
+/// created indexes (an index rename is a drop and a create: SQLite cannot rename an index).
 fn in_place(kept: &KeptTable<'_>) -> Vec<Operation> {
     let mut renames = Vec::new();
     let mut drops = Vec::new();
@@ -156,16 +152,14 @@ fn in_place(kept: &KeptTable<'_>) -> Vec<Operation> {
             _ => {}
         }
     }
-    [renames, drops, dropped_columns, added_columns, creates].concat()
+    // Index drops name things as they were, before the renames, so that their inverses (in
+    // the down) run after the renames are undone; as PostgreSQL's planner orders them.
+    [drops, renames, dropped_columns, added_columns, creates].concat()
 }
 
 /// One rebuild carrying all of a kept table's changes.
 fn rebuild(kept: &KeptTable<'_>, altered: &BTreeMap<&str, &[(String, String)]>) -> Operation {
-    // The table as it is when the rebuild runs: renamed already, its columns not yet.
-    let from = Table {
-        name: kept.new.name.clone(),
-        ..kept.old.clone()
-    };
+    let from = kept.old.clone();
     let mut fill = Vec::new();
     for op in &kept.changes {
         match op {

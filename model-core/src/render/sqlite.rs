@@ -221,6 +221,7 @@ impl Render for Sqlite {
 
     fn rebuild_table(&self, cx: &Context, rebuild: &Rebuild) -> Result<Vec<String>, RenderError> {
         let table = &rebuild.to.name;
+        let source = &rebuild.from.name;
         let temporary = naming::fit(&format!("{REBUILD_PREFIX}{table}"));
         let mut targets = Vec::new();
         let mut sources = Vec::new();
@@ -261,10 +262,18 @@ impl Render for Sqlite {
             targets.push(self.ident(&column.name));
             sources.push(source);
         }
-        let mut statements = if self.referenced(cx, table) {
+        let mut statements = if self.referenced(cx, table) || self.referenced(cx, source) {
             self.guard()
         } else {
             Vec::new()
+        };
+        // A rebuild that renames the table renames it first, in place: SQLite then points
+        // the foreign keys of other tables, and views and triggers, at the new name.
+        let source = if source != table {
+            statements.push(self.alter_table(source, &format!("RENAME TO {}", self.ident(table))));
+            table
+        } else {
+            source
         };
         statements.push(self.create_as(cx, &temporary, rebuild.to)?);
         if !targets.is_empty() {
@@ -273,12 +282,12 @@ impl Render for Sqlite {
                 self.ident(&temporary),
                 targets.join(", "),
                 sources.join(", "),
-                self.ident(table)
+                self.ident(source)
             ));
         }
         // AUTOINCREMENT numbers continue after the highest ever given, not the highest kept.
         if autoincrement(rebuild.from) && autoincrement(rebuild.to) {
-            let (old, new) = (self.string(table), self.string(&temporary));
+            let (old, new) = (self.string(source), self.string(&temporary));
             statements.push(format!(
                 "INSERT INTO sqlite_sequence (name, seq) SELECT {new}, 0 WHERE NOT EXISTS \
                  (SELECT 1 FROM sqlite_sequence WHERE name = {new});"
@@ -288,7 +297,7 @@ impl Render for Sqlite {
                  sqlite_sequence WHERE name = {old}), 0)) WHERE name = {new};"
             ));
         }
-        statements.push(format!("DROP TABLE {};", self.ident(table)));
+        statements.push(format!("DROP TABLE {};", self.ident(source)));
         statements.push("PRAGMA legacy_alter_table = ON;".into());
         statements.push(self.alter_table(&temporary, &format!("RENAME TO {}", self.ident(table))));
         statements.push("PRAGMA legacy_alter_table = OFF;".into());
