@@ -338,6 +338,7 @@ where
         global.database_url = None;
     }
     let dir = global.dir.clone().unwrap_or_else(|| config.resolved_dir());
+    global.dialect = config.dialect;
     let outcome = match cli.command {
         Command::Snapshot => command::snapshot::run(),
         Command::Generate {

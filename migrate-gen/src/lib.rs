@@ -71,6 +71,8 @@ pub struct Config {
     pub migrations_dir: std::path::PathBuf,
     /// The companion crate's directory (its `CARGO_MANIFEST_DIR` at build time).
     pub crate_dir: Option<std::path::PathBuf>,
+    /// The database the project's migrations are written for (PostgreSQL unless said).
+    pub dialect: model_core::dialect::Dialect,
 }
 
 impl Config {
@@ -80,7 +82,15 @@ impl Config {
         Self {
             migrations_dir: dir.into(),
             crate_dir: None,
+            dialect: model_core::generate::DEFAULT_DIALECT,
         }
+    }
+
+    /// Writes the project's migrations for `dialect` (`Dialect::Sqlite` for a SQLite
+    /// project); PostgreSQL by default.
+    pub fn dialect(mut self, dialect: model_core::dialect::Dialect) -> Self {
+        self.dialect = dialect;
+        self
     }
 
     /// Resolves a relative migrations directory against `crate_dir` (the companion crate's

@@ -27,6 +27,9 @@ pub(crate) struct Global {
     /// Print machine-readable JSON (one object per line).
     #[arg(long, global = true)]
     pub json: bool,
+    /// The database the project's migrations are written for (from the companion's config).
+    #[arg(skip = model_core::generate::DEFAULT_DIALECT)]
+    pub dialect: model_core::dialect::Dialect,
 }
 
 impl Global {

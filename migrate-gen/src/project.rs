@@ -13,12 +13,12 @@ use crate::report::{fail, Failure};
 
 /// The linked models' schema. With none linked, the error also names what the last snapshot in
 /// `dir` holds: what generating now would drop.
-pub(crate) fn models(dir: &Path) -> Result<model_core::schema::Schema, Failure> {
+pub(crate) fn models(global: &Global, dir: &Path) -> Result<model_core::schema::Schema, Failure> {
     use model_core::registry::{self, RegistryError};
     match registry::schema() {
         Ok(schema) => Ok(schema),
         Err(RegistryError::Empty) => {
-            let tables: Vec<String> = directory(dir)
+            let tables: Vec<String> = directory(global, dir)
                 .ok()
                 .and_then(|d| d.head_schema().ok())
                 .map(|s| s.tables.keys().cloned().collect())
@@ -77,13 +77,12 @@ pub(crate) fn runner_fail(err: RunnerError) -> Failure {
 
 /// Opens the migration directory for the project's dialect (recorded in the directory; a
 /// directory of another dialect is refused). A directory that does not exist yet is empty.
-pub(crate) fn directory(path: &Path) -> Result<MigrationDir, Failure> {
-    MigrationDir::open(path, model_core::generate::DEFAULT_DIALECT)
-        .map_err(|e| fail(exit::DIRECTORY, e))
+pub(crate) fn directory(global: &Global, path: &Path) -> Result<MigrationDir, Failure> {
+    MigrationDir::open(path, global.dialect).map_err(|e| fail(exit::DIRECTORY, e))
 }
 
 /// Opens a directory that must exist already (commands that read a history).
-pub(crate) fn existing_directory(path: &Path) -> Result<MigrationDir, Failure> {
+pub(crate) fn existing_directory(global: &Global, path: &Path) -> Result<MigrationDir, Failure> {
     if !path.is_dir() {
         return Err(fail(
             exit::DIRECTORY,
@@ -93,12 +92,15 @@ pub(crate) fn existing_directory(path: &Path) -> Result<MigrationDir, Failure> {
             ),
         ));
     }
-    directory(path)
+    directory(global, path)
 }
 
 /// Opens the directory for the runner: it must exist and have a single head.
-pub(crate) fn open(path: &Path) -> Result<(MigrationDir, Vec<MigrationScript>), Failure> {
-    let dir = existing_directory(path)?;
+pub(crate) fn open(
+    global: &Global,
+    path: &Path,
+) -> Result<(MigrationDir, Vec<MigrationScript>), Failure> {
+    let dir = existing_directory(global, path)?;
     let migrations = load(&dir).map_err(runner_fail)?;
     Ok((dir, migrations))
 }

@@ -17,7 +17,7 @@ use crate::project::{open, runner_fail, runtime, same_dialect, url};
 use crate::scratch::Scratch;
 
 pub(crate) fn run(path: &Path, global: &Global, version: &str) -> Outcome {
-    let (mut dir, migrations) = open(path)?;
+    let (mut dir, migrations) = open(global, path)?;
     let index = match find(&migrations, version) {
         Ok(i) => i,
         Err(err) => return Err(runner_fail(err)),

@@ -11,8 +11,8 @@ use crate::exit;
 use crate::options::Global;
 
 pub(crate) fn run(path: &Path, global: &Global) -> Outcome {
-    let models = crate::project::models(path)?;
-    let dir = crate::project::existing_directory(path)?;
+    let models = crate::project::models(global, path)?;
+    let dir = crate::project::existing_directory(global, path)?;
     let mut problems: Vec<String> = Vec::new();
 
     // A snapshot naming a parent that is gone also makes its old parent a head; the missing

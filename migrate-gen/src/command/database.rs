@@ -164,7 +164,7 @@ pub(crate) fn upgrade(
     sql: bool,
     from: Option<&str>,
 ) -> Outcome {
-    let (dir, migrations) = open(path)?;
+    let (dir, migrations) = open(global, path)?;
     let target = match UpTarget::parse(target) {
         Ok(t) => t,
         Err(err) => return Err(runner_fail(err)),
@@ -200,7 +200,7 @@ pub(crate) fn downgrade(
     sql: bool,
     from: Option<&str>,
 ) -> Outcome {
-    let (dir, migrations) = open(path)?;
+    let (dir, migrations) = open(global, path)?;
     let target = match DownTarget::parse(target) {
         Ok(t) => t,
         Err(err) => return Err(runner_fail(err)),
@@ -231,7 +231,7 @@ pub(crate) fn downgrade(
 }
 
 pub(crate) fn current(path: &Path, global: &Global) -> Outcome {
-    let (_dir, migrations) = open(path)?;
+    let (_dir, migrations) = open(global, path)?;
     runtime().block_on(async {
         let status = match connected(path, global, &migrations).await {
             Ok((_, status)) => status,
@@ -266,7 +266,7 @@ fn header_operations(up: &str) -> Vec<String> {
 }
 
 pub(crate) fn history(path: &Path, global: &Global, verbose: bool) -> Outcome {
-    let (_dir, migrations) = open(path)?;
+    let (_dir, migrations) = open(global, path)?;
     let applied = if global.database_url.is_some() {
         let result = runtime().block_on(async {
             let backend = connect(global).await?;
@@ -330,7 +330,7 @@ pub(crate) fn history(path: &Path, global: &Global, verbose: bool) -> Outcome {
 }
 
 pub(crate) fn heads(path: &Path, global: &Global) -> Outcome {
-    let dir = crate::project::existing_directory(path)?;
+    let dir = crate::project::existing_directory(global, path)?;
     let names: Vec<String> = dir
         .heads()
         .into_iter()
@@ -351,7 +351,7 @@ pub(crate) fn heads(path: &Path, global: &Global) -> Outcome {
 }
 
 pub(crate) fn show(path: &Path, global: &Global, version: &str) -> Outcome {
-    let (_dir, migrations) = open(path)?;
+    let (_dir, migrations) = open(global, path)?;
     let m = match find(&migrations, version) {
         Ok(i) => &migrations[i],
         Err(err) => return Err(runner_fail(err)),
@@ -384,7 +384,7 @@ pub(crate) fn show(path: &Path, global: &Global, version: &str) -> Outcome {
 }
 
 pub(crate) fn stamp(path: &Path, global: &Global, target: &str) -> Outcome {
-    let (_dir, migrations) = open(path)?;
+    let (_dir, migrations) = open(global, path)?;
     runtime().block_on(async {
         let backend = connect(global).await?;
         let mut runner = Runner::new(backend, &migrations, path.display().to_string());

@@ -18,9 +18,13 @@ pub(crate) struct Options {
 }
 
 /// The models, the directory and the request that `generate` and `--amend` work from.
-fn inputs(path: &Path, options: &Options) -> Result<(Schema, MigrationDir, Request), Failure> {
-    let current = crate::project::models(path)?;
-    let dir = crate::project::directory(path)?;
+fn inputs(
+    global: &Global,
+    path: &Path,
+    options: &Options,
+) -> Result<(Schema, MigrationDir, Request), Failure> {
+    let current = crate::project::models(global, path)?;
+    let dir = crate::project::directory(global, path)?;
     let request = Request {
         message: options.message.clone(),
         allow_destructive: options.allow_destructive,
@@ -76,7 +80,7 @@ fn say_notes(global: &Global, notes: &[Note], file: &Path) {
 }
 
 pub(crate) fn run(path: &Path, global: &Global, options: Options) -> Outcome {
-    let (current, mut dir, request) = inputs(path, &options)?;
+    let (current, mut dir, request) = inputs(global, path, &options)?;
     let migrations = match new_migrations(&dir, &current, &request) {
         Ok(m) => m,
         Err(GenerateError::Directory(err)) => return Err(fail(exit::DIRECTORY, err)),
@@ -127,7 +131,7 @@ pub(crate) fn amend(path: &Path, global: &Global, options: Options) -> Outcome {
     use model_core::amend::{amend, AmendError};
     use model_core::runner::{mask_password, Backend};
 
-    let (current, mut dir, request) = inputs(path, &options)?;
+    let (current, mut dir, request) = inputs(global, path, &options)?;
     let amended = match amend(&dir, &current, &request) {
         Ok(a) => a,
         Err(AmendError::NoChanges { migration }) => {

@@ -99,7 +99,7 @@ fn expected_at(dir: &MigrationDir, index: Option<usize>) -> Result<Option<Schema
 }
 
 pub(crate) fn drift(path: &Path, global: &Global) -> Outcome {
-    let (dir, migrations) = open(path)?;
+    let (dir, migrations) = open(global, path)?;
     runtime().block_on(async {
         let (mut runner, status) = connected(path, global, &migrations).await?;
         let expected = snapshot_at(&dir, status.current)?;
@@ -160,7 +160,7 @@ async fn compare(
 }
 
 pub(crate) fn verify(path: &Path, global: &Global) -> Outcome {
-    let (dir, migrations) = open(path)?;
+    let (dir, migrations) = open(global, path)?;
     let url = match url(global) {
         Ok(u) => u.to_owned(),
         Err(failure) => return Err(failure),

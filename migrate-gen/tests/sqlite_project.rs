@@ -1,0 +1,162 @@
+//! A project that targets SQLite: its companion binary says `.dialect(Dialect::Sqlite)`, and
+//! `generate`, `upgrade`, `current`, `check`, `drift`, `verify` and `downgrade` work on a
+//! SQLite file with no server. This test binary links its own models (below) and runs the CLI
+//! in a child process of itself, as a companion binary would.
+
+use std::path::Path;
+use std::process::{Command, ExitCode, Output};
+
+use model_core::dialect::Dialect;
+use model_core::{DbEnum, Table};
+
+const ARGS: &str = "MIGRATE_GEN_SQLITE_PROJECT_ARGS";
+
+#[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]
+#[db_enum(name = "note_state", rename_all = "lowercase")]
+pub enum NoteState {
+    Draft,
+    Published,
+}
+
+#[derive(Table, Debug, Clone)]
+#[table(name = "authors")]
+pub struct Author {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(unique, max_length = 100)]
+    pub name: String,
+}
+
+#[derive(Table, Debug, Clone)]
+#[table(name = "notes")]
+#[table(check(name = "ck_notes_title_not_blank", expr = "length(title) > 0"))]
+pub struct Note {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(references = Author, on_delete = "cascade", index)]
+    pub author_id: i64,
+    pub title: String,
+    #[column(default = NoteState::Draft)]
+    pub state: NoteState,
+    pub body: Option<String>,
+}
+
+/// The child: the CLI of a SQLite project, with the arguments it was given.
+#[test]
+fn companion_for_sqlite() {
+    let Ok(args) = std::env::var(ARGS) else {
+        return;
+    };
+    let args: Vec<String> = std::iter::once("migrate-gen".to_owned())
+        .chain(args.split('\u{1f}').map(str::to_owned))
+        .collect();
+    let config = migrate_gen::Config::new("migrations").dialect(Dialect::Sqlite);
+    let code = migrate_gen::run(config, args);
+    let number = (0..=255u8)
+        .find(|n| ExitCode::from(*n) == code)
+        .unwrap_or(255);
+    std::process::exit(i32::from(number));
+}
+
+fn run(dir: &Path, url: &str, args: &[&str]) -> Output {
+    let mut all: Vec<&str> = args.to_vec();
+    let dir = dir.to_str().unwrap();
+    all.extend(["--dir", dir]);
+    Command::new(std::env::current_exe().expect("the test binary"))
+        .args([
+            "--exact",
+            "companion_for_sqlite",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(ARGS, all.join("\u{1f}"))
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("run the test binary")
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(&out)
+}
+
+/// The CLI's standard output, after the test harness's own first lines.
+fn stdout(out: &Output) -> String {
+    let text = String::from_utf8_lossy(&out.stdout);
+    const MARK: &str = "test companion_for_sqlite ... ";
+    match text.find(MARK) {
+        Some(at) => text[at + MARK.len()..].to_owned(),
+        None => text.into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_sqlite_project_generates_applies_checks_and_reverts_with_no_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let url = format!("sqlite://{}", tmp.path().join("app.db").display());
+
+    let out = ok(run(&dir, &url, &["create notes"]));
+    assert!(
+        out.starts_with("Wrote migrations") || out.contains("Wrote "),
+        "{out}"
+    );
+    let up = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".up.sql"))
+        .expect("an up file");
+    let sql = std::fs::read_to_string(up).unwrap();
+    assert!(sql.contains("PRIMARY KEY AUTOINCREMENT"), "{sql}");
+    assert!(
+        sql.contains("CONSTRAINT ck_notes_state_enum CHECK (state IN ('draft', 'published'))"),
+        "{sql}"
+    );
+    assert!(!sql.contains("CREATE TYPE"), "{sql}");
+    let again = ok(run(&dir, &url, &["again"]));
+    assert!(again.starts_with("No changes"), "{again}");
+
+    ok(run(&dir, &url, &["database", "create"]));
+    let out = ok(run(&dir, &url, &["upgrade"]));
+    assert!(out.contains("(head)"), "{out}");
+    assert!(ok(run(&dir, &url, &["current"])).contains("(head)"));
+    ok(run(&dir, &url, &["check"]));
+    let out = ok(run(&dir, &url, &["drift"]));
+    assert!(out.starts_with("No drift"), "{out}");
+    let out = ok(run(&dir, &url, &["verify"]));
+    assert!(out.contains("Verified 1 migration"), "{out}");
+
+    // A table made by hand is drift.
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("CREATE TABLE stray (id INTEGER PRIMARY KEY)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let out = run(&dir, &url, &["drift"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("stray"), "{}", stdout(&out));
+    sqlx::query("DROP TABLE stray")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let out = ok(run(&dir, &url, &["downgrade", "base"]));
+    assert!(out.contains("Reverted"), "{out}");
+    let tables: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('notes', 'authors')")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(tables, 0);
+}
