@@ -339,6 +339,9 @@ where
     }
     let dir = global.dir.clone().unwrap_or_else(|| config.resolved_dir());
     global.dialect = config.dialect;
+    if global.database_url.is_none() {
+        global.database_url = crate::project::embedded_url(&dir, config.dialect);
+    }
     let outcome = match cli.command {
         Command::Snapshot => command::snapshot::run(),
         Command::Generate {

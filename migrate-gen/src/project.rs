@@ -105,13 +105,26 @@ pub(crate) fn open(
     Ok((dir, migrations))
 }
 
+/// The file a SQLite project uses when no database is given: `development.db` beside its
+/// migrations directory, created on first use. Other projects have no default database.
+pub(crate) const EMBEDDED_FILE: &str = "development.db";
+
+/// The URL of the embedded database of a project written for `dialect` whose migrations are
+/// in `dir`, if it has one (SQLite projects).
+pub(crate) fn embedded_url(dir: &Path, dialect: Dialect) -> Option<String> {
+    (dialect == Dialect::Sqlite).then(|| {
+        let file = dir.parent().unwrap_or(Path::new("")).join(EMBEDDED_FILE);
+        format!("sqlite://{}?mode=rwc", file.display())
+    })
+}
+
 /// The database URL of the command line or `DATABASE_URL`, if the runner serves its database.
 pub(crate) fn url(global: &Global) -> Result<&str, Failure> {
     let Some(url) = global.database_url.as_deref() else {
         return Err(fail(
             exit::UNSUPPORTED,
-            "no database given: pass --database-url or set DATABASE_URL (the embedded SQLite \
-             default is not supported by the runner yet)",
+            "no database given: pass --database-url or set DATABASE_URL (a project written for \
+             SQLite uses development.db beside its migrations when none is given)",
         ));
     };
     match Database::accepts(url) {

@@ -160,3 +160,23 @@ async fn a_sqlite_project_generates_applies_checks_and_reverts_with_no_server() 
             .unwrap();
     assert_eq!(tables, 0);
 }
+
+#[test]
+fn with_no_database_given_a_sqlite_project_uses_development_db_beside_its_migrations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    // An empty DATABASE_URL is no database at all.
+    ok(run(&dir, "", &["create notes"]));
+    let out = ok(run(&dir, "", &["upgrade"]));
+    assert!(out.contains("(head)"), "{out}");
+    let file = tmp.path().join("development.db");
+    assert!(
+        file.exists(),
+        "the embedded database is created on first use"
+    );
+    assert!(ok(run(&dir, "", &["current"])).contains("(head)"));
+    assert!(ok(run(&dir, "", &["history"])).contains("create_notes"));
+    let out = ok(run(&dir, "", &["downgrade", "base"]));
+    assert!(out.contains("Reverted"), "{out}");
+    assert!(ok(run(&dir, "", &["current"])).contains("base"));
+}
