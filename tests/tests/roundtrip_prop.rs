@@ -594,8 +594,9 @@ async fn dump(
     out
 }
 
-#[test]
-fn random_schema_pairs_round_trip_on_postgres() {
+/// A runner with a fixed seed: `PROPTEST_CASES` cases (24 by default), and
+/// `PROPTEST_SEED=<number>` for another fixed sequence.
+fn test_runner() -> TestRunner {
     let cases: u32 = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -605,7 +606,6 @@ fn random_schema_pairs_round_trip_on_postgres() {
         failure_persistence: None,
         ..Config::default()
     };
-    // `PROPTEST_SEED=<number>` explores another fixed sequence.
     let rng = match std::env::var("PROPTEST_SEED")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
@@ -617,7 +617,12 @@ fn random_schema_pairs_round_trip_on_postgres() {
         }
         None => TestRng::deterministic_rng(RngAlgorithm::ChaCha),
     };
-    let mut runner = TestRunner::new_with_rng(config, rng);
+    TestRunner::new_with_rng(config, rng)
+}
+
+#[test]
+fn random_schema_pairs_round_trip_on_postgres() {
+    let mut runner = test_runner();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let db = runtime.block_on(TestDb::postgres());
     let pool = runtime.block_on(db.pg_pool());
@@ -785,27 +790,7 @@ fn random_schema_pairs_round_trip_on_sqlite() {
     use model_core::dialect::Dialect;
     use tests::scenario::{apply_sqlite, assert_sqlite_introspects_to};
 
-    let cases: u32 = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(24);
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let rng = match std::env::var("PROPTEST_SEED")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        Some(seed) => {
-            let mut bytes = [0u8; 32];
-            bytes[..8].copy_from_slice(&seed.to_le_bytes());
-            TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
-        }
-        None => TestRng::deterministic_rng(RngAlgorithm::ChaCha),
-    };
-    let mut runner = TestRunner::new_with_rng(config, rng);
+    let mut runner = test_runner();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let counts = std::cell::RefCell::new((0u32, 0u32));
     let render = |ops: &[model_core::operation::Operation], target: &Schema, other: &Schema| {
