@@ -1,0 +1,63 @@
+//! What SQLite cannot express, through the CLI of a SQLite project: `generate` answers one
+//! line naming the table and the column, exit 6, and writes nothing. This test binary links a
+//! model with an array field and runs the CLI in a child process of itself.
+
+use std::process::{Command, ExitCode};
+
+use model_core::dialect::Dialect;
+use model_core::Table;
+
+const ARGS: &str = "MIGRATE_GEN_SQLITE_UNSUPPORTED_ARGS";
+
+#[derive(Table, Debug, Clone)]
+#[table(name = "posts")]
+pub struct Post {
+    #[column(primary_key)]
+    pub id: i64,
+    pub tags: Vec<String>,
+}
+
+/// The child: the CLI of a SQLite project, with the arguments it was given.
+#[test]
+fn companion_for_sqlite() {
+    let Ok(args) = std::env::var(ARGS) else {
+        return;
+    };
+    let args: Vec<String> = std::iter::once("migrate-gen".to_owned())
+        .chain(args.split('\u{1f}').map(str::to_owned))
+        .collect();
+    let config = migrate_gen::Config::new("migrations").dialect(Dialect::Sqlite);
+    let code = migrate_gen::run(config, args);
+    let number = (0..=255u8)
+        .find(|n| ExitCode::from(*n) == code)
+        .unwrap_or(255);
+    std::process::exit(i32::from(number));
+}
+
+#[test]
+fn an_array_field_is_one_line_exit_6_and_nothing_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let args = ["create posts", "--dir", dir.to_str().unwrap()];
+    let out = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([
+            "--exact",
+            "companion_for_sqlite",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(ARGS, args.join("\u{1f}"))
+        .env("DATABASE_URL", "")
+        .output()
+        .expect("run the test binary");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(
+        lines,
+        ["error: sqlite cannot express arrays (`TEXT[]`) (table `posts`, column `tags`)"],
+        "{stderr}"
+    );
+    let written = std::fs::read_dir(&dir).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "nothing is written");
+}
