@@ -408,3 +408,45 @@ async fn autoincrement_numbers_continue_after_a_rebuild() {
         .unwrap();
     assert_eq!(id, 4);
 }
+
+#[tokio::test]
+async fn a_trigger_on_the_rebuilt_table_is_kept_by_this_runner() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    generate(&dir);
+    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
+    let db = TestDb::sqlite().await;
+    let mut runner = Runner::new(
+        Database::connect(&db.url).await.unwrap(),
+        &scripts,
+        dir.display().to_string(),
+    );
+    runner
+        .upgrade(&UpTarget::Version(scripts[0].version.to_string()), |_| {})
+        .await
+        .unwrap();
+    let pool = db.sqlite_pool().await;
+    // A trigger made by hand (the models know nothing of it), and one dropped on purpose.
+    sqlx::raw_sql(
+        "CREATE TABLE audit (what TEXT NOT NULL);\n\
+         CREATE TRIGGER parents_deleted AFTER DELETE ON parents BEGIN\n  \
+         INSERT INTO audit (what) VALUES ('deleted ' || OLD.id);\nEND;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    runner.upgrade(&UpTarget::Head, |_| {}).await.unwrap();
+    sqlx::raw_sql(SEED.replace("(id, name)", "(id, full_name)").as_str())
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM parents WHERE id = 1")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let audit: Vec<String> = sqlx::query_scalar("SELECT what FROM audit")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(audit, ["deleted 1"]);
+}

@@ -6,7 +6,8 @@
 //! ignores the pragma inside one) and restored after it ends, whatever happened: rebuilding or
 //! dropping a referenced table then keeps the rows that reference it. Before committing, the
 //! runner runs `PRAGMA foreign_key_check` and refuses a migration that broke a foreign key that
-//! held before, naming the table and the row.
+//! held before, naming the table and the row; and it re-creates the triggers that a table
+//! rebuild dropped with the old table (sqlx's `Migrator` cannot: they are lost there).
 //!
 //! SQLite has no advisory lock, and sqlx's SQLite driver takes none. Two processes upgrading
 //! one file would both see a migration pending; the runner therefore holds an exclusive lock
@@ -157,6 +158,46 @@ async fn violations(conn: &mut SqliteConnection) -> Result<Vec<Violation>, sqlx:
         .await
 }
 
+/// A trigger: (name, its table, its SQL, the table's root page).
+type Trigger = (String, String, String, i64);
+
+async fn triggers(conn: &mut SqliteConnection) -> Result<Vec<Trigger>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.name, t.tbl_name, t.sql, COALESCE(r.rootpage, 0) FROM sqlite_master t \
+         LEFT JOIN sqlite_master r ON r.type = 'table' AND r.name = t.tbl_name \
+         WHERE t.type = 'trigger' ORDER BY t.name",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Re-creates the triggers a table rebuild dropped with the old table: those gone whose table
+/// exists again as another table (another root page). A trigger dropped on purpose keeps its
+/// table, and stays dropped.
+async fn restore_triggers(conn: &mut SqliteConnection, before: &[Trigger]) -> Result<(), String> {
+    let now = triggers(conn).await.map_err(|e| database_message(&e))?;
+    let tables: Vec<(String, i64)> =
+        sqlx::query_as("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| database_message(&e))?;
+    for (name, table, sql, page) in before {
+        if now.iter().any(|t| t.0 == *name) {
+            continue;
+        }
+        let rebuilt = tables.iter().any(|(t, p)| t == table && p != page);
+        if rebuilt {
+            conn.execute(sql.as_str()).await.map_err(|e| {
+                format!(
+                    "trigger {name} on {table} cannot be re-created after the table was rebuilt: {}",
+                    database_message(&e)
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
 impl SqliteBackend {
     /// Runs a migration in a transaction that commits only if it broke no foreign key that
     /// held before (foreign keys are off, so SQLite does not check them itself).
@@ -172,8 +213,16 @@ impl SqliteBackend {
             message: database_message(&e),
         };
         let before = violations(&mut self.conn).await.map_err(failed)?;
+        let triggers_before = triggers(&mut self.conn).await.map_err(failed)?;
         let mut tx = self.conn.begin().await.map_err(failed)?;
         execute_all(&mut tx, migration, direction, statements).await?;
+        restore_triggers(&mut tx, &triggers_before)
+            .await
+            .map_err(|message| RunnerError::Migration {
+                migration: migration.name.clone(),
+                direction,
+                message,
+            })?;
         let mut broken: Vec<Violation> = violations(&mut tx)
             .await
             .map_err(failed)?
