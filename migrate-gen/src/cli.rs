@@ -30,7 +30,7 @@ pub(crate) struct Cli {
     global: Global,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 enum Command {
     /// Diff the models against the last migration and write a new one.
     ///
@@ -159,7 +159,7 @@ enum Command {
     Database(DatabaseCommand),
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 enum DatabaseCommand {
     /// Create the database the URL names; nothing to do when it exists.
     Create,
@@ -338,11 +338,91 @@ where
         global.database_url = None;
     }
     let dir = global.dir.clone().unwrap_or_else(|| config.resolved_dir());
-    global.dialect = config.dialect;
-    if global.database_url.is_none() {
-        global.database_url = crate::project::embedded_url(&dir, config.dialect);
+    let dialects = config.all_dialects();
+    global.dialect = dialects[0];
+    if global.database_url.is_none() && dialects.contains(&model_core::dialect::Dialect::Sqlite) {
+        global.database_url =
+            crate::project::embedded_url(&dir, model_core::dialect::Dialect::Sqlite);
     }
-    let outcome = match cli.command {
+    // One time for every migration a run writes, whatever the dialect.
+    global.now = Some(chrono::Utc::now());
+    let outcome = if dialects.len() == 1 {
+        dispatch(cli.command, &dir, &global)
+    } else if let Err(failure) = can_generate_all(&cli.command, &dialects, &dir, &global) {
+        Err(failure)
+    } else {
+        crate::project::for_dialects(
+            &dialects,
+            &dir,
+            &global,
+            cli.command.reads_a_database(),
+            |dir, global| dispatch(cli.command.clone(), dir, global),
+        )
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+impl Command {
+    /// Whether the command works on the database the URL names (and so on that dialect's
+    /// directory of a project with several); `generate`, `check` and `snapshot` work on the
+    /// models and every directory.
+    fn reads_a_database(&self) -> bool {
+        !matches!(
+            self,
+            Command::Generate { .. } | Command::Check | Command::Snapshot
+        )
+    }
+}
+
+/// For `generate` in a project with several dialects: every dialect can express the change,
+/// so that it writes all directories or none.
+fn can_generate_all(
+    command: &Command,
+    dialects: &[model_core::dialect::Dialect],
+    dir: &std::path::Path,
+    global: &Global,
+) -> Result<(), crate::report::Failure> {
+    let Command::Generate {
+        message,
+        amend: false,
+        empty,
+        dry_run: false,
+        allow_destructive,
+    } = command
+    else {
+        return Ok(());
+    };
+    let options = command::generate::Options {
+        message: message.clone().unwrap_or_default(),
+        empty: *empty,
+        dry_run: true,
+        allow_destructive: *allow_destructive,
+    };
+    for &dialect in dialects {
+        let mut global = global.clone();
+        global.dialect = dialect;
+        command::generate::can_generate(&dir.join(dialect.name()), &global, &options).map_err(
+            |mut failure| {
+                failure.message =
+                    format!("{} ({}; nothing written)", failure.message, dialect.name());
+                failure
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Runs one command on one directory.
+fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::report::Outcome {
+    let dir = dir.to_path_buf();
+    let global = global.clone();
+    match command {
         Command::Snapshot => command::snapshot::run(),
         Command::Generate {
             message,
@@ -382,12 +462,5 @@ where
             command::server::drop(&global, command::server::DropOptions { yes, force })
         }
         Command::Adopt { version } => command::adopt::run(&dir, &global, &version),
-    };
-    match outcome {
-        Ok(code) => ExitCode::from(code),
-        Err(failure) => {
-            eprintln!("error: {}", failure.message);
-            ExitCode::from(failure.code)
-        }
     }
 }

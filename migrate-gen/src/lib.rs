@@ -73,6 +73,9 @@ pub struct Config {
     pub crate_dir: Option<std::path::PathBuf>,
     /// The database the project's migrations are written for (PostgreSQL unless said).
     pub dialect: model_core::dialect::Dialect,
+    /// Further databases it writes migrations for too: with any, each dialect has its own
+    /// directory under the migrations directory (`postgres/`, `sqlite/`).
+    pub also: Vec<model_core::dialect::Dialect>,
 }
 
 impl Config {
@@ -83,7 +86,30 @@ impl Config {
             migrations_dir: dir.into(),
             crate_dir: None,
             dialect: model_core::generate::DEFAULT_DIALECT,
+            also: Vec::new(),
         }
+    }
+
+    /// Writes the project's migrations for each of `dialects` (the first is the one commands
+    /// use when no database URL says otherwise), one directory each under the migrations
+    /// directory, named after the dialect (`postgres/`, `sqlite/`). One `generate` writes the
+    /// change in every directory, with the same version (a dialect whose change is split, such
+    /// as PostgreSQL's new enum values used at once, gets the next versions for its further
+    /// parts); `upgrade` and the other commands that use a database work in the directory of
+    /// the database the URL names.
+    pub fn dialects(mut self, dialects: &[model_core::dialect::Dialect]) -> Self {
+        if let Some((first, rest)) = dialects.split_first() {
+            self.dialect = *first;
+            self.also = rest.iter().copied().filter(|d| d != first).collect();
+        }
+        self
+    }
+
+    /// The dialects the project writes migrations for, the default first.
+    pub fn all_dialects(&self) -> Vec<model_core::dialect::Dialect> {
+        let mut all = vec![self.dialect];
+        all.extend(self.also.iter().copied().filter(|d| *d != self.dialect));
+        all
     }
 
     /// Writes the project's migrations for `dialect` (`Dialect::Sqlite` for a SQLite

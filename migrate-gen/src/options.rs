@@ -30,6 +30,10 @@ pub(crate) struct Global {
     /// The database the project's migrations are written for (from the companion's config).
     #[arg(skip = model_core::generate::DEFAULT_DIALECT)]
     pub dialect: model_core::dialect::Dialect,
+    /// The time new migrations are versioned by (one per run, so that a project with several
+    /// dialects gets the same version in each directory).
+    #[arg(skip)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Global {

@@ -9,7 +9,7 @@ use model_core::runner::{load, mask_password, Database, MigrationScript, Runner,
 
 use crate::exit;
 use crate::options::Global;
-use crate::report::{fail, Failure};
+use crate::report::{fail, Failure, Outcome};
 
 /// The linked models' schema. With none linked, the error also names what the last snapshot in
 /// `dir` holds: what generating now would drop.
@@ -103,6 +103,64 @@ pub(crate) fn open(
     let dir = existing_directory(global, path)?;
     let migrations = load(&dir).map_err(runner_fail)?;
     Ok((dir, migrations))
+}
+
+/// Runs `command` for a project with several dialects: a command that works on a database in
+/// the directory of the URL's dialect; `generate` and `check` in every dialect's directory, in
+/// turn, the exit code the worst of them. `generate` first makes sure that every dialect can
+/// express the change, so that it writes all directories or none.
+pub(crate) fn for_dialects(
+    dialects: &[Dialect],
+    dir: &Path,
+    global: &Global,
+    reads_a_database: bool,
+    command: impl Fn(&Path, &Global) -> Outcome,
+) -> Outcome {
+    let in_dialect = |dialect: Dialect| {
+        let mut global = global.clone();
+        global.dialect = dialect;
+        (dir.join(dialect.name()), global)
+    };
+    if reads_a_database {
+        let Some(url) = global.database_url.as_deref() else {
+            // No database: the command says so itself.
+            let (dir, global) = in_dialect(dialects[0]);
+            return command(&dir, &global);
+        };
+        let Some(dialect) = Database::dialect_of(url).filter(|d| dialects.contains(d)) else {
+            if Database::dialect_of(url).is_none() {
+                // Not a database URL: the command says so itself.
+                let (dir, global) = in_dialect(dialects[0]);
+                return command(&dir, &global);
+            }
+            return Err(fail(
+                exit::UNSUPPORTED,
+                format!(
+                    "{} is not one of this project's databases ({})",
+                    mask_password(url),
+                    dialects
+                        .iter()
+                        .map(|d| d.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        let (dir, global) = in_dialect(dialect);
+        return command(&dir, &global);
+    }
+    let mut worst = exit::OK;
+    for &dialect in dialects {
+        let (dir, global) = in_dialect(dialect);
+        match command(&dir, &global) {
+            Ok(code) => worst = worst.max(code),
+            Err(failure) => {
+                eprintln!("error: {} ({})", failure.message, dialect.name());
+                worst = worst.max(failure.code);
+            }
+        }
+    }
+    Ok(worst)
 }
 
 /// The file a SQLite project uses when no database is given: `development.db` beside its

@@ -10,6 +10,7 @@ use super::{fail, Failure, Outcome};
 use crate::exit;
 use crate::options::Global;
 
+#[derive(Clone)]
 pub(crate) struct Options {
     pub message: String,
     pub empty: bool,
@@ -29,7 +30,7 @@ fn inputs(
         message: options.message.clone(),
         allow_destructive: options.allow_destructive,
         empty: options.empty,
-        now: chrono::Utc::now(),
+        now: global.now.unwrap_or_else(chrono::Utc::now),
     };
     Ok((current, dir, request))
 }
@@ -79,14 +80,29 @@ fn say_notes(global: &Global, notes: &[Note], file: &Path) {
     }
 }
 
+/// The migrations `generate` would write in `path`, or why it cannot.
+fn prepared(
+    path: &Path,
+    global: &Global,
+    options: &Options,
+) -> Result<(MigrationDir, Vec<NewMigration>), Failure> {
+    let (current, dir, request) = inputs(global, path, options)?;
+    match new_migrations(&dir, &current, &request) {
+        Ok(m) => Ok((dir, m)),
+        Err(GenerateError::Directory(err)) => Err(fail(exit::DIRECTORY, err)),
+        Err(GenerateError::Diff(err)) => Err(fail(exit::REFUSED, err)),
+        Err(err) => Err(fail(exit::UNSUPPORTED, err)),
+    }
+}
+
+/// Fails as `generate` would in `path`, writing nothing (a project with several dialects
+/// checks every one before writing any).
+pub(crate) fn can_generate(path: &Path, global: &Global, options: &Options) -> Result<(), Failure> {
+    prepared(path, global, options).map(|_| ())
+}
+
 pub(crate) fn run(path: &Path, global: &Global, options: Options) -> Outcome {
-    let (current, mut dir, request) = inputs(global, path, &options)?;
-    let migrations = match new_migrations(&dir, &current, &request) {
-        Ok(m) => m,
-        Err(GenerateError::Directory(err)) => return Err(fail(exit::DIRECTORY, err)),
-        Err(GenerateError::Diff(err)) => return Err(fail(exit::REFUSED, err)),
-        Err(err) => return Err(fail(exit::UNSUPPORTED, err)),
-    };
+    let (mut dir, migrations) = prepared(path, global, &options)?;
     if migrations.is_empty() {
         let at = dir
             .head()
