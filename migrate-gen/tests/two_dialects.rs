@@ -12,6 +12,7 @@ use model_core::Table;
 use tests::TestDb;
 
 const ARGS: &str = "MIGRATE_GEN_TWO_DIALECTS_ARGS";
+const ONLY_POSTGRES: &str = "MIGRATE_GEN_TWO_DIALECTS_ONLY_POSTGRES";
 
 #[derive(Table, Debug, Clone)]
 #[table(name = "notes")]
@@ -32,8 +33,12 @@ fn companion_for_two_dialects() {
     let args: Vec<String> = std::iter::once("migrate-gen".to_owned())
         .chain(args.split('\u{1f}').map(str::to_owned))
         .collect();
-    let config =
-        migrate_gen::Config::new("migrations").dialects(&[Dialect::Postgres, Dialect::Sqlite]);
+    // Before the project added SQLite: PostgreSQL only, one flat directory.
+    let config = if std::env::var_os(ONLY_POSTGRES).is_some() {
+        migrate_gen::Config::new("migrations")
+    } else {
+        migrate_gen::Config::new("migrations").dialects(&[Dialect::Postgres, Dialect::Sqlite])
+    };
     let code = migrate_gen::run(config, args);
     let number = (0..=255u8)
         .find(|n| ExitCode::from(*n) == code)
@@ -122,4 +127,59 @@ async fn one_generate_writes_both_directories_and_each_database_gets_its_own() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn a_postgres_history_adds_sqlite_with_a_baseline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    // The project's history so far: PostgreSQL only.
+    let only_postgres = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--dir", dir.to_str().unwrap()]);
+        Command::new(std::env::current_exe().expect("the test binary"))
+            .args([
+                "--exact",
+                "companion_for_two_dialects",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(ARGS, all.join("\u{1f}"))
+            .env(ONLY_POSTGRES, "1")
+            .env("DATABASE_URL", "")
+            .output()
+            .expect("run the test binary")
+    };
+    ok(only_postgres(&["create notes"]));
+    let history = ups(&dir);
+    assert_eq!(history.len(), 1);
+
+    // Adding SQLite: the PostgreSQL files move, unchanged, into postgres/ (their checksums,
+    // and so what databases recorded, stay the same).
+    std::fs::create_dir_all(dir.join("postgres")).unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::rename(&path, dir.join("postgres").join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let out = ok(run(&dir, "", &["baseline sqlite"]));
+    assert!(
+        out.contains("No changes"),
+        "PostgreSQL has nothing to do: {out}"
+    );
+    assert_eq!(ups(&dir.join("postgres")), history);
+    let baseline = ups(&dir.join("sqlite"));
+    assert_eq!(baseline.len(), 1);
+    assert!(
+        baseline[0].ends_with("_baseline_sqlite.up.sql"),
+        "{baseline:?}"
+    );
+    let sql = std::fs::read_to_string(dir.join("sqlite").join(&baseline[0])).unwrap();
+    assert!(
+        sql.contains("CREATE TABLE notes ("),
+        "the whole schema: {sql}"
+    );
+    ok(run(&dir, "", &["check"]));
+    assert!(ok(run(&dir, "", &["upgrade"])).contains("(head)"));
 }
