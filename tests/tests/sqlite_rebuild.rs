@@ -450,3 +450,46 @@ async fn a_trigger_on_the_rebuilt_table_is_kept_by_this_runner() {
         .unwrap();
     assert_eq!(audit, ["deleted 1"]);
 }
+
+#[tokio::test]
+async fn a_table_left_by_an_unfinished_rebuild_stops_this_runner() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    generate(&dir);
+    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
+    let db = TestDb::sqlite().await;
+    let mut runner = Runner::new(
+        Database::connect(&db.url).await.unwrap(),
+        &scripts,
+        dir.display().to_string(),
+    );
+    runner
+        .upgrade(&UpTarget::Version(scripts[0].version.to_string()), |_| {})
+        .await
+        .unwrap();
+    let pool = db.sqlite_pool().await;
+    // The rebuild's SQL run by hand, outside a transaction, and stopped after its copy.
+    sqlx::raw_sql(
+        "CREATE TABLE _migrate_gen_new_parents (id INTEGER PRIMARY KEY, full_name TEXT);\n\
+         INSERT INTO _migrate_gen_new_parents SELECT id, name FROM parents;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let err = runner
+        .upgrade(&UpTarget::Head, |_| {})
+        .await
+        .expect_err("a left table is reported")
+        .to_string();
+    assert!(
+        err.contains(
+            "table _migrate_gen_new_parents is left from a table rebuild that did not finish"
+        ),
+        "{err}"
+    );
+    sqlx::query("DROP TABLE _migrate_gen_new_parents")
+        .execute(&pool)
+        .await
+        .unwrap();
+    runner.upgrade(&UpTarget::Head, |_| {}).await.unwrap();
+}

@@ -212,6 +212,25 @@ impl SqliteBackend {
             direction,
             message: database_message(&e),
         };
+        // A table left by a rebuild that did not finish (its SQL run outside a transaction,
+        // by hand, and stopped): the next rebuild of that table would fail or hide it.
+        let left: Option<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_migrate\\_gen\\_new\\_%' ESCAPE '\\' ORDER BY name",
+        )
+        .fetch_optional(&mut self.conn)
+        .await
+        .map_err(failed)?;
+        if let Some(table) = left {
+            return Err(RunnerError::Migration {
+                migration: migration.name.clone(),
+                direction,
+                message: format!(
+                    "table {table} is left from a table rebuild that did not finish; check \
+                     whether it holds rows the original table lacks, then drop it; nothing was \
+                     changed"
+                ),
+            });
+        }
         let before = violations(&mut self.conn).await.map_err(failed)?;
         let triggers_before = triggers(&mut self.conn).await.map_err(failed)?;
         let mut tx = self.conn.begin().await.map_err(failed)?;
