@@ -4,7 +4,7 @@
 //! in a child process of itself, as a companion binary would.
 
 use std::path::Path;
-use std::process::{Command, ExitCode, Output};
+use std::process::{ExitCode, Output};
 
 use model_core::dialect::Dialect;
 use model_core::{DbEnum, Table};
@@ -58,21 +58,10 @@ fn companion_for_sqlite() {
     std::process::exit(i32::from(number));
 }
 
+const CHILD: &str = "companion_for_sqlite";
+
 fn run(dir: &Path, url: &str, args: &[&str]) -> Output {
-    let mut all: Vec<&str> = args.to_vec();
-    let dir = dir.to_str().unwrap();
-    all.extend(["--dir", dir]);
-    Command::new(std::env::current_exe().expect("the test binary"))
-        .args([
-            "--exact",
-            "companion_for_sqlite",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(ARGS, all.join("\u{1f}"))
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("run the test binary")
+    tests::cli::run_companion(CHILD, ARGS, dir, url, args, &[])
 }
 
 fn ok(out: Output) -> String {
@@ -86,14 +75,8 @@ fn ok(out: Output) -> String {
     stdout(&out)
 }
 
-/// The CLI's standard output, after the test harness's own first lines.
 fn stdout(out: &Output) -> String {
-    let text = String::from_utf8_lossy(&out.stdout);
-    const MARK: &str = "test companion_for_sqlite ... ";
-    match text.find(MARK) {
-        Some(at) => text[at + MARK.len()..].to_owned(),
-        None => text.into_owned(),
-    }
+    tests::cli::companion_stdout(CHILD, out)
 }
 
 #[tokio::test]

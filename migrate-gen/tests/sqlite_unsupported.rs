@@ -2,7 +2,7 @@
 //! line naming the table and the column, exit 6, and writes nothing. This test binary links a
 //! model with an array field and runs the CLI in a child process of itself.
 
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use model_core::dialect::Dialect;
 use model_core::Table;
@@ -38,18 +38,14 @@ fn companion_for_sqlite() {
 fn an_array_field_is_one_line_exit_6_and_nothing_written() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("migrations");
-    let args = ["create posts", "--dir", dir.to_str().unwrap()];
-    let out = Command::new(std::env::current_exe().expect("the test binary"))
-        .args([
-            "--exact",
-            "companion_for_sqlite",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(ARGS, args.join("\u{1f}"))
-        .env("DATABASE_URL", "")
-        .output()
-        .expect("run the test binary");
+    let out = tests::cli::run_companion(
+        "companion_for_sqlite",
+        ARGS,
+        &dir,
+        "",
+        &["create posts"],
+        &[],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(6), "{stderr}");
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();

@@ -5,7 +5,7 @@
 //! links its own models and runs the CLI in a child process of itself.
 
 use std::path::Path;
-use std::process::{Command, ExitCode, Output};
+use std::process::{ExitCode, Output};
 
 use model_core::dialect::Dialect;
 use model_core::Table;
@@ -46,31 +46,14 @@ fn companion_for_two_dialects() {
     std::process::exit(i32::from(number));
 }
 
+const CHILD: &str = "companion_for_two_dialects";
+
 fn run(dir: &Path, url: &str, args: &[&str]) -> Output {
-    let mut all: Vec<&str> = args.to_vec();
-    let dir = dir.to_str().unwrap();
-    all.extend(["--dir", dir]);
-    Command::new(std::env::current_exe().expect("the test binary"))
-        .args([
-            "--exact",
-            "companion_for_two_dialects",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(ARGS, all.join("\u{1f}"))
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("run the test binary")
+    tests::cli::run_companion(CHILD, ARGS, dir, url, args, &[])
 }
 
-/// The CLI's standard output, after the test harness's own first lines.
 fn stdout(out: &Output) -> String {
-    let text = String::from_utf8_lossy(&out.stdout);
-    const MARK: &str = "test companion_for_two_dialects ... ";
-    match text.find(MARK) {
-        Some(at) => text[at + MARK.len()..].to_owned(),
-        None => text.into_owned(),
-    }
+    tests::cli::companion_stdout(CHILD, out)
 }
 
 fn ok(out: Output) -> String {
@@ -135,20 +118,7 @@ fn a_postgres_history_adds_sqlite_with_a_baseline() {
     let dir = tmp.path().join("migrations");
     // The project's history so far: PostgreSQL only.
     let only_postgres = |args: &[&str]| {
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--dir", dir.to_str().unwrap()]);
-        Command::new(std::env::current_exe().expect("the test binary"))
-            .args([
-                "--exact",
-                "companion_for_two_dialects",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(ARGS, all.join("\u{1f}"))
-            .env(ONLY_POSTGRES, "1")
-            .env("DATABASE_URL", "")
-            .output()
-            .expect("run the test binary")
+        tests::cli::run_companion(CHILD, ARGS, &dir, "", args, &[(ONLY_POSTGRES, "1")])
     };
     ok(only_postgres(&["create notes"]));
     let history = ups(&dir);

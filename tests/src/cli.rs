@@ -51,3 +51,39 @@ pub fn migration_names(dir: &Path) -> Vec<String> {
 pub fn write_sql(dir: &Path, name: &str, direction: &str, sql: &str) {
     std::fs::write(dir.join(format!("{name}.{direction}.sql")), sql).expect("write the file");
 }
+
+/// A test binary that acts as a companion binary (its own models, its own `Config`): runs its
+/// child test `child` (which calls `migrate_gen::run` with the arguments it finds in the
+/// environment variable `args_var`, separated by `\u{1f}`) with `args` plus `--dir <dir>`,
+/// `DATABASE_URL` set to `url` (empty for none), and `env`.
+pub fn run_companion(
+    child: &str,
+    args_var: &str,
+    dir: &Path,
+    url: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Output {
+    let mut all: Vec<&str> = args.to_vec();
+    let dir = dir.to_str().expect("a UTF-8 path");
+    all.extend(["--dir", dir]);
+    let mut command = Command::new(std::env::current_exe().expect("the test binary"));
+    command
+        .args(["--exact", child, "--nocapture", "--test-threads=1"])
+        .env(args_var, all.join("\u{1f}"))
+        .env("DATABASE_URL", url);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run the test binary")
+}
+
+/// A companion child's standard output, after the test harness's own first lines.
+pub fn companion_stdout(child: &str, out: &Output) -> String {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mark = format!("test {child} ... ");
+    match text.find(&mark) {
+        Some(at) => text[at + mark.len()..].to_owned(),
+        None => text.into_owned(),
+    }
+}

@@ -127,6 +127,56 @@ fn generate(dir: &Path) -> String {
     up
 }
 
+/// The two generated migrations (plus `extra` hand-written ones: name, up, down) in a
+/// directory, and a fresh SQLite file to run them on.
+struct History {
+    _tmp: tempfile::TempDir,
+    dir: std::path::PathBuf,
+    scripts: Vec<model_core::runner::MigrationScript>,
+    db: TestDb,
+}
+
+impl History {
+    async fn new(extra: &[(&str, &str, &str)]) -> History {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("migrations");
+        generate(&dir);
+        for (name, up, down) in extra {
+            std::fs::write(dir.join(format!("{name}.up.sql")), up).unwrap();
+            std::fs::write(dir.join(format!("{name}.down.sql")), down).unwrap();
+        }
+        let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
+        History {
+            _tmp: tmp,
+            dir,
+            scripts,
+            db: TestDb::sqlite().await,
+        }
+    }
+
+    /// This runner on the file.
+    async fn runner(&self) -> Runner<'_, Database> {
+        Runner::new(
+            Database::connect(&self.db.url).await.unwrap(),
+            &self.scripts,
+            self.dir.display().to_string(),
+        )
+    }
+
+    /// This runner, after applying the first migration (the tables, before the rebuild).
+    async fn at_first_migration(&self) -> Runner<'_, Database> {
+        let mut runner = self.runner().await;
+        runner
+            .upgrade(
+                &UpTarget::Version(self.scripts[0].version.to_string()),
+                |_| {},
+            )
+            .await
+            .unwrap();
+        runner
+    }
+}
+
 const SEED: &str = "INSERT INTO parents (id, name) VALUES (1, 'ann'), (2, 'bob');\n\
                     INSERT INTO kids (id, parent_id) VALUES (10, 1), (11, 2), (12, 2);\n\
                     INSERT INTO pets (id, parent_id) VALUES (20, 1), (21, 2);";
@@ -179,20 +229,9 @@ fn the_rebuild_is_guarded_and_keeps_the_rows() {
 
 #[tokio::test]
 async fn every_child_row_survives_under_this_runner() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    generate(&dir);
-    let db = TestDb::sqlite().await;
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
-    let first = scripts[0].version.to_string();
-
-    let backend = Database::connect(&db.url).await.unwrap();
-    let mut runner = Runner::new(backend, &scripts, dir.display().to_string());
-    runner
-        .upgrade(&UpTarget::Version(first), |_| {})
-        .await
-        .unwrap();
-    let pool = db.sqlite_pool().await;
+    let history = History::new(&[]).await;
+    let mut runner = history.at_first_migration().await;
+    let pool = history.db.sqlite_pool().await;
     sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
     runner.upgrade(&UpTarget::Head, |_| {}).await.unwrap();
 
@@ -224,11 +263,7 @@ async fn every_child_row_survives_under_this_runner() {
     );
 
     // And back: the down rebuilds it again, rows kept.
-    let mut runner = Runner::new(
-        Database::connect(&db.url).await.unwrap(),
-        &scripts,
-        dir.display().to_string(),
-    );
+    let mut runner = history.runner().await;
     runner
         .downgrade(&model_core::runner::DownTarget::Steps(1), |_| {})
         .await
@@ -292,31 +327,14 @@ async fn every_child_row_survives_under_sqlx_with_foreign_keys_off_and_nothing_c
 
 #[tokio::test]
 async fn this_runner_refuses_a_migration_that_breaks_a_foreign_key() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    generate(&dir);
-    std::fs::write(
-        dir.join("20261201120003_forget_bob.up.sql"),
+    let history = History::new(&[(
+        "20261201120003_forget_bob",
         "DELETE FROM parents WHERE id = 2;\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("20261201120003_forget_bob.down.sql"),
         "SELECT 1;\n",
-    )
-    .unwrap();
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
-    let db = TestDb::sqlite().await;
-    let mut runner = Runner::new(
-        Database::connect(&db.url).await.unwrap(),
-        &scripts,
-        dir.display().to_string(),
-    );
-    runner
-        .upgrade(&UpTarget::Version(scripts[0].version.to_string()), |_| {})
-        .await
-        .unwrap();
-    let pool = db.sqlite_pool().await;
+    )])
+    .await;
+    let mut runner = history.at_first_migration().await;
+    let pool = history.db.sqlite_pool().await;
     sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
     let err = runner
         .upgrade(&UpTarget::Head, |_| {})
@@ -378,21 +396,9 @@ async fn the_naive_procedure_would_have_lost_them() {
 
 #[tokio::test]
 async fn autoincrement_numbers_continue_after_a_rebuild() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    generate(&dir);
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
-    let db = TestDb::sqlite().await;
-    let mut runner = Runner::new(
-        Database::connect(&db.url).await.unwrap(),
-        &scripts,
-        dir.display().to_string(),
-    );
-    runner
-        .upgrade(&UpTarget::Version(scripts[0].version.to_string()), |_| {})
-        .await
-        .unwrap();
-    let pool = db.sqlite_pool().await;
+    let history = History::new(&[]).await;
+    let mut runner = history.at_first_migration().await;
+    let pool = history.db.sqlite_pool().await;
     // Number 3 was given, then its row deleted: it is never given again.
     sqlx::raw_sql(
         "INSERT INTO parents (name) VALUES ('ann'), ('bob'), ('cy');\n\
@@ -411,21 +417,9 @@ async fn autoincrement_numbers_continue_after_a_rebuild() {
 
 #[tokio::test]
 async fn a_trigger_on_the_rebuilt_table_is_kept_by_this_runner() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    generate(&dir);
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
-    let db = TestDb::sqlite().await;
-    let mut runner = Runner::new(
-        Database::connect(&db.url).await.unwrap(),
-        &scripts,
-        dir.display().to_string(),
-    );
-    runner
-        .upgrade(&UpTarget::Version(scripts[0].version.to_string()), |_| {})
-        .await
-        .unwrap();
-    let pool = db.sqlite_pool().await;
+    let history = History::new(&[]).await;
+    let mut runner = history.at_first_migration().await;
+    let pool = history.db.sqlite_pool().await;
     // A trigger made by hand (the models know nothing of it), and one dropped on purpose.
     sqlx::raw_sql(
         "CREATE TABLE audit (what TEXT NOT NULL);\n\
@@ -453,21 +447,9 @@ async fn a_trigger_on_the_rebuilt_table_is_kept_by_this_runner() {
 
 #[tokio::test]
 async fn a_table_left_by_an_unfinished_rebuild_stops_this_runner() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    generate(&dir);
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
-    let db = TestDb::sqlite().await;
-    let mut runner = Runner::new(
-        Database::connect(&db.url).await.unwrap(),
-        &scripts,
-        dir.display().to_string(),
-    );
-    runner
-        .upgrade(&UpTarget::Version(scripts[0].version.to_string()), |_| {})
-        .await
-        .unwrap();
-    let pool = db.sqlite_pool().await;
+    let history = History::new(&[]).await;
+    let mut runner = history.at_first_migration().await;
+    let pool = history.db.sqlite_pool().await;
     // The rebuild's SQL run by hand, outside a transaction, and stopped after its copy.
     sqlx::raw_sql(
         "CREATE TABLE _migrate_gen_new_parents (id INTEGER PRIMARY KEY, full_name TEXT);\n\
