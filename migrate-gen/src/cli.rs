@@ -243,7 +243,7 @@ fn misspelled_command(args: &[std::ffi::OsString]) -> Option<(String, String)> {
     let mut words = args.iter().skip(1).filter_map(|a| a.to_str());
     let word = loop {
         let a = words.next()?;
-        if matches!(a, "--dir" | "--database-url") {
+        if matches!(a, "--dir" | "--database-url" | "--dialect") {
             words.next();
         } else if !a.starts_with('-') {
             break a;
@@ -337,16 +337,28 @@ where
     {
         global.database_url = None;
     }
-    let dir = global.dir.clone().unwrap_or_else(|| config.resolved_dir());
-    let dialects = config.all_dialects();
+    let root = global.dir.clone().unwrap_or_else(|| config.resolved_dir());
+    let mut dir = root.clone();
+    let mut dialects = config.all_dialects();
+    if let Some(only) = global.only {
+        dialects = match only_dialect(only, &dialects, &mut dir, &global) {
+            Ok(dialects) => dialects,
+            Err(failure) => {
+                eprintln!("error: {}", failure.message);
+                return ExitCode::from(failure.code);
+            }
+        };
+    }
     global.dialect = dialects[0];
+    global.several = dialects.len() > 1;
     if global.database_url.is_none() && dialects.contains(&model_core::dialect::Dialect::Sqlite) {
         global.database_url =
-            crate::project::embedded_url(&dir, model_core::dialect::Dialect::Sqlite);
+            crate::project::embedded_url(&root, model_core::dialect::Dialect::Sqlite);
     }
     // One time for every migration a run writes, whatever the dialect.
     global.now = Some(chrono::Utc::now());
-    let outcome = if dialects.len() == 1 {
+    // The models' schema is the same whatever the dialect.
+    let outcome = if dialects.len() == 1 || matches!(cli.command, Command::Snapshot) {
         dispatch(cli.command, &dir, &global)
     } else if let Err(failure) = can_generate_all(&cli.command, &dialects, &dir, &global) {
         Err(failure)
@@ -378,6 +390,50 @@ impl Command {
             Command::Generate { .. } | Command::Check | Command::Snapshot
         )
     }
+}
+
+/// `--dialect`: the project's one dialect `only` (its own directory in a project with several),
+/// refusing a dialect the project does not write for and a URL of another database.
+fn only_dialect(
+    only: model_core::dialect::Dialect,
+    dialects: &[model_core::dialect::Dialect],
+    dir: &mut std::path::PathBuf,
+    global: &Global,
+) -> Result<Vec<model_core::dialect::Dialect>, crate::report::Failure> {
+    let names = || {
+        dialects
+            .iter()
+            .map(|d| d.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !dialects.contains(&only) {
+        return Err(crate::report::fail(
+            exit::UNSUPPORTED,
+            format!(
+                "--dialect {}: this project writes migrations for {} only",
+                only.name(),
+                names()
+            ),
+        ));
+    }
+    if let Some(url) = global.database_url.as_deref() {
+        if let Some(other) = model_core::runner::Database::dialect_of(url).filter(|d| *d != only) {
+            return Err(crate::report::fail(
+                exit::UNSUPPORTED,
+                format!(
+                    "{} is a {} database, not {} (--dialect)",
+                    model_core::runner::mask_password(url),
+                    other.name(),
+                    only.name()
+                ),
+            ));
+        }
+    }
+    if dialects.len() > 1 {
+        dir.push(only.name());
+    }
+    Ok(vec![only])
 }
 
 /// For `generate` in a project with several dialects: every dialect can express the change,

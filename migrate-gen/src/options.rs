@@ -21,6 +21,10 @@ pub(crate) struct Global {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// Only this dialect's migrations (postgres, sqlite or mysql), in a project that targets
+    /// several.
+    #[arg(long = "dialect", value_name = "DIALECT", global = true, value_parser = parse_dialect)]
+    pub only: Option<model_core::dialect::Dialect>,
     /// Print only errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -30,10 +34,18 @@ pub(crate) struct Global {
     /// The database the project's migrations are written for (from the companion's config).
     #[arg(skip = model_core::generate::DEFAULT_DIALECT)]
     pub dialect: model_core::dialect::Dialect,
+    /// Whether the command runs for each of several dialects (its answers then name which).
+    #[arg(skip)]
+    pub several: bool,
     /// The time new migrations are versioned by (one per run, so that a project with several
     /// dialects gets the same version in each directory).
     #[arg(skip)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn parse_dialect(name: &str) -> Result<model_core::dialect::Dialect, String> {
+    model_core::dialect::Dialect::from_name(name)
+        .ok_or_else(|| format!("`{name}` is not a dialect (postgres, sqlite or mysql)"))
 }
 
 impl Global {

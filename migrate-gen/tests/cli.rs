@@ -63,10 +63,12 @@ fn the_binary_sees_every_model_of_the_linked_crate() {
 #[test]
 fn generate_writes_a_migration_then_reports_no_changes() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    let dir_arg = dir.to_str().unwrap();
+    let root = tmp.path().join("migrations");
+    let dir = root.join("postgres");
+    let dir_arg = root.to_str().unwrap();
 
-    // The bare message form is `generate`.
+    // The bare message form is `generate`; the reference app targets PostgreSQL and SQLite,
+    // so it writes both directories.
     let out = migrate_gen(&["create users and tasks", "--dir", dir_arg]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("Wrote "), "{}", stdout(&out));
@@ -84,12 +86,26 @@ fn generate_writes_a_migration_then_reports_no_changes() {
     assert!(
         up.contains("CREATE TYPE priority AS ENUM ('URGENT', 'HIGH', 'MEDIUM', 'LOW', 'NONE');")
     );
+    let sqlite = files(&root.join("sqlite"));
+    assert_eq!(sqlite, names, "the same version and files for SQLite");
+    let up = std::fs::read_to_string(
+        root.join("sqlite")
+            .join(format!("{version}_create_users_and_tasks.up.sql")),
+    )
+    .unwrap();
+    assert!(
+        up.contains("CHECK (priority IN ('URGENT', 'HIGH', 'MEDIUM', 'LOW', 'NONE'))"),
+        "{up}"
+    );
 
     let out = migrate_gen(&["generate", "again", "--dir", dir_arg]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        format!("No changes: the models match {version}_create_users_and_tasks.\n")
+        format!(
+            "No changes for postgres: the models match {version}_create_users_and_tasks.\n\
+             No changes for sqlite: the models match {version}_create_users_and_tasks.\n"
+        )
     );
     assert_eq!(files(&dir), names, "nothing written");
 
@@ -123,7 +139,7 @@ fn generate_writes_a_migration_then_reports_no_changes() {
 #[test]
 fn dry_run_prints_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     let out = migrate_gen(&[
         "generate",
         "--dry-run",
@@ -141,9 +157,14 @@ fn dry_run_prints_and_writes_nothing() {
 #[test]
 fn a_table_missing_from_the_models_is_named_and_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    let dir_arg = dir.to_str().unwrap();
-    assert!(migrate_gen(&["first", "--dir", dir_arg]).status.success());
+    // PostgreSQL's directory only.
+    let dir = tmp.path().join("migrations").join("postgres");
+    let dir_arg = dir.parent().unwrap().to_str().unwrap();
+    assert!(
+        migrate_gen(&["first", "--dir", dir_arg, "--dialect", "postgres"])
+            .status
+            .success()
+    );
     // Pretend the last migration left a table that the models no longer declare.
     let snapshot_path = dir.join(
         files(&dir)
@@ -160,14 +181,21 @@ fn a_table_missing_from_the_models_is_named_and_refused() {
     snap["schema"]["tables"]["audit_log"] = audit;
     std::fs::write(&snapshot_path, serde_json::to_string_pretty(&snap).unwrap()).unwrap();
 
-    let out = migrate_gen(&["second", "--dir", dir_arg]);
+    let out = migrate_gen(&["second", "--dir", dir_arg, "--dialect", "postgres"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("`audit_log`"), "{err}");
     assert!(err.contains("--allow-destructive"), "{err}");
 
-    let out = migrate_gen(&["drop audit log", "--allow-destructive", "--dir", dir_arg]);
+    let out = migrate_gen(&[
+        "drop audit log",
+        "--allow-destructive",
+        "--dir",
+        dir_arg,
+        "--dialect",
+        "postgres",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let up_path = dir.join(
         files(&dir)
@@ -185,12 +213,24 @@ fn a_table_missing_from_the_models_is_named_and_refused() {
 #[test]
 fn several_heads_stop_generation() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    let dir_arg = dir.to_str().unwrap();
-    assert!(migrate_gen(&["first", "--dir", dir_arg]).status.success());
-    assert!(migrate_gen(&["--empty", "branch a", "--dir", dir_arg])
-        .status
-        .success());
+    // PostgreSQL's directory only.
+    let dir = tmp.path().join("migrations").join("postgres");
+    let dir_arg = dir.parent().unwrap().to_str().unwrap();
+    assert!(
+        migrate_gen(&["first", "--dir", dir_arg, "--dialect", "postgres"])
+            .status
+            .success()
+    );
+    assert!(migrate_gen(&[
+        "--empty",
+        "branch a",
+        "--dir",
+        dir_arg,
+        "--dialect",
+        "postgres"
+    ])
+    .status
+    .success());
     // A second child of the first migration, as after merging two branches.
     let names = files(&dir);
     let branch_a = names
@@ -205,7 +245,7 @@ fn several_heads_stop_generation() {
             .replace(&version_a.to_string(), &version_b.to_string());
         std::fs::write(dir.join(format!("{version_b}_branch_b.{suffix}")), text).unwrap();
     }
-    let out = migrate_gen(&["third", "--dir", dir_arg]);
+    let out = migrate_gen(&["third", "--dir", dir_arg, "--dialect", "postgres"]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -217,12 +257,30 @@ fn several_heads_stop_generation() {
 #[test]
 fn a_directory_of_another_dialect_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("postgres")).unwrap();
     std::fs::write(
-        tmp.path().join("migrate-gen.json"),
+        tmp.path().join("postgres/migrate-gen.json"),
         "{\"dialect\": \"sqlite\"}",
     )
     .unwrap();
     let out = migrate_gen(&["first", "--dir", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        stderr(&out).contains("holds sqlite migrations, not postgres"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !tmp.path().join("sqlite").exists(),
+        "all directories or none"
+    );
+    let out = migrate_gen(&[
+        "first",
+        "--dir",
+        tmp.path().to_str().unwrap(),
+        "--dialect",
+        "postgres",
+    ]);
     assert_eq!(out.status.code(), Some(5));
     assert!(
         stderr(&out).contains("holds sqlite migrations, not postgres"),

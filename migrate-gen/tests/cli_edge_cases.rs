@@ -27,7 +27,7 @@ async fn both_apply(dir: &Path) {
 }
 
 fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
-    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
+    cli::run_dialect(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
 }
 
 fn version(name: &str) -> &str {
@@ -37,7 +37,7 @@ fn version(name: &str) -> &str {
 /// A directory with one hand-written migration (no models involved).
 fn one_empty(up: &str, down: &str) -> (tempfile::TempDir, PathBuf, String) {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     ok(migrate_gen(&dir, "", &["--empty", "hand written"]));
     let name = names(&dir).remove(0);
     write(&dir, &name, "up", up);
@@ -171,7 +171,7 @@ async fn upgrade_to_the_current_version_is_nothing_to_do() {
 #[test]
 fn a_cyclic_parent_chain_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     ok(migrate_gen(&dir, "", &["create tables"]));
     ok(migrate_gen(&dir, "", &["--empty", "data"]));
     let names = names(&dir);
@@ -238,7 +238,7 @@ fn show_json_is_json() {
 #[test]
 fn generate_json_is_json() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     let text = ok(migrate_gen(&dir, "", &["--empty", "data", "--json"]));
     for line in text.lines() {
         serde_json::from_str::<serde_json::Value>(line)
@@ -251,7 +251,7 @@ fn generate_json_is_json() {
 #[test]
 fn usage_errors_are_one_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = migrate_gen(tmp.path(), "", &["current", "--bogus"]);
+    let o = migrate_gen(&tmp.path().join("postgres"), "", &["current", "--bogus"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(err(&o).lines().count(), 1, "{}", err(&o));
 }

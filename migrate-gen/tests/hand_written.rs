@@ -11,7 +11,7 @@ use tests::cli::{self, migration_names as names, ok};
 use tests::TestDb;
 
 fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
-    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
+    cli::run_dialect(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
 }
 
 fn version(name: &str) -> String {
@@ -28,7 +28,7 @@ fn server_only_url() -> String {
 /// `create tables` and an empty `fill data` on top of it, generated.
 fn generated() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     ok(migrate_gen(&dir, "", &["create tables", "-q"]));
     ok(migrate_gen(&dir, "", &["--empty", "fill data", "-q"]));
     (tmp, dir)

@@ -9,7 +9,7 @@ use tests::cli::{self, ok};
 use tests::TestDb;
 
 fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
-    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
+    cli::run_dialect(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
 }
 
 fn file(dir: &Path, suffix: &str) -> PathBuf {
@@ -43,7 +43,7 @@ async fn upgraded_without_drift(dir: &Path) -> TestDb {
 
 fn generated() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     ok(migrate_gen(&dir, "", &["create tables"]));
     ok(migrate_gen(&dir, "", &["--empty", "fill data"]));
     std::fs::write(

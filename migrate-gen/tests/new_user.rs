@@ -22,7 +22,7 @@ fn run_in(cwd: &Path, args: &[&str]) -> Output {
 }
 
 fn run(dir: &Path, url: &str, args: &[&str]) -> Output {
-    cli::run(BIN, dir, url, args)
+    cli::run_dialect(BIN, dir, url, args)
 }
 
 fn workspace() -> PathBuf {
@@ -35,9 +35,9 @@ fn workspace() -> PathBuf {
 /// A copy of the reference app's committed history.
 fn reference_history() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(workspace().join("examples/todo/migrations")).unwrap() {
+    for entry in std::fs::read_dir(workspace().join("examples/todo/migrations/postgres")).unwrap() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
     }
@@ -65,9 +65,14 @@ fn the_directory_does_not_depend_on_where_the_command_runs() {
     ] {
         let out = run_in(&cwd, &["generate", "--dry-run", "from a subdirectory"]);
         let text = ok(out);
-        assert!(
-            text.starts_with("No changes: the models match ") && text.contains("urgent_priority"),
-            "{}: {text}",
+        assert_eq!(
+            text.lines().collect::<Vec<_>>(),
+            [
+                "No changes for postgres: the models match \
+                 20261201151924_timestamp_defaults_in_standard_sql.",
+                "No changes for sqlite: the models match 20261201153000_baseline_sqlite."
+            ],
+            "{}",
             cwd.display()
         );
         ok(run_in(&cwd, &["check"]));
@@ -76,14 +81,22 @@ fn the_directory_does_not_depend_on_where_the_command_runs() {
     // `--dir` stays relative to the working directory.
     let out = run_in(outside.path(), &["--dir", "here", "generate", "first"]);
     let text = ok(out);
-    assert!(text.starts_with("Wrote here/"), "{text}");
-    assert_eq!(cli::migration_names(&outside.path().join("here")).len(), 1);
+    assert!(text.starts_with("Wrote here/postgres/"), "{text}");
+    assert!(text.contains("Wrote here/sqlite/"), "{text}");
+    assert_eq!(
+        cli::migration_names(&outside.path().join("here/postgres")).len(),
+        1
+    );
+    assert_eq!(
+        cli::migration_names(&outside.path().join("here/sqlite")).len(),
+        1
+    );
 }
 
 #[test]
 fn a_misspelled_command_is_not_a_migration_message() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     for (args, word, suggestion) in [
         (&["upgrde"][..], "upgrde", "upgrade"),
         (&["upgrde", "--empty"][..], "upgrde", "upgrade"),
@@ -111,7 +124,7 @@ fn a_misspelled_command_is_not_a_migration_message() {
 #[test]
 fn usage_errors_name_what_is_missing() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     for (args, missing) in [
         (&["stamp"][..], "<TARGET>"),
         (&["show"][..], "<VERSION>"),
@@ -142,10 +155,28 @@ fn a_malformed_url_is_not_a_database_url() {
         );
         assert!(!line.contains("secret"), "password printed: {line}");
     }
-    // The schemes of the databases still to come are named as such.
-    let (code, line) = error_line(&run(&dir, "mysql://root@localhost/test", &["current"]));
+    // A database of a dialect the project does not write for is named as such.
+    let root = dir.parent().unwrap();
+    let (code, line) = error_line(&cli::run(
+        BIN,
+        root,
+        "mysql://root@localhost/test",
+        &["current"],
+    ));
     assert_eq!(code, Some(6), "{line}");
-    assert!(line.contains("not supported yet"), "{line}");
+    assert!(
+        line.ends_with(
+            "mysql://root@localhost/test is not one of this project's databases (postgres, sqlite)"
+        ),
+        "{line}"
+    );
+    // So is one that is not the dialect asked for.
+    let (code, line) = error_line(&run(&dir, "sqlite://x.db", &["current"]));
+    assert_eq!(code, Some(6), "{line}");
+    assert_eq!(
+        line,
+        "error: sqlite://x.db is a sqlite database, not postgres (--dialect)"
+    );
 }
 
 #[test]
@@ -323,7 +354,7 @@ async fn upgrading_to_a_version_below_a_gap_says_it_is_a_gap() {
 #[test]
 fn a_version_too_large_for_sqlx_is_a_directory_error() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     ok(run(&dir, "", &["--empty", "huge"]));
     let name = cli::migration_names(&dir).remove(0);
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -377,7 +408,7 @@ fn file(dir: &Path, name: &str, ext: &str) -> String {
 
 #[tokio::test]
 async fn amend_folds_model_changes_into_the_newest_migration() {
-    let (_tmp, dir) = history_without_newest(1);
+    let (_tmp, dir) = history_without_newest(2);
     let before = cli::migration_names(&dir);
     let head = before.last().unwrap().clone();
     assert!(head.ends_with("_user_time_zones"), "{head}");
@@ -386,7 +417,7 @@ async fn amend_folds_model_changes_into_the_newest_migration() {
     let planned = ok(run(&dir, "", &["--amend", "--dry-run"]));
     assert!(planned.contains("ADD VALUE 'URGENT'"), "{planned}");
     assert_eq!(file(&dir, &head, "up.sql"), {
-        let (_t, original) = history_without_newest(1);
+        let (_t, original) = history_without_newest(2);
         file(&original, &head, "up.sql")
     });
 
@@ -420,7 +451,7 @@ async fn amend_folds_model_changes_into_the_newest_migration() {
 
 #[test]
 fn amend_with_a_message_renames_the_files() {
-    let (_tmp, dir) = history_without_newest(1);
+    let (_tmp, dir) = history_without_newest(2);
     let head = cli::migration_names(&dir).pop().unwrap();
     let version = head.split('_').next().unwrap().to_owned();
     let text = ok(run(&dir, "", &["--amend", "time zones and urgency"]));
@@ -435,7 +466,7 @@ fn amend_with_a_message_renames_the_files() {
 #[test]
 fn amend_refuses_hand_written_sql_and_changes_nothing() {
     // An edited generated migration.
-    let (_tmp, dir) = history_without_newest(1);
+    let (_tmp, dir) = history_without_newest(2);
     let head = cli::migration_names(&dir).pop().unwrap();
     let edited = file(&dir, &head, "up.sql") + "\nUPDATE users SET timezone = 'Europe/Paris';\n";
     cli::write_sql(&dir, &head, "up", &edited);
@@ -448,7 +479,7 @@ fn amend_refuses_hand_written_sql_and_changes_nothing() {
     assert_eq!(file(&dir, &head, "up.sql"), edited, "kept as it was");
 
     // A data migration made with --empty is hand-written through and through.
-    let (_tmp, dir) = history_without_newest(6);
+    let (_tmp, dir) = history_without_newest(7);
     let head = cli::migration_names(&dir).pop().unwrap();
     assert!(
         head.ends_with("_set_priorities_of_existing_tasks"),
@@ -461,7 +492,7 @@ fn amend_refuses_hand_written_sql_and_changes_nothing() {
 
 #[tokio::test]
 async fn amend_refuses_a_migration_the_database_has_applied() {
-    let (_tmp, dir) = history_without_newest(1);
+    let (_tmp, dir) = history_without_newest(2);
     let head = cli::migration_names(&dir).pop().unwrap();
     let original = file(&dir, &head, "up.sql");
     let db = TestDb::postgres().await;
@@ -482,7 +513,7 @@ async fn amend_refuses_a_migration_the_database_has_applied() {
 #[test]
 fn amend_with_nothing_to_amend_says_so() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     let (code, line) = error_line(&run(&dir, "", &["--amend"]));
     assert_eq!(code, Some(5), "{line}");
     assert!(line.contains("no migration to amend"), "{line}");
@@ -500,7 +531,7 @@ fn amend_with_nothing_to_amend_says_so() {
 #[test]
 fn amend_refuses_a_migration_with_a_successor() {
     // A hand-written pair (as `sqlx migrate add -r` writes it) after the newest generated one.
-    let (_tmp, dir) = history_without_newest(1);
+    let (_tmp, dir) = history_without_newest(2);
     let head = cli::migration_names(&dir).pop().unwrap();
     let original = file(&dir, &head, "up.sql");
     let later = "29991231000000_backfill";
@@ -517,7 +548,7 @@ fn quiet_silences_progress_but_not_answers_and_json_wins() {
     let (_tmp, dir) = reference_history();
     // What was asked for is printed with -q; progress and "No changes" are not.
     assert_eq!(ok(run(&dir, "", &["-q", "heads"])).lines().count(), 1);
-    assert_eq!(ok(run(&dir, "", &["-q", "history"])).lines().count(), 10);
+    assert_eq!(ok(run(&dir, "", &["-q", "history"])).lines().count(), 11);
     assert_eq!(ok(run(&dir, "", &["-q", "generate", "x"])), "");
     // --json is an explicit request for machine output: one object per line, even with -q.
     let text = ok(run(&dir, "", &["-q", "--json", "generate", "x"]));

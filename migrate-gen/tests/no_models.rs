@@ -37,7 +37,7 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn reference_history(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/todo/migrations");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/todo/migrations/postgres");
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

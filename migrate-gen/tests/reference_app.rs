@@ -1,5 +1,6 @@
-//! The reference app's committed history: it matches the models, replays up and down on the
-//! real PostgreSQL, and its data migration does what it says.
+//! The reference app's committed history, in both of its dialects: it matches the models,
+//! replays up and down on the real PostgreSQL and on a SQLite file, and its data migration
+//! does what it says.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -7,21 +8,53 @@ use std::process::Output;
 use tests::cli::{self, ok};
 use tests::TestDb;
 
-fn dir() -> PathBuf {
+const BIN: &str = env!("CARGO_BIN_EXE_migrate-gen");
+
+/// The project's migrations: `postgres/` and `sqlite/`.
+fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/todo/migrations")
 }
 
+/// The binary on the PostgreSQL migrations.
 fn migrate_gen(url: &str, args: &[&str]) -> Output {
-    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), &dir(), url, args)
+    cli::run_dialect(BIN, &root().join("postgres"), url, args)
 }
 
 #[test]
 fn the_history_matches_the_models() {
-    assert_eq!(ok(migrate_gen("", &["check"])), "");
-    let out = ok(migrate_gen("", &["generate", "--dry-run", "anything"]));
-    assert!(out.starts_with("No changes: the models match "), "{out}");
+    // Both directories, as `cargo run -p migrate-gen -- check` sees them.
+    assert_eq!(ok(cli::run(BIN, &root(), "", &["check"])), "");
+    let out = ok(cli::run(
+        BIN,
+        &root(),
+        "",
+        &["generate", "--dry-run", "anything"],
+    ));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("No changes for postgres: the models match "),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("No changes for sqlite: the models match "),
+        "{out}"
+    );
     let history = ok(migrate_gen("", &["history"]));
-    assert_eq!(history.lines().count(), 10, "{history}");
+    assert_eq!(history.lines().count(), 11, "{history}");
+    // SQLite joined later, with one migration that creates the whole schema.
+    // (A file of its own: with no URL, `history` would open the embedded file, which the
+    // README's test uses.)
+    let tmp = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", tmp.path().join("app.db").display());
+    let history = ok(cli::run_dialect(
+        BIN,
+        &root().join("sqlite"),
+        &url,
+        &["history"],
+    ));
+    assert_eq!(history.lines().count(), 1, "{history}");
+    assert!(history.contains("_baseline_sqlite"), "{history}");
 }
 
 #[tokio::test]
@@ -29,8 +62,25 @@ async fn the_history_verifies_on_postgres() {
     let db = TestDb::postgres().await;
     let out = ok(migrate_gen(&db.url, &["verify"]));
     assert!(
-        out.ends_with("Verified 10 migrations: every step up and down matches its snapshot.\n"),
+        out.ends_with("Verified 11 migrations: every step up and down matches its snapshot.\n"),
         "{out}"
+    );
+}
+
+#[test]
+fn the_history_verifies_on_sqlite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", tmp.path().join("app.db").display());
+    let out = ok(cli::run(BIN, &root(), &url, &["verify"]));
+    assert!(
+        out.ends_with("Verified 1 migration: every step up and down matches its snapshot.\n"),
+        "{out}"
+    );
+    // Applied for real, then checked against its snapshot.
+    ok(cli::run(BIN, &root(), &url, &["upgrade"]));
+    assert_eq!(
+        ok(cli::run(BIN, &root(), &url, &["drift"])).lines().count(),
+        1
     );
 }
 

@@ -11,14 +11,14 @@ use tests::scenario::catalog;
 use tests::TestDb;
 
 fn migrate_gen(dir: &Path, url: &str, args: &[&str]) -> Output {
-    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
+    cli::run_dialect(env!("CARGO_BIN_EXE_migrate-gen"), dir, url, args)
 }
 
 /// A directory with three migrations: the reference app's tables, a hand-written column,
 /// and an index built outside a transaction.
 fn three_migrations() -> (tempfile::TempDir, PathBuf, Vec<String>) {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     ok(migrate_gen(&dir, "", &["create tables"]));
     ok(migrate_gen(&dir, "", &["--empty", "add notes"]));
     ok(migrate_gen(&dir, "", &["--empty", "index notes"]));
@@ -245,7 +245,8 @@ async fn unknown_versions_missing_directories_and_bad_servers_are_one_line_error
         err(&out)
     );
 
-    let out = migrate_gen(&dir.join("nope"), &db.url, &["upgrade"]);
+    let nope = dir.parent().unwrap().join("nope").join("postgres");
+    let out = migrate_gen(&nope, &db.url, &["upgrade"]);
     assert_eq!(out.status.code(), Some(5));
     assert!(err(&out).contains("does not exist"));
 
@@ -283,8 +284,8 @@ async fn concurrent_upgrades_apply_each_migration_once() {
     let children: Vec<_> = (0..4)
         .map(|_| {
             Command::new(env!("CARGO_BIN_EXE_migrate-gen"))
-                .args(["upgrade", "-q", "--dir"])
-                .arg(&dir)
+                .args(["upgrade", "-q", "--dialect", "postgres", "--dir"])
+                .arg(dir.parent().unwrap())
                 .env("DATABASE_URL", &db.url)
                 .stderr(std::process::Stdio::piped())
                 .spawn()

@@ -9,7 +9,7 @@ use tests::cli::stdout as out;
 use tests::cli::{self, migration_names as names, ok};
 
 fn migrate_gen(dir: &Path, args: &[&str]) -> Output {
-    cli::run(env!("CARGO_BIN_EXE_migrate-gen"), dir, "", args)
+    cli::run_dialect(env!("CARGO_BIN_EXE_migrate-gen"), dir, "", args)
 }
 
 /// The files of a directory, sorted.
@@ -66,7 +66,7 @@ fn before_a_split(dir: &Path) -> String {
 #[test]
 fn a_split_generation_is_written_whole() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     before_a_split(&dir);
     let planned = ok(migrate_gen(&dir, &["--dry-run", "default priority"]));
     assert!(
@@ -87,7 +87,7 @@ fn a_split_generation_is_written_whole() {
 #[test]
 fn a_failure_writing_the_second_half_leaves_nothing_of_the_first() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
+    let dir = tmp.path().join("migrations").join("postgres");
     before_a_split(&dir);
     // The second migration's down file cannot be written: a directory holds its place.
     std::fs::create_dir(dir.join(".29990101000002_default_priority.down.sql.tmp")).unwrap();

@@ -153,3 +153,27 @@ fn a_postgres_history_adds_sqlite_with_a_baseline() {
     ok(run(&dir, "", &["check"]));
     assert!(ok(run(&dir, "", &["upgrade"])).contains("(head)"));
 }
+
+/// A PostgreSQL-only project pointed at a SQLite file: its generated migrations are refused
+/// (exit 6) before anything runs, by `upgrade` and by `verify`.
+#[test]
+fn generated_postgres_migrations_are_not_applied_to_sqlite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    let only_postgres = |url: &str, args: &[&str]| {
+        tests::cli::run_companion(CHILD, ARGS, &dir, url, args, &[(ONLY_POSTGRES, "1")])
+    };
+    ok(only_postgres("", &["create notes"]));
+    let file = tmp.path().join("app.db");
+    let url = format!("sqlite://{}", file.display());
+    ok(only_postgres(&url, &["database", "create"]));
+    for command in ["upgrade", "verify"] {
+        let out = only_postgres(&url, &[command]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(6), "{command}: {err}");
+        assert!(
+            err.contains("are written for postgres, and the database is sqlite"),
+            "{command}: {err}"
+        );
+    }
+}

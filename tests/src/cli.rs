@@ -14,6 +14,26 @@ pub fn run(bin: &str, dir: &Path, url: &str, args: &[&str]) -> Output {
         .expect("run migrate-gen")
 }
 
+/// Runs the reference binary, whose project targets PostgreSQL and SQLite, on one dialect's
+/// migrations: `dir` is `<root>/postgres` or `<root>/sqlite`, and `bin` gets `--dir <root>
+/// --dialect <postgres|sqlite>` with `args` and `DATABASE_URL=url` (empty: none).
+pub fn run_dialect(bin: &str, dir: &Path, url: &str, args: &[&str]) -> Output {
+    let dialect = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| ["postgres", "sqlite", "mysql"].contains(n))
+        .unwrap_or_else(|| panic!("{} is not a dialect's directory", dir.display()));
+    let root = dir.parent().expect("a project root");
+    Command::new(bin)
+        .args(args)
+        .arg("--dir")
+        .arg(root)
+        .args(["--dialect", dialect])
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("run migrate-gen")
+}
+
 /// Standard output as text.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

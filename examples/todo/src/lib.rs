@@ -38,7 +38,7 @@ pub struct User {
     #[column(max_length = 64, backfill_sql = "'UTC'")]
     pub timezone: String,
     /// When the account was created.
-    #[column(default_sql = "now()")]
+    #[column(default_sql = "CURRENT_TIMESTAMP")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -77,7 +77,7 @@ pub struct Task {
     #[column(renamed_from = "recurrence_pattern")]
     pub recurrence_rule: Option<String>,
     /// When it was created.
-    #[column(default_sql = "now()")]
+    #[column(default_sql = "CURRENT_TIMESTAMP")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -98,7 +98,7 @@ pub struct UserSession {
     #[column(index)]
     pub expires_at: chrono::DateTime<chrono::Utc>,
     /// When it was created.
-    #[column(default_sql = "now()")]
+    #[column(default_sql = "CURRENT_TIMESTAMP")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -12,7 +12,7 @@ fn server() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
-const MIGRATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+const MIGRATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres");
 const USER: &str = "5b0c5a1e-0000-4000-8000-000000000001";
 const OPEN_TASK: &str = "5b0c5a1e-0000-4000-8000-0000000000a1";
 const DONE_TASK: &str = "5b0c5a1e-0000-4000-8000-0000000000a2";

@@ -164,11 +164,12 @@ pub(crate) fn upgrade(
     sql: bool,
     from: Option<&str>,
 ) -> Outcome {
-    let (dir, migrations) = open(global, path)?;
+    // A malformed target is a usage error, whatever the directory holds.
     let target = match UpTarget::parse(target) {
         Ok(t) => t,
         Err(err) => return Err(runner_fail(err)),
     };
+    let (dir, migrations) = open(global, path)?;
     if sql {
         let start = match from {
             None | Some("base") => 0,
@@ -200,11 +201,12 @@ pub(crate) fn downgrade(
     sql: bool,
     from: Option<&str>,
 ) -> Outcome {
-    let (dir, migrations) = open(global, path)?;
+    // A malformed target is a usage error, whatever the directory holds.
     let target = match DownTarget::parse(target) {
         Ok(t) => t,
         Err(err) => return Err(runner_fail(err)),
     };
+    let (dir, migrations) = open(global, path)?;
     if sql {
         let top = match from {
             None | Some("head") => migrations.len(),

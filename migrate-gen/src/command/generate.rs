@@ -35,11 +35,18 @@ fn inputs(
     Ok((current, dir, request))
 }
 
-/// "No changes: the models match <at><detail>." (exit 0).
+/// "No changes: the models match <at><detail>." (exit 0); "No changes for <dialect>: ..." in a
+/// project with several.
 fn no_changes(global: &Global, at: &str, detail: &str) -> Outcome {
+    let dialect = global.dialect.name();
+    let which = if global.several {
+        format!(" for {dialect}")
+    } else {
+        String::new()
+    };
     global.reporter().event(
-        &format!("No changes: the models match {at}{detail}.\n"),
-        serde_json::json!({ "event": "no_changes", "at": at }),
+        &format!("No changes{which}: the models match {at}{detail}.\n"),
+        serde_json::json!({ "event": "no_changes", "at": at, "dialect": dialect }),
     )?;
     Ok(exit::OK)
 }

@@ -11,11 +11,11 @@
 //! reference need foreign keys off, which SQLite only allows outside a transaction: the runner
 //! switches them off around each migration, and the renderer guards such steps.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Plan, Planner, Step};
 use crate::dialect::Dialect;
-use crate::diff::{Changes, EnumChange, KeptTable};
+use crate::diff::{dependency_order, Changes, EnumChange, KeptTable};
 use crate::operation::Operation;
 use crate::schema::{ColumnDefault, ColumnType, Schema};
 
@@ -40,9 +40,15 @@ impl Planner for Sqlite {
                 altered.insert(to.name.as_str(), renamed);
             }
         }
-        for table in &changes.dropped {
+        // Referencing tables are dropped before the tables they reference, and created after
+        // them, so that the down of a migration drops them in an order that needs no guard.
+        // (SQLite takes a reference to a table that does not exist yet, so cycles need no
+        // special step.)
+        let names: BTreeSet<&str> = changes.dropped.iter().map(|t| t.name.as_str()).collect();
+        let (dropped, _) = dependency_order(&changes.dropped, &names);
+        for table in dropped.into_iter().rev() {
             push(Operation::DropTable {
-                table: (*table).clone(),
+                table: table.clone(),
             });
         }
         for kept in &changes.kept {
@@ -60,9 +66,11 @@ impl Planner for Sqlite {
                 push(rebuild(kept, &altered));
             }
         }
-        for table in &changes.created {
+        let names: BTreeSet<&str> = changes.created.iter().map(|t| t.name.as_str()).collect();
+        let (created, _) = dependency_order(&changes.created, &names);
+        for table in created {
             push(Operation::CreateTable {
-                table: (*table).clone(),
+                table: table.clone(),
             });
         }
         // Comments are not stored by SQLite: nothing to do for them.

@@ -18,6 +18,8 @@ mod sqlite;
 
 use crate::operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
 
+use std::collections::BTreeSet;
+
 use crate::dialect::{Dialect, RenderError, SqlDialect};
 use crate::schema::{
     Check, Column, ColumnDefault, ColumnType, Deferrable, Enum, ForeignKey, Identity, Index,
@@ -45,8 +47,19 @@ pub fn render(
 ) -> Result<Vec<RenderedOperation>, RenderError> {
     let r = dialect.render();
     r.migrations()?;
-    let cx = Context::new(schema);
-    operations.iter().map(|op| operation(r, &cx, op)).collect()
+    let mut dropped = BTreeSet::new();
+    let mut rendered = Vec::with_capacity(operations.len());
+    for op in operations {
+        let cx = Context {
+            schema,
+            dropped: &dropped,
+        };
+        rendered.push(operation(r, &cx, op)?);
+        if let Operation::DropTable { table } = op {
+            dropped.insert(table.name.clone());
+        }
+    }
+    Ok(rendered)
 }
 
 /// Renders `operations` that lead from `other` to `target`: names of either schema may appear
@@ -85,12 +98,20 @@ pub fn render_between(
 pub struct Context<'a> {
     /// The schema the operations lead to.
     pub schema: &'a Schema,
+    /// The tables that earlier operations of the same migration dropped.
+    pub dropped: &'a BTreeSet<String>,
 }
+
+/// No table dropped yet.
+static NONE_DROPPED: BTreeSet<String> = BTreeSet::new();
 
 impl<'a> Context<'a> {
     /// A context for operations leading to `schema`.
     pub fn new(schema: &'a Schema) -> Self {
-        Self { schema }
+        Self {
+            schema,
+            dropped: &NONE_DROPPED,
+        }
     }
 
     /// The type of a column of the schema the operations lead to.

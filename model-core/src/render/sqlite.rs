@@ -28,13 +28,14 @@ pub const REBUILD_PREFIX: &str = "_migrate_gen_new_";
 pub const GUARD_TABLE: &str = "_migrate_gen_foreign_keys_off";
 
 impl Sqlite {
-    /// Whether another table references `table` (in either schema the migration moves
-    /// between): dropping it would then act on their rows.
+    /// Whether another table that is still there references `table` (in either schema the
+    /// migration moves between, unless an earlier step dropped it): dropping it would then act
+    /// on their rows.
     fn referenced(&self, cx: &Context, table: &str) -> bool {
         cx.schema
             .tables
             .values()
-            .filter(|t| t.name != table)
+            .filter(|t| t.name != table && !cx.dropped.contains(&t.name))
             .any(|t| t.foreign_keys.iter().any(|fk| fk.ref_table == table))
     }
 
