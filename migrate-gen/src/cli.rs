@@ -411,7 +411,7 @@ fn only_dialect(
         return Err(crate::report::fail(
             exit::UNSUPPORTED,
             format!(
-                "--dialect {}: this project writes migrations for {} only",
+                "--dialect {}: this project's dialects are {}",
                 only.name(),
                 names()
             ),

@@ -177,3 +177,60 @@ fn generated_postgres_migrations_are_not_applied_to_sqlite() {
         );
     }
 }
+
+/// `--dialect` limits a command to one directory: a data migration in PostgreSQL's SQL only, a
+/// check of one dialect, a model change that reaches the other dialect at the next `generate`;
+/// a dialect the project does not write for is refused.
+#[test]
+fn one_dialect_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    ok(run(&dir, "", &["create notes"]));
+    ok(run(
+        &dir,
+        "",
+        &["generate", "--empty", "--dialect", "postgres", "backfill"],
+    ));
+    assert_eq!(ups(&dir.join("postgres")).len(), 2);
+    assert_eq!(
+        ups(&dir.join("sqlite")).len(),
+        1,
+        "SQLite's directory is left alone"
+    );
+    assert!(ups(&dir.join("postgres"))[1].ends_with("_backfill.up.sql"));
+    ok(run(&dir, "", &["check"]));
+    assert_eq!(ok(run(&dir, "", &["check", "--dialect", "sqlite"])), "");
+
+    // A model change generated for one dialect reaches the other one later.
+    let snapshot = std::fs::read_dir(dir.join("sqlite"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".snapshot.json"))
+        .unwrap();
+    std::fs::remove_file(&snapshot).unwrap();
+    for ext in ["up.sql", "down.sql"] {
+        let path = snapshot.to_string_lossy().replace("snapshot.json", ext);
+        std::fs::remove_file(path).unwrap();
+    }
+    let out = ok(run(
+        &dir,
+        "",
+        &["generate", "--dialect", "postgres", "later"],
+    ));
+    assert!(out.starts_with("No changes: the models match "), "{out}");
+    let out = ok(run(
+        &dir,
+        "",
+        &["generate", "--dialect", "sqlite", "notes for sqlite"],
+    ));
+    assert!(out.starts_with("Wrote "), "{out}");
+    assert!(out.contains("/sqlite/"), "{out}");
+    assert_eq!(ups(&dir.join("postgres")).len(), 2);
+
+    let out = run(&dir, "", &["check", "--dialect", "mysql"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --dialect mysql: this project's dialects are postgres, sqlite\n"
+    );
+}
