@@ -2,7 +2,9 @@
 //! place) while child tables reference it with `ON DELETE CASCADE` and `ON DELETE SET NULL`
 //! and hold rows. The generated migration keeps every child row unchanged, under this runner
 //! and under sqlx's own `Migrator`; the naive procedure (the pragma inside the transaction, as
-//! a migration tool that trusts sqlx's transaction would write it) loses them.
+//! a migration tool that trusts sqlx's transaction would write it) loses them. Views and
+//! triggers on the rebuilt table are kept by this runner; under sqlx, a rebuild that would drop
+//! a trigger stops before anything changed.
 
 #![allow(dead_code)]
 
@@ -443,6 +445,106 @@ async fn a_trigger_on_the_rebuilt_table_is_kept_by_this_runner() {
         .await
         .unwrap();
     assert_eq!(audit, ["deleted 1"]);
+}
+
+#[tokio::test]
+async fn views_on_the_rebuilt_table_keep_working() {
+    let history = History::new(&[]).await;
+    let mut runner = history.at_first_migration().await;
+    let pool = history.db.sqlite_pool().await;
+    // Views made by hand over the table that is rebuilt: SQLite's own RENAME refuses to run
+    // while a view names a table that is gone, unless the rebuild is written for it.
+    sqlx::raw_sql(
+        "CREATE VIEW parent_ids AS SELECT id FROM parents;\n\
+         CREATE VIEW kids_with_parents AS SELECT kids.id AS kid, parents.id AS parent \
+         FROM kids JOIN parents ON parents.id = kids.parent_id;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
+    runner.upgrade(&UpTarget::Head, |_| {}).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM parent_ids ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(ids, [1, 2]);
+    let pairs: i64 = sqlx::query_scalar("SELECT count(*) FROM kids_with_parents")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(pairs, 3);
+    // And back down.
+    runner
+        .downgrade(&model_core::runner::DownTarget::Base, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A trigger made by hand on the rebuilt table: sqlx's `Migrator` would drop it with the old
+/// table and never re-create it, so the migration stops before anything changed; this runner
+/// applies it and keeps the trigger (above).
+#[tokio::test]
+async fn sqlx_stops_before_a_rebuild_would_drop_a_trigger() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("migrations");
+    generate(&dir);
+    let only_first = tmp.path().join("first");
+    std::fs::create_dir_all(&only_first).unwrap();
+    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
+    for direction in ["up", "down"] {
+        let name = format!("{}.{direction}.sql", scripts[0].name);
+        std::fs::copy(dir.join(&name), only_first.join(&name)).unwrap();
+    }
+    let db = TestDb::sqlite().await;
+    let options: sqlx::sqlite::SqliteConnectOptions = db.url.parse().unwrap();
+    let pool = SqlitePool::connect_with(options.foreign_keys(false))
+        .await
+        .unwrap();
+    sqlx::migrate::Migrator::new(only_first.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE audit (what TEXT NOT NULL);\n\
+         CREATE TRIGGER parents_deleted AFTER DELETE ON parents BEGIN\n  \
+         INSERT INTO audit (what) VALUES ('deleted ' || OLD.id);\nEND;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let err = sqlx::migrate::Migrator::new(dir.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .expect_err("the guard refuses")
+        .to_string();
+    assert!(
+        err.contains("triggers_are_kept_only_by_migrate_gen_upgrade"),
+        "{err}"
+    );
+    let triggers: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(triggers, ["parents_deleted"]);
+    assert_eq!(children(&pool).await, all_children());
+    // Without the trigger, sqlx applies it.
+    sqlx::raw_sql("DROP TRIGGER parents_deleted")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::migrate::Migrator::new(dir.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .expect("applies without triggers");
 }
 
 #[tokio::test]

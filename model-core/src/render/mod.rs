@@ -9,12 +9,12 @@
 //! returned [`RenderError::Unsupported`] naming the table and the column, never a panic.
 //!
 //! Statements are complete (ending in `;`) and never contain anything that depends on the time
-//! or the machine. Migrations are available for PostgreSQL; the other dialects refuse them with
+//! or the machine. Migrations are available for PostgreSQL and SQLite; MySQL refuses them with
 //! [`RenderError::UnsupportedDialect`] ([`Render::migrations`]).
 
 mod mysql;
 mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 
 use crate::operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
 

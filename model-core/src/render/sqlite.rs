@@ -27,6 +27,14 @@ pub const REBUILD_PREFIX: &str = "_migrate_gen_new_";
 /// The table the guard writes `foreign_keys` into, whose CHECK fails when they are on.
 pub const GUARD_TABLE: &str = "_migrate_gen_foreign_keys_off";
 
+/// The temporary table this crate's runner makes in a migration's transaction, so that the
+/// trigger guard of a rebuild knows the runner will re-create the triggers it drops.
+pub const RUNNER_TABLE: &str = "_migrate_gen_runner";
+
+/// The table the trigger guard of a rebuild writes into, whose CHECK fails when the rebuilt
+/// table has triggers and the runner is not this crate's.
+pub const TRIGGER_GUARD_TABLE: &str = "_migrate_gen_triggers_kept";
+
 impl Sqlite {
     /// Whether another table that is still there references `table` (in either schema the
     /// migration moves between, unless an earlier step dropped it): dropping it would then act
@@ -47,6 +55,26 @@ impl Sqlite {
             ),
             format!("INSERT INTO {GUARD_TABLE} SELECT foreign_keys FROM pragma_foreign_keys;"),
             format!("DROP TABLE temp.{GUARD_TABLE};"),
+        ]
+    }
+
+    /// Statements that fail the migration when `table` has triggers (made by hand: models
+    /// have none) and the migration is not run by this crate's runner, which re-creates them
+    /// after the rebuild. Another runner would drop them with the old table, silently.
+    fn trigger_guard(&self, table: &str) -> Vec<String> {
+        vec![
+            format!(
+                "CREATE TEMP TABLE {TRIGGER_GUARD_TABLE} \
+                 (triggers_are_kept_only_by_migrate_gen_upgrade INTEGER \
+                 CHECK (triggers_are_kept_only_by_migrate_gen_upgrade = 0));"
+            ),
+            format!(
+                "INSERT INTO {TRIGGER_GUARD_TABLE} SELECT count(*) FROM sqlite_master \
+                 WHERE type = 'trigger' AND tbl_name = {} AND NOT EXISTS \
+                 (SELECT 1 FROM temp.sqlite_master WHERE name = '{RUNNER_TABLE}');",
+                self.string(table)
+            ),
+            format!("DROP TABLE temp.{TRIGGER_GUARD_TABLE};"),
         ]
     }
 
@@ -268,6 +296,7 @@ impl Render for Sqlite {
         } else {
             Vec::new()
         };
+        statements.extend(self.trigger_guard(source));
         // A rebuild that renames the table renames it first, in place: SQLite then points
         // the foreign keys of other tables, and views and triggers, at the new name.
         let source = if source != table {

@@ -19,6 +19,7 @@ pub(super) mod script;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::render::sqlite::RUNNER_TABLE;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection, Executor, Row};
 
@@ -234,7 +235,16 @@ impl SqliteBackend {
         let before = violations(&mut self.conn).await.map_err(failed)?;
         let triggers_before = triggers(&mut self.conn).await.map_err(failed)?;
         let mut tx = self.conn.begin().await.map_err(failed)?;
+        // Tells the trigger guard of a rebuild that the triggers will be re-created.
+        sqlx::raw_sql(&format!("CREATE TEMP TABLE {RUNNER_TABLE} (x INTEGER)"))
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
         execute_all(&mut tx, migration, direction, statements).await?;
+        sqlx::raw_sql(&format!("DROP TABLE temp.{RUNNER_TABLE}"))
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
         restore_triggers(&mut tx, &triggers_before)
             .await
             .map_err(|message| RunnerError::Migration {
