@@ -57,6 +57,8 @@ fn code_of(err: &RunnerError) -> u8 {
         RunnerError::Statement { .. } | RunnerError::Migration { .. } => exit::MIGRATION_FAILED,
         RunnerError::UnknownVersion { .. }
         | RunnerError::Edited { .. }
+        | RunnerError::EditedRan { .. }
+        | RunnerError::CannotRevertPart { .. }
         | RunnerError::Dirty { .. } => exit::STATE,
         RunnerError::Unsupported { .. } => exit::UNSUPPORTED,
         RunnerError::Target(_) => exit::USAGE,

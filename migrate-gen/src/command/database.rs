@@ -31,6 +31,17 @@ fn progress(global: &Global) -> impl FnMut(Event<'_>) + '_ {
                 serde_json::Value::Null,
             ),
             Event::Start(..) => Ok(()),
+            Event::Resume(m, d, ran) if !reporter.json() => reporter.event(
+                &format!(
+                    "{} {} from statement {} (it stopped half-way; statements 1 to {ran} ran) \
+                     ...\n",
+                    if up(d) { "Resuming" } else { "Resuming the revert of" },
+                    m.name,
+                    ran + 1
+                ),
+                serde_json::Value::Null,
+            ),
+            Event::Resume(..) => Ok(()),
             Event::Done(m, d, took) => reporter.event(
                 &format!(
                     "{} {} in {} ms\n",
@@ -240,17 +251,47 @@ pub(crate) fn current(path: &Path, global: &Global) -> Outcome {
             Err(failure) => return Err(failure),
         };
         let at = status.current.map(|i| migrations[i].name.clone());
-        let pending = migrations.len() - status.applied.len();
+        // A migration that stopped half-way in its up is still pending.
+        let half_applied = status
+            .partial
+            .as_ref()
+            .is_some_and(|(_, p)| p.direction == Direction::Up);
+        let pending = migrations.len() - status.applied.len() + usize::from(half_applied);
         let head = migrations.last().map(|m| m.name.clone());
-        let human = match (&at, pending) {
+        let mut human = match (&at, pending) {
             (None, 0) => "base (the directory has no migrations)\n".to_owned(),
             (None, n) => format!("base (no migration applied; {n} pending)\n"),
             (Some(name), 0) => format!("{name} (head)\n"),
             (Some(name), n) => format!("{name} ({n} pending)\n"),
         };
+        let mut partial = serde_json::Value::Null;
+        if let Some((i, p)) = &status.partial {
+            let name = &migrations[*i].name;
+            let (script, then) = match p.direction {
+                Direction::Up => (
+                    "up",
+                    "`upgrade` continues from the next statement (edit the file first if that \
+                     statement failed); `downgrade` reverts the statements that ran",
+                ),
+                Direction::Down => ("down", "`downgrade` continues from the next statement"),
+            };
+            human.push_str(&format!(
+                "{name} stopped half-way: statements 1 to {} of its {script} ran; {then}\n",
+                p.statements
+            ));
+            partial = serde_json::json!({
+                "name": name,
+                "version": p.version,
+                "direction": script,
+                "statements": p.statements,
+                "hash": p.cumulative,
+            });
+        }
         global.reporter().event(
             &human,
-            serde_json::json!({ "current": at, "head": head, "pending": pending }),
+            serde_json::json!({
+                "current": at, "head": head, "pending": pending, "partial": partial
+            }),
         )?;
         Ok(exit::OK)
     })

@@ -6,7 +6,7 @@ use crate::dialect::Dialect;
 use crate::schema::Schema;
 
 use super::RunnerError;
-use super::{mask_password, postgres, Applied, Backend, Direction, MigrationScript, PgBackend};
+use super::{mask_password, postgres, Applied, Backend, Job, MigrationScript, PgBackend};
 #[cfg(feature = "sqlite")]
 use super::{sqlite, SqliteBackend};
 
@@ -150,17 +150,19 @@ impl Backend for Database {
         }
     }
 
-    async fn run(
-        &mut self,
-        migration: &MigrationScript,
-        direction: Direction,
-        statements: &[String],
-        transaction: bool,
-    ) -> Result<std::time::Duration, RunnerError> {
+    async fn run(&mut self, job: &Job<'_>) -> Result<std::time::Duration, RunnerError> {
         match self {
-            Database::Postgres(b) => b.run(migration, direction, statements, transaction).await,
+            Database::Postgres(b) => b.run(job).await,
             #[cfg(feature = "sqlite")]
-            Database::Sqlite(b) => b.run(migration, direction, statements, transaction).await,
+            Database::Sqlite(b) => b.run(job).await,
+        }
+    }
+
+    async fn progress(&mut self) -> Result<Vec<super::Progress>, RunnerError> {
+        match self {
+            Database::Postgres(b) => b.progress().await,
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => b.progress().await,
         }
     }
 

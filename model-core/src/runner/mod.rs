@@ -84,6 +84,43 @@ pub enum Direction {
     Down,
 }
 
+/// How far a migration that stopped half-way got, recorded after every statement by backends
+/// whose statements commit one by one (MySQL and MariaDB, where every DDL statement commits
+/// on its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// The migration's version.
+    pub version: i64,
+    /// Which of its scripts was running.
+    pub direction: Direction,
+    /// How many statements ran.
+    pub statements: usize,
+    /// SHA-256 (hex) of each statement that ran, in order.
+    pub hashes: Vec<String>,
+    /// The running hash after the last statement that ran ([`script::cumulative_hash`]).
+    pub cumulative: String,
+    /// For a down that reverts a migration whose up stopped half-way: how many up statements
+    /// had run (the down runs only their inverse).
+    pub up_ran: Option<usize>,
+}
+
+/// One run of a migration's script, as the runner hands it to a backend.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'a> {
+    /// The migration.
+    pub migration: &'a MigrationScript,
+    /// Up or down.
+    pub direction: Direction,
+    /// The statements to run (for a down reverting a half-applied up, only their inverse).
+    pub statements: &'a [String],
+    /// Whether to run them in one transaction.
+    pub transaction: bool,
+    /// How many of `statements` already ran (resuming after a failure).
+    pub from: usize,
+    /// See [`Progress::up_ran`].
+    pub up_ran: Option<usize>,
+}
+
 /// Why the runner stopped.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -185,6 +222,35 @@ pub enum RunnerError {
         /// The version.
         version: i64,
     },
+    /// A statement that ran before a migration stopped half-way was edited since.
+    #[error(
+        "migration {name} stopped half-way, and statement {index}, which ran before it stopped, \
+         was edited since: {statement}; restore the text that ran (only statements after \
+         statement {ran} may change before the migration is resumed)"
+    )]
+    EditedRan {
+        /// `<version>_<slug>`.
+        name: String,
+        /// 1-based number of the edited statement.
+        index: usize,
+        /// Its first line now.
+        statement: String,
+        /// How many statements ran.
+        ran: usize,
+    },
+    /// A half-applied migration cannot be reverted statement for statement.
+    #[error(
+        "migration {name} stopped after statement {ran} of its up, {why}; revert what ran by \
+         hand, then `stamp` the version before it"
+    )]
+    CannotRevertPart {
+        /// `<version>_<slug>`.
+        name: String,
+        /// How many up statements ran.
+        ran: usize,
+        /// Why.
+        why: String,
+    },
     /// The migration lock cannot be taken (SQLite's lock file).
     #[error("cannot take the migration lock: {message}")]
     Lock {
@@ -226,14 +292,13 @@ pub trait Backend {
     /// The version table's rows, by version; empty when the table does not exist.
     async fn applied(&mut self) -> Result<Vec<Applied>, RunnerError>;
     /// Runs one migration's statements and its bookkeeping, in one transaction unless
-    /// `transaction` is false.
-    async fn run(
-        &mut self,
-        migration: &MigrationScript,
-        direction: Direction,
-        statements: &[String],
-        transaction: bool,
-    ) -> Result<Duration, RunnerError>;
+    /// `job.transaction` is false.
+    async fn run(&mut self, job: &Job<'_>) -> Result<Duration, RunnerError>;
+    /// The migrations that stopped half-way, with how far each got: only backends that record
+    /// progress statement by statement have any.
+    async fn progress(&mut self) -> Result<Vec<Progress>, RunnerError> {
+        Ok(Vec::new())
+    }
     /// Records `migration` as applied without running it.
     async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError>;
     /// Forgets `version` without running anything.
@@ -284,6 +349,8 @@ pub struct Status {
     pub applied: Vec<Applied>,
     /// Index in the migration list of the newest applied migration.
     pub current: Option<usize>,
+    /// A migration that stopped half-way (its index in the migration list) and how far it got.
+    pub partial: Option<(usize, Progress)>,
 }
 
 /// An upgrade target.
@@ -426,6 +493,8 @@ pub enum Event<'a> {
     Start(&'a MigrationScript, Direction),
     /// A migration finished.
     Done(&'a MigrationScript, Direction, Duration),
+    /// A migration that stopped half-way resumes after the statements that ran.
+    Resume(&'a MigrationScript, Direction, usize),
 }
 
 /// The generic algorithm over a backend.
@@ -453,9 +522,12 @@ impl<'m, B: Backend> Runner<'m, B> {
     /// Where the database stands; refuses dirty and unknown states and edited migrations.
     pub async fn status(&mut self) -> Result<Status, RunnerError> {
         let applied = self.backend.applied().await?;
+        let progress = self.backend.progress().await?;
         let mut current = None;
+        let mut partial = None;
         for row in &applied {
-            if !row.success {
+            let stopped = progress.iter().find(|p| p.version == row.version);
+            if !row.success && stopped.is_none() {
                 return Err(RunnerError::Dirty {
                     version: row.version,
                 });
@@ -470,6 +542,17 @@ impl<'m, B: Backend> Runner<'m, B> {
                     dir: self.dir.clone(),
                 });
             };
+            if let Some(stopped) = stopped {
+                // Its file may have been fixed after the failure: what ran is checked when
+                // it is resumed.
+                if partial.is_none() {
+                    partial = Some((index, stopped.clone()));
+                }
+                if stopped.direction == Direction::Down {
+                    current = Some(current.map_or(index, |c: usize| c.max(index)));
+                }
+                continue;
+            }
             let migration = &self.migrations[index];
             if !script::checksum_matches(&migration.up, &row.checksum) {
                 return Err(RunnerError::Edited {
@@ -478,7 +561,92 @@ impl<'m, B: Backend> Runner<'m, B> {
             }
             current = Some(current.map_or(index, |c: usize| c.max(index)));
         }
-        Ok(Status { applied, current })
+        Ok(Status {
+            applied,
+            current,
+            partial,
+        })
+    }
+
+    /// The statements of `migration`'s `direction` script, checking that the first `ran` of
+    /// them (per `progress`) are the ones that ran.
+    fn resumable(
+        &self,
+        migration: &MigrationScript,
+        statements: &[String],
+        progress: &Progress,
+    ) -> Result<(), RunnerError> {
+        for (i, hash) in progress.hashes.iter().enumerate() {
+            let now = statements.get(i);
+            if now.is_none_or(|s| script::statement_hash(s) != *hash) {
+                return Err(RunnerError::EditedRan {
+                    name: migration.name.clone(),
+                    index: i + 1,
+                    statement: now
+                        .map_or_else(|| "(no longer in the file)".into(), |s| first_line(s)),
+                    ran: progress.statements,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The down statements that revert exactly the `ran` up statements of `migration`.
+    fn partial_down_statements(
+        &self,
+        migration: &MigrationScript,
+        ran: usize,
+    ) -> Result<Vec<String>, RunnerError> {
+        let up = self.backend_statements(&migration.up);
+        let down = self.backend_statements(&migration.down);
+        match script::partial_down(&up, &down, ran) {
+            Ok(indexes) => Ok(indexes.into_iter().map(|i| down[i].clone()).collect()),
+            Err(op) => Err(RunnerError::CannotRevertPart {
+                name: migration.name.clone(),
+                ran,
+                why: if op == 0 {
+                    "and its files do not say which down statements revert which up ones (no \
+                     numbered operations)"
+                        .into()
+                } else {
+                    format!("in the middle of its operation {op}")
+                },
+            }),
+        }
+    }
+
+    fn backend_statements(&self, sql: &str) -> Vec<String> {
+        self.backend.statements(sql)
+    }
+
+    /// Finishes the migration that stopped half-way, in the direction it was going.
+    async fn finish_partial(
+        &mut self,
+        index: usize,
+        progress: &Progress,
+        on: &mut impl FnMut(Event<'_>),
+    ) -> Result<(), RunnerError> {
+        let m = &self.migrations[index];
+        let statements = match (progress.direction, progress.up_ran) {
+            (Direction::Up, _) => self.backend.statements(&m.up),
+            (Direction::Down, None) => self.backend.statements(&m.down),
+            (Direction::Down, Some(ran)) => self.partial_down_statements(m, ran)?,
+        };
+        self.resumable(m, &statements, progress)?;
+        on(Event::Resume(m, progress.direction, progress.statements));
+        let took = self
+            .backend
+            .run(&Job {
+                migration: m,
+                direction: progress.direction,
+                statements: &statements,
+                transaction: false,
+                from: progress.statements,
+                up_ran: progress.up_ran,
+            })
+            .await?;
+        on(Event::Done(m, progress.direction, took));
+        Ok(())
     }
 
     async fn locked<T>(
@@ -502,13 +670,25 @@ impl<'m, B: Backend> Runner<'m, B> {
         self.locked(async move |this| {
             this.backend.ensure_version_table().await?;
             let status = this.status().await?;
+            let mut resumed = 0;
+            if let Some((index, progress)) = &status.partial {
+                if progress.direction == Direction::Down {
+                    return Err(RunnerError::Target(format!(
+                        "{} stopped half-way while being reverted ({} statements of its down \
+                         ran); `downgrade` finishes reverting it",
+                        this.migrations[*index].name, progress.statements
+                    )));
+                }
+                this.finish_partial(*index, progress, &mut on).await?;
+                resumed = 1;
+            }
             let applied: Vec<i64> = status.applied.iter().map(|a| a.version).collect();
             let pending: Vec<usize> = (0..this.migrations.len())
                 .filter(|i| !applied.contains(&this.migrations[*i].version))
                 .collect();
             let chosen: Vec<usize> = match target {
                 UpTarget::Head => pending,
-                UpTarget::Steps(n) => pending.into_iter().take(*n).collect(),
+                UpTarget::Steps(n) => pending.into_iter().take(n - resumed).collect(),
                 UpTarget::Version(v) => {
                     let end = find(this.migrations, v)?;
                     let target_applied = applied.contains(&this.migrations[end].version);
@@ -538,16 +718,18 @@ impl<'m, B: Backend> Runner<'m, B> {
                 let statements = this.backend.statements(&m.up);
                 let took = this
                     .backend
-                    .run(
-                        m,
-                        Direction::Up,
-                        &statements,
-                        !script::is_no_transaction(&m.up),
-                    )
+                    .run(&Job {
+                        migration: m,
+                        direction: Direction::Up,
+                        statements: &statements,
+                        transaction: !script::is_no_transaction(&m.up),
+                        from: 0,
+                        up_ran: None,
+                    })
                     .await?;
                 on(Event::Done(m, Direction::Up, took));
             }
-            Ok(chosen.len())
+            Ok(chosen.len() + resumed)
         })
         .await
     }
@@ -561,16 +743,46 @@ impl<'m, B: Backend> Runner<'m, B> {
         self.locked(async move |this| {
             this.backend.ensure_version_table().await?;
             let status = this.status().await?;
+            let mut finished = 0;
+            let mut gone = None;
+            if let Some((index, progress)) = &status.partial {
+                let m = &this.migrations[*index];
+                match progress.direction {
+                    // Half reverted: finish reverting it.
+                    Direction::Down => this.finish_partial(*index, progress, &mut on).await?,
+                    // Half applied: revert exactly what ran.
+                    Direction::Up => {
+                        let statements = this.partial_down_statements(m, progress.statements)?;
+                        this.resumable(m, &this.backend.statements(&m.up), progress)?;
+                        on(Event::Start(m, Direction::Down));
+                        let took = this
+                            .backend
+                            .run(&Job {
+                                migration: m,
+                                direction: Direction::Down,
+                                statements: &statements,
+                                transaction: false,
+                                from: 0,
+                                up_ran: Some(progress.statements),
+                            })
+                            .await?;
+                        on(Event::Done(m, Direction::Down, took));
+                    }
+                }
+                finished = 1;
+                gone = Some(m.version);
+            }
             let mut applied: Vec<usize> = status
                 .applied
                 .iter()
+                .filter(|a| Some(a.version) != gone)
                 .filter_map(|a| this.migrations.iter().position(|m| m.version == a.version))
                 .collect();
             applied.sort();
             applied.reverse();
             let chosen: Vec<usize> = match target {
                 DownTarget::Base => applied,
-                DownTarget::Steps(n) => applied.into_iter().take(*n).collect(),
+                DownTarget::Steps(n) => applied.into_iter().take(n - finished).collect(),
                 DownTarget::Version(v) => {
                     let keep = find(this.migrations, v)?;
                     if status.current.is_none_or(|c| c < keep) {
@@ -589,16 +801,18 @@ impl<'m, B: Backend> Runner<'m, B> {
                 let statements = this.backend.statements(&m.down);
                 let took = this
                     .backend
-                    .run(
-                        m,
-                        Direction::Down,
-                        &statements,
-                        !script::is_no_transaction(&m.down),
-                    )
+                    .run(&Job {
+                        migration: m,
+                        direction: Direction::Down,
+                        statements: &statements,
+                        transaction: !script::is_no_transaction(&m.down),
+                        from: 0,
+                        up_ran: None,
+                    })
                     .await?;
                 on(Event::Done(m, Direction::Down, took));
             }
-            Ok(chosen.len())
+            Ok(chosen.len() + finished)
         })
         .await
     }

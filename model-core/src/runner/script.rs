@@ -177,6 +177,75 @@ pub(crate) fn offline_text(
     out
 }
 
+/// The operation each statement of a generated migration belongs to: its number in the
+/// file's `-- N. <description>` comments (a statement without one belongs to the operation
+/// before it; 0 before the first). Hand-written files usually have none: all zeros.
+pub fn operation_numbers(statements: &[String]) -> Vec<usize> {
+    let mut current = 0;
+    statements
+        .iter()
+        .map(|statement| {
+            let header = statement.lines().rev().find_map(|line| {
+                let rest = line.trim().strip_prefix("-- ")?;
+                let (number, after) = rest.split_once(". ")?;
+                (!after.is_empty() && number.chars().all(|c| c.is_ascii_digit()))
+                    .then(|| number.parse::<usize>().ok())
+                    .flatten()
+            });
+            if let Some(number) = header {
+                current = number;
+            }
+            current
+        })
+        .collect()
+}
+
+/// The statements of a migration's down that revert exactly the first `ran` statements of its
+/// up, when those are whole operations of a generated migration (the down lists the inverse
+/// of each up operation, numbered from the last one): the indexes of those down statements,
+/// in order. `Err` says why it cannot be known: an operation only partly run (its number), or
+/// a file without numbered operations (0).
+pub fn partial_down(up: &[String], down: &[String], ran: usize) -> Result<Vec<usize>, usize> {
+    let up_ops = operation_numbers(up);
+    let down_ops = operation_numbers(down);
+    let count = up_ops.iter().copied().max().unwrap_or(0);
+    if count == 0 || up_ops.contains(&0) || down_ops.contains(&0) {
+        return Err(0);
+    }
+    if down_ops.iter().copied().max().unwrap_or(0) != count {
+        return Err(0);
+    }
+    // The operation of the first statement that did not run must start there.
+    if let Some(next) = up_ops.get(ran) {
+        if ran > 0 && up_ops[ran - 1] == *next {
+            return Err(*next);
+        }
+    }
+    let done = up_ops.get(ran).map_or(count, |next| next - 1);
+    // Down operation k reverts up operation count + 1 - k.
+    Ok(down_ops
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| count + 1 - **k <= done)
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// A running SHA-256 over statements, for progress records: the hash after a statement is
+/// SHA-256 of the previous hash's hex digits followed by the statement's text.
+pub fn cumulative_hash(previous: &str, statement: &str) -> String {
+    use sha2::Sha256;
+    let mut hasher = Sha256::new();
+    hasher.update(previous.as_bytes());
+    hasher.update(statement.as_bytes());
+    hex(&hasher.finalize())
+}
+
+/// SHA-256 of one statement, as hex.
+pub fn statement_hash(statement: &str) -> String {
+    hex(&sha2::Sha256::digest(statement.as_bytes()))
+}
+
 /// CRC-32 (ISO-HDLC, the common one): sqlx derives its advisory lock id from it.
 pub fn crc32(data: &[u8]) -> u32 {
     let mut crc = 0xffff_ffffu32;
@@ -207,6 +276,52 @@ mod tests {
         assert!(checksum_matches(crlf, &checksum(lf)));
         assert!(checksum_matches(lf, &checksum(crlf)));
         assert!(!checksum_matches("SELECT 3;\n", &checksum(lf)));
+    }
+
+    #[test]
+    fn a_partly_run_migration_is_reverted_by_whole_operations() {
+        let v = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let up = v(&[
+            "-- 1. create table a\nCREATE TABLE a (x INT)",
+            "-- 2. rename enum value\nALTER TABLE a MODIFY x INT",
+            "UPDATE a SET x = 1",
+            "-- 3. add column a.y\nALTER TABLE a ADD y INT",
+        ]);
+        let down = v(&[
+            "-- revert: m\n\n-- 1. drop column a.y\nALTER TABLE a DROP y",
+            "-- 2. rename enum value back\nUPDATE a SET x = 0",
+            "ALTER TABLE a MODIFY x INT",
+            "-- 3. drop table a\nDROP TABLE a",
+        ]);
+        assert_eq!(operation_numbers(&up), [1, 2, 2, 3]);
+        assert_eq!(operation_numbers(&down), [1, 2, 2, 3]);
+        // Nothing ran: nothing to revert; operation 1 ran: its inverse, the last down one.
+        assert_eq!(partial_down(&up, &down, 0), Ok(vec![]));
+        assert_eq!(partial_down(&up, &down, 1), Ok(vec![3]));
+        // Operation 2 stopped after its first statement: unknown.
+        assert_eq!(partial_down(&up, &down, 2), Err(2));
+        assert_eq!(partial_down(&up, &down, 3), Ok(vec![1, 2, 3]));
+        assert_eq!(partial_down(&up, &down, 4), Ok(vec![0, 1, 2, 3]));
+        // A hand-written file has no operations.
+        assert_eq!(
+            partial_down(&v(&["SELECT 1"]), &v(&["SELECT 2"]), 0),
+            Err(0)
+        );
+    }
+
+    #[test]
+    fn cumulative_hashes_chain() {
+        let one = cumulative_hash("", "CREATE TABLE a (x INT)");
+        let two = cumulative_hash(&one, "DROP TABLE a");
+        assert_eq!(one.len(), 64);
+        assert_ne!(one, two);
+        assert_eq!(
+            two,
+            cumulative_hash(
+                &cumulative_hash("", "CREATE TABLE a (x INT)"),
+                "DROP TABLE a"
+            )
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use sqlx::{Connection, Executor, PgConnection, Row};
 
 use super::script::lock_id;
 use super::{
-    bookkeeping, database_message, first_line, mask_password, Applied, Backend, Direction,
+    bookkeeping, database_message, first_line, mask_password, Applied, Backend, Direction, Job,
     MigrationScript, RunnerError, ServerError,
 };
 pub use script::PgOffline;
@@ -284,13 +284,14 @@ impl Backend for PgBackend {
             .collect())
     }
 
-    async fn run(
-        &mut self,
-        migration: &MigrationScript,
-        direction: Direction,
-        statements: &[String],
-        transaction: bool,
-    ) -> Result<Duration, RunnerError> {
+    async fn run(&mut self, job: &Job<'_>) -> Result<Duration, RunnerError> {
+        let Job {
+            migration,
+            direction,
+            statements,
+            transaction,
+            ..
+        } = *job;
         let start = Instant::now();
         let failed = |e: sqlx::Error| RunnerError::Migration {
             migration: migration.name.clone(),

@@ -24,7 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection, Executor, Row};
 
 use super::{
-    bookkeeping, database_message, first_line, mask_password, Applied, Backend, Direction,
+    bookkeeping, database_message, first_line, mask_password, Applied, Backend, Direction, Job,
     MigrationScript, RunnerError, ServerError,
 };
 pub use script::SqliteOffline;
@@ -352,13 +352,14 @@ impl Backend for SqliteBackend {
             .collect())
     }
 
-    async fn run(
-        &mut self,
-        migration: &MigrationScript,
-        direction: Direction,
-        statements: &[String],
-        transaction: bool,
-    ) -> Result<Duration, RunnerError> {
+    async fn run(&mut self, job: &Job<'_>) -> Result<Duration, RunnerError> {
+        let Job {
+            migration,
+            direction,
+            statements,
+            transaction,
+            ..
+        } = *job;
         let start = Instant::now();
         let failed = |e: sqlx::Error| RunnerError::Migration {
             migration: migration.name.clone(),
