@@ -21,42 +21,45 @@ fn progress(global: &Global) -> impl FnMut(Event<'_>) + '_ {
     move |event| {
         let up = |d: &Direction| *d == Direction::Up;
         // Progress that cannot be written is not worth stopping a migration for.
-        let _ = match &event {
-            Event::Start(m, d) if !reporter.json() => reporter.event(
-                &format!(
-                    "{} {} ...\n",
-                    if up(d) { "Applying" } else { "Reverting" },
-                    m.name
+        let _ =
+            match &event {
+                Event::Start(m, d) if !reporter.json() => reporter.event(
+                    &format!(
+                        "{} {} ...\n",
+                        if up(d) { "Applying" } else { "Reverting" },
+                        m.name
+                    ),
+                    serde_json::Value::Null,
                 ),
-                serde_json::Value::Null,
-            ),
-            Event::Start(..) => Ok(()),
-            Event::Resume(m, d, ran) if !reporter.json() => reporter.event(
-                &format!(
+                Event::Start(..) => Ok(()),
+                Event::Resume(m, d, ran) if !reporter.json() => {
+                    reporter.event(
+                        &format!(
                     "{} {} from statement {} (it stopped half-way; statements 1 to {ran} ran) \
                      ...\n",
                     if up(d) { "Resuming" } else { "Resuming the revert of" },
                     m.name,
                     ran + 1
                 ),
-                serde_json::Value::Null,
-            ),
-            Event::Resume(..) => Ok(()),
-            Event::Done(m, d, took) => reporter.event(
-                &format!(
-                    "{} {} in {} ms\n",
-                    if up(d) { "Applied" } else { "Reverted" },
-                    m.name,
-                    took.as_millis()
+                        serde_json::Value::Null,
+                    )
+                }
+                Event::Resume(..) => Ok(()),
+                Event::Done(m, d, took) => reporter.event(
+                    &format!(
+                        "{} {} in {} ms\n",
+                        if up(d) { "Applied" } else { "Reverted" },
+                        m.name,
+                        took.as_millis()
+                    ),
+                    serde_json::json!({
+                        "event": if up(d) { "applied" } else { "reverted" },
+                        "version": m.version,
+                        "name": m.name,
+                        "ms": took.as_millis() as u64,
+                    }),
                 ),
-                serde_json::json!({
-                    "event": if up(d) { "applied" } else { "reverted" },
-                    "version": m.version,
-                    "name": m.name,
-                    "ms": took.as_millis() as u64,
-                }),
-            ),
-        };
+            };
     }
 }
 

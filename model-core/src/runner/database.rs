@@ -7,6 +7,8 @@ use crate::schema::Schema;
 
 use super::RunnerError;
 use super::{mask_password, postgres, Applied, Backend, Job, MigrationScript, PgBackend};
+#[cfg(feature = "mysql")]
+use super::{mysql, MySqlBackend};
 #[cfg(feature = "sqlite")]
 use super::{sqlite, SqliteBackend};
 
@@ -40,6 +42,9 @@ pub enum Database {
     /// A SQLite file.
     #[cfg(feature = "sqlite")]
     Sqlite(SqliteBackend),
+    /// A MySQL or MariaDB database.
+    #[cfg(feature = "mysql")]
+    Mysql(MySqlBackend),
 }
 
 impl std::fmt::Debug for Database {
@@ -63,6 +68,8 @@ impl Database {
             "postgres" | "postgresql" if rest.starts_with("//") => Ok(()),
             #[cfg(feature = "sqlite")]
             "sqlite" => Ok(()),
+            #[cfg(feature = "mysql")]
+            "mysql" | "mariadb" if rest.starts_with("//") => Ok(()),
             "postgres" | "postgresql" => Err(unsupported(url, "", "")),
             other => Err(match unsupported(url, other, "") {
                 RunnerError::Unsupported { what } => RunnerError::Unsupported {
@@ -90,6 +97,8 @@ impl Database {
             "postgres" | "postgresql" => Ok(Database::Postgres(PgBackend::connect(url).await?)),
             #[cfg(feature = "sqlite")]
             "sqlite" => Ok(Database::Sqlite(SqliteBackend::connect(url).await?)),
+            #[cfg(feature = "mysql")]
+            "mysql" | "mariadb" => Ok(Database::Mysql(MySqlBackend::connect(url).await?)),
             other => Err(unsupported(url, other, "applying migrations to")),
         }
     }
@@ -100,6 +109,8 @@ impl Database {
             Database::Postgres(_) => Dialect::Postgres,
             #[cfg(feature = "sqlite")]
             Database::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(_) => Dialect::Mysql,
         }
     }
 
@@ -113,6 +124,10 @@ impl Database {
             Database::Sqlite(b) => crate::introspect::sqlite::introspect(b.connection())
                 .await
                 .map_err(RunnerError::Database),
+            #[cfg(feature = "mysql")]
+            Database::Mysql(_) => Err(RunnerError::Unsupported {
+                what: "reading the schema of a MySQL/MariaDB database".into(),
+            }),
         }
     }
 }
@@ -123,6 +138,8 @@ impl Backend for Database {
             Database::Postgres(b) => b.lock().await,
             #[cfg(feature = "sqlite")]
             Database::Sqlite(b) => b.lock().await,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => b.lock().await,
         }
     }
 
@@ -131,6 +148,8 @@ impl Backend for Database {
             Database::Postgres(b) => b.unlock().await,
             #[cfg(feature = "sqlite")]
             Database::Sqlite(b) => b.unlock().await,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => b.unlock().await,
         }
     }
 
@@ -139,6 +158,8 @@ impl Backend for Database {
             Database::Postgres(b) => b.ensure_version_table().await,
             #[cfg(feature = "sqlite")]
             Database::Sqlite(b) => b.ensure_version_table().await,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => b.ensure_version_table().await,
         }
     }
 
@@ -147,6 +168,8 @@ impl Backend for Database {
             Database::Postgres(b) => b.applied().await,
             #[cfg(feature = "sqlite")]
             Database::Sqlite(b) => b.applied().await,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => b.applied().await,
         }
     }
 
@@ -155,6 +178,8 @@ impl Backend for Database {
             Database::Postgres(b) => b.run(job).await,
             #[cfg(feature = "sqlite")]
             Database::Sqlite(b) => b.run(job).await,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => b.run(job).await,
         }
     }
 
@@ -163,6 +188,8 @@ impl Backend for Database {
             Database::Postgres(b) => b.progress().await,
             #[cfg(feature = "sqlite")]
             Database::Sqlite(b) => b.progress().await,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => b.progress().await,
         }
     }
 
@@ -171,6 +198,8 @@ impl Backend for Database {
             Database::Postgres(b) => b.record(migration).await,
             #[cfg(feature = "sqlite")]
             Database::Sqlite(b) => b.record(migration).await,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => b.record(migration).await,
         }
     }
 
@@ -179,6 +208,8 @@ impl Backend for Database {
             Database::Postgres(b) => b.forget(version).await,
             #[cfg(feature = "sqlite")]
             Database::Sqlite(b) => b.forget(version).await,
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => b.forget(version).await,
         }
     }
 
@@ -187,6 +218,8 @@ impl Backend for Database {
             Database::Postgres(b) => b.statements(sql),
             #[cfg(feature = "sqlite")]
             Database::Sqlite(b) => b.statements(sql),
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => b.statements(sql),
         }
     }
 }
@@ -225,6 +258,14 @@ pub enum Server {
         /// The URL's database file (none in memory).
         file: Option<String>,
     },
+    /// A MySQL or MariaDB server.
+    #[cfg(feature = "mysql")]
+    Mysql {
+        /// The URL as given.
+        url: String,
+        /// The URL, parsed.
+        options: sqlx::mysql::MySqlConnectOptions,
+    },
 }
 
 impl Server {
@@ -247,6 +288,11 @@ impl Server {
                 let file = sqlite::file_of(&options).map(|p| p.display().to_string());
                 Ok(Server::Sqlite { options, file })
             }
+            #[cfg(feature = "mysql")]
+            "mysql" | "mariadb" => Ok(Server::Mysql {
+                url: url.to_owned(),
+                options: mysql::options(url)?,
+            }),
             other => Err(unsupported(url, other, "creating databases on")),
         }
     }
@@ -257,6 +303,8 @@ impl Server {
             Server::Postgres { options, .. } => options.get_database(),
             #[cfg(feature = "sqlite")]
             Server::Sqlite { file, .. } => file.as_deref(),
+            #[cfg(feature = "mysql")]
+            Server::Mysql { options, .. } => options.get_database(),
         }
     }
 
@@ -266,6 +314,8 @@ impl Server {
             Server::Postgres { url, .. } => with_database(url, name),
             #[cfg(feature = "sqlite")]
             Server::Sqlite { .. } => format!("sqlite://{name}"),
+            #[cfg(feature = "mysql")]
+            Server::Mysql { url, .. } => with_database(url, name),
         }
     }
 
@@ -275,6 +325,8 @@ impl Server {
             Server::Postgres { options, .. } => postgres::database_exists(options, name).await,
             #[cfg(feature = "sqlite")]
             Server::Sqlite { .. } => Ok(sqlite::database_exists(std::path::Path::new(name))),
+            #[cfg(feature = "mysql")]
+            Server::Mysql { options, .. } => mysql::database_exists(options, name).await,
         }
     }
 
@@ -288,6 +340,8 @@ impl Server {
             Server::Sqlite { options, .. } => {
                 sqlite::create_database(&options.clone().filename(name)).await
             }
+            #[cfg(feature = "mysql")]
+            Server::Mysql { options, .. } => mysql::create_database(options, name).await,
         }
     }
 
@@ -300,6 +354,10 @@ impl Server {
             }
             #[cfg(feature = "sqlite")]
             Server::Sqlite { .. } => sqlite::drop_database(std::path::Path::new(name), false),
+            #[cfg(feature = "mysql")]
+            Server::Mysql { options, .. } => {
+                mysql::drop_database(options, name, force, false).await
+            }
         }
     }
 
@@ -328,6 +386,8 @@ impl Server {
                 name = path.display().to_string();
                 sqlite::create_database(&options.clone().filename(&path)).await
             }
+            #[cfg(feature = "mysql")]
+            Server::Mysql { options, .. } => mysql::create_database(options, &name).await,
         };
         created.map_err(|e| match e {
             ServerError::Refused(message) => {
@@ -389,6 +449,8 @@ impl TemporaryDatabase {
             Server::Postgres { options, .. } => Some(options.clone().database(&self.name)),
             #[cfg(feature = "sqlite")]
             Server::Sqlite { .. } => None,
+            #[cfg(feature = "mysql")]
+            Server::Mysql { .. } => None,
         }
     }
 
@@ -407,6 +469,11 @@ impl TemporaryDatabase {
                 )
                 .await?,
             )),
+            #[cfg(feature = "mysql")]
+            Server::Mysql { options, .. } => Ok(Database::Mysql(
+                MySqlBackend::connect_with(&options.clone().database(&self.name), &self.url())
+                    .await?,
+            )),
         }
     }
 
@@ -418,6 +485,10 @@ impl TemporaryDatabase {
             }
             #[cfg(feature = "sqlite")]
             Server::Sqlite { .. } => sqlite::drop_database(std::path::Path::new(&self.name), true),
+            #[cfg(feature = "mysql")]
+            Server::Mysql { options, .. } => {
+                mysql::drop_database(options, &self.name, true, true).await
+            }
         }
     }
 
@@ -458,7 +529,7 @@ mod tests {
         ));
         assert!(matches!(
             Server::of("mariadb://h/db"),
-            Err(RunnerError::Unsupported { .. })
+            Ok(Server::Mysql { .. })
         ));
         assert!(matches!(
             Server::of("http://h/db"),

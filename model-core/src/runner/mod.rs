@@ -14,6 +14,8 @@
 //! database's message; the transaction then leaves the database at the previous version.
 
 mod database;
+#[cfg(feature = "mysql")]
+mod mysql;
 mod postgres;
 pub mod script;
 #[cfg(feature = "sqlite")]
@@ -23,6 +25,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use database::{with_database, Database, Server, ServerError, TemporaryDatabase};
+#[cfg(feature = "mysql")]
+pub use mysql::{MySqlBackend, MySqlOffline};
 pub use postgres::{connect_server, quote_identifier, PgBackend, PgOffline};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteBackend, SqliteOffline};
@@ -862,12 +866,14 @@ pub trait Offline: Sync {
     fn offline_sql(&self, migrations: &[&MigrationScript], direction: Direction) -> String;
 }
 
-/// The offline half of the backend for `dialect`. MySQL has no runner yet (nor SQLite
-/// without the `sqlite` feature); they are given PostgreSQL's.
+/// The offline half of the backend for `dialect` (PostgreSQL's for a dialect whose cargo
+/// feature is off).
 pub fn offline(dialect: Dialect) -> &'static dyn Offline {
     match dialect {
         #[cfg(feature = "sqlite")]
         Dialect::Sqlite => &sqlite::SqliteOffline,
+        #[cfg(feature = "mysql")]
+        Dialect::Mysql => &mysql::MySqlOffline,
         _ => &postgres::PgOffline,
     }
 }
