@@ -192,8 +192,8 @@ pub(crate) fn url(global: &Global) -> Result<&str, Failure> {
         Err(RunnerError::Unsupported { what }) => Err(fail(
             exit::UNSUPPORTED,
             format!(
-                "{}: {what} are not supported yet (the runner serves PostgreSQL): use a \
-                 postgres:// URL",
+                "{}: {what} are not served by this build: enable model-core's cargo feature \
+                 for them (`sqlite`, `mysql`)",
                 mask_password(url)
             ),
         )),

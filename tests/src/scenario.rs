@@ -409,6 +409,192 @@ pub async fn sqlite_catalog(pool: &sqlx::SqlitePool) -> String {
     out
 }
 
+/// SQL written for PostgreSQL, for MySQL and MariaDB: `x::text` casts become `CAST(x AS
+/// CHAR)`, other casts are dropped, UUID literals become the 16 bytes MySQL stores
+/// (`BINARY(16)`), and double-quoted identifiers are backquoted.
+pub fn for_mysql(sql: &str) -> String {
+    let mut out = String::new();
+    let mut rest = sql;
+    while let Some(at) = rest.find("::") {
+        let (head, tail) = rest.split_at(at);
+        let tail = &tail[2..];
+        let ty_len = tail
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '[' || c == ']'))
+            .unwrap_or(tail.len());
+        let ty = &tail[..ty_len];
+        if ty.eq_ignore_ascii_case("text") {
+            let start = if let Some(quoted) = head.strip_suffix('\'') {
+                quoted.rfind('\'').unwrap_or(0)
+            } else {
+                head.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                    .map_or(0, |i| i + 1)
+            };
+            out.push_str(&head[..start]);
+            out.push_str(&format!("CAST({} AS CHAR)", &head[start..]));
+        } else {
+            out.push_str(head);
+        }
+        rest = &tail[ty_len..];
+    }
+    out.push_str(rest);
+    // '7f1b6a3e-1111-4c2b-9a55-0123456789ab' -> UNHEX('7f1b6a3e11114c2b9a550123456789ab'):
+    // between quotes (odd pieces of a split at `'`), a UUID's text.
+    let is_uuid = |piece: &str| {
+        piece.len() == 36
+            && piece.char_indices().all(|(j, c)| {
+                if [8, 13, 18, 23].contains(&j) {
+                    c == '-'
+                } else {
+                    c.is_ascii_hexdigit()
+                }
+            })
+    };
+    let pieces: Vec<&str> = out.split('\'').collect();
+    let mut text = String::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i % 2 == 1 {
+            if is_uuid(piece) {
+                text.push_str(&format!("UNHEX('{}')", piece.replace('-', "")));
+            } else {
+                text.push('\'');
+                text.push_str(piece);
+                text.push('\'');
+            }
+        } else {
+            text.push_str(&piece.replace('"', "`"));
+        }
+    }
+    text
+}
+
+/// Applies MySQL SQL statement by statement, as the runner does (each DDL statement commits
+/// on its own there).
+pub async fn apply_mysql(pool: &sqlx::MySqlPool, sql: &str) -> Result<(), sqlx::Error> {
+    use model_core::runner::Offline;
+    let mut conn = pool.acquire().await?;
+    for statement in model_core::runner::MySqlOffline.statements(sql) {
+        conn.execute(statement.as_str()).await?;
+    }
+    Ok(())
+}
+
+/// A text column of a MySQL row, whatever its type (`information_schema` answers in binary
+/// strings on some servers).
+fn mysql_text(row: &sqlx::mysql::MySqlRow, i: usize) -> String {
+    row.try_get::<Option<String>, _>(i)
+        .ok()
+        .flatten()
+        .or_else(|| {
+            row.try_get::<Option<Vec<u8>>, _>(i)
+                .ok()
+                .flatten()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        })
+        .or_else(|| {
+            row.try_get::<Option<i64>, _>(i)
+                .ok()
+                .flatten()
+                .map(|n| n.to_string())
+        })
+        .unwrap_or_else(|| "NULL".into())
+}
+
+/// What a MySQL or MariaDB database says about its schema, from `information_schema`, in a
+/// stable order: per table its comment, columns (by name), indexes with their keys, foreign
+/// keys and checks.
+pub async fn mysql_catalog(pool: &sqlx::MySqlPool) -> String {
+    let text = mysql_text;
+    let tables = sqlx::query(
+        "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT IN ('_sqlx_migrations', \
+         '_migrate_gen_progress') ORDER BY TABLE_NAME",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("tables");
+    let mut out = String::new();
+    for table in tables {
+        let name = text(&table, 0);
+        out.push_str(&format!("table {name} comment {:?}\n", text(&table, 1)));
+        let columns = sqlx::query(
+            "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT \
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
+             ORDER BY COLUMN_NAME",
+        )
+        .bind(&name)
+        .fetch_all(pool)
+        .await
+        .expect("columns");
+        for row in columns {
+            out.push_str(&format!(
+                "  column {} {} null={} default={} {} comment {:?}\n",
+                text(&row, 0),
+                text(&row, 1),
+                text(&row, 2),
+                text(&row, 3),
+                text(&row, 4),
+                text(&row, 5)
+            ));
+        }
+        let indexes = sqlx::query(
+            "SELECT INDEX_NAME, NON_UNIQUE, GROUP_CONCAT(CONCAT(COALESCE(COLUMN_NAME, \
+             '<expression>'), ' ', COALESCE(COLLATION, '')) ORDER BY SEQ_IN_INDEX SEPARATOR ', ') \
+             FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
+             GROUP BY INDEX_NAME, NON_UNIQUE ORDER BY INDEX_NAME",
+        )
+        .bind(&name)
+        .fetch_all(pool)
+        .await
+        .expect("indexes");
+        for row in indexes {
+            out.push_str(&format!(
+                "  index {} unique={} ({})\n",
+                text(&row, 0),
+                text(&row, 1) == "0",
+                text(&row, 2)
+            ));
+        }
+        let foreign_keys = sqlx::query(
+            "SELECT k.CONSTRAINT_NAME, GROUP_CONCAT(k.COLUMN_NAME ORDER BY k.ORDINAL_POSITION), \
+             k.REFERENCED_TABLE_NAME, GROUP_CONCAT(k.REFERENCED_COLUMN_NAME ORDER BY \
+             k.ORDINAL_POSITION), r.UPDATE_RULE, r.DELETE_RULE \
+             FROM information_schema.KEY_COLUMN_USAGE k JOIN \
+             information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = \
+             k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = \
+             k.TABLE_NAME WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? \
+             GROUP BY k.CONSTRAINT_NAME, k.REFERENCED_TABLE_NAME, r.UPDATE_RULE, r.DELETE_RULE \
+             ORDER BY k.CONSTRAINT_NAME",
+        )
+        .bind(&name)
+        .fetch_all(pool)
+        .await
+        .expect("foreign keys");
+        for row in foreign_keys {
+            out.push_str(&format!(
+                "  foreign key {} ({}) -> {}({}) ON UPDATE {} ON DELETE {}\n",
+                text(&row, 0),
+                text(&row, 1),
+                text(&row, 2),
+                text(&row, 3),
+                text(&row, 4),
+                text(&row, 5)
+            ));
+        }
+        let checks = sqlx::query(
+            "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
+             WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME",
+        )
+        .bind(&name)
+        .fetch_all(pool)
+        .await
+        .expect("checks");
+        for row in checks {
+            out.push_str(&format!("  check {} {}\n", text(&row, 0), text(&row, 1)));
+        }
+    }
+    out
+}
+
 /// A database kind that scenarios run on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -821,5 +1007,22 @@ impl Generated {
             .find(|(b, _)| *b == backend)
             .map(|(_, text)| text.as_str())
             .unwrap_or_else(|| panic!("the scenario did not run on {}", backend.name()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_seeds_read_as_mysql() {
+        assert_eq!(
+            for_mysql(
+                "INSERT INTO \"user\" VALUES ('7f1b6a3e-1111-4c2b-9a55-0123456789ab', 'a''b'); \
+                 SELECT id::text || 'x' FROM t WHERE s = 'open'::state"
+            ),
+            "INSERT INTO `user` VALUES (UNHEX('7f1b6a3e11114c2b9a550123456789ab'), 'a''b'); \
+             SELECT CAST(id AS CHAR) || 'x' FROM t WHERE s = 'open'"
+        );
     }
 }

@@ -263,7 +263,7 @@ pub enum RunnerError {
     },
     /// The database is of a kind the runner does not serve yet, or something it does not do
     /// for it yet.
-    #[error("{what} is not supported yet: use a postgres:// URL")]
+    #[error("{what} is not supported by this build (enable model-core's cargo feature for it)")]
     Unsupported {
         /// What was asked for.
         what: String,
