@@ -5,7 +5,7 @@
 //! This test binary runs the CLI in a child process of itself, as a companion binary would.
 
 use std::path::{Path, PathBuf};
-use std::process::{ExitCode, Output};
+use std::process::Output;
 
 use model_core::dialect::Dialect;
 use sqlx::MySqlPool;
@@ -16,18 +16,8 @@ const ARGS: &str = "MIGRATE_GEN_MYSQL_RUNNER_ARGS";
 /// The child: the CLI of a MySQL project, with the arguments it was given.
 #[test]
 fn companion_for_mysql() {
-    let Ok(args) = std::env::var(ARGS) else {
-        return;
-    };
-    let args: Vec<String> = std::iter::once("migrate-gen".to_owned())
-        .chain(args.split('\u{1f}').map(str::to_owned))
-        .collect();
     let config = migrate_gen::Config::new("migrations").dialect(Dialect::Mysql);
-    let code = migrate_gen::run(config, args);
-    let number = (0..=255u8)
-        .find(|n| ExitCode::from(*n) == code)
-        .unwrap_or(255);
-    std::process::exit(i32::from(number));
+    tests::cli::companion(ARGS, |args| migrate_gen::run(config, args));
 }
 
 const CHILD: &str = "companion_for_mysql";

@@ -3,24 +3,16 @@
 //! environment variable) and checks what a user would see.
 
 use std::path::Path;
-use std::process::{Command, ExitCode, Output};
+use std::process::{Command, Output};
 
 const ARGS: &str = "MIGRATE_GEN_NO_MODELS_ARGS";
 
 /// The child: runs the CLI with the arguments it was given, exits with its code.
 #[test]
 fn companion_without_models() {
-    let Ok(args) = std::env::var(ARGS) else {
-        return;
-    };
-    let args: Vec<String> = std::iter::once("migrate-gen".to_owned())
-        .chain(args.split('\u{1f}').map(str::to_owned))
-        .collect();
-    let code = migrate_gen::run(migrate_gen::Config::new("migrations"), args);
-    let number = (0..=255u8)
-        .find(|n| ExitCode::from(*n) == code)
-        .unwrap_or(255);
-    std::process::exit(i32::from(number));
+    tests::cli::companion(ARGS, |args| {
+        migrate_gen::run(migrate_gen::Config::new("migrations"), args)
+    });
 }
 
 fn run(args: &[&str]) -> Output {

@@ -2,8 +2,6 @@
 //! line naming the table and the column, exit 6, and writes nothing. This test binary links a
 //! model with an array field and runs the CLI in a child process of itself.
 
-use std::process::ExitCode;
-
 use model_core::dialect::Dialect;
 use model_core::Table;
 
@@ -20,18 +18,8 @@ pub struct Post {
 /// The child: the CLI of a SQLite project, with the arguments it was given.
 #[test]
 fn companion_for_sqlite() {
-    let Ok(args) = std::env::var(ARGS) else {
-        return;
-    };
-    let args: Vec<String> = std::iter::once("migrate-gen".to_owned())
-        .chain(args.split('\u{1f}').map(str::to_owned))
-        .collect();
     let config = migrate_gen::Config::new("migrations").dialect(Dialect::Sqlite);
-    let code = migrate_gen::run(config, args);
-    let number = (0..=255u8)
-        .find(|n| ExitCode::from(*n) == code)
-        .unwrap_or(255);
-    std::process::exit(i32::from(number));
+    tests::cli::companion(ARGS, |args| migrate_gen::run(config, args));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! links its own models and runs the CLI in a child process of itself.
 
 use std::path::Path;
-use std::process::{ExitCode, Output};
+use std::process::Output;
 
 use model_core::dialect::Dialect;
 use model_core::Table;
@@ -27,23 +27,13 @@ pub struct Note {
 /// The child: the CLI of the project, with the arguments it was given.
 #[test]
 fn companion_for_two_dialects() {
-    let Ok(args) = std::env::var(ARGS) else {
-        return;
-    };
-    let args: Vec<String> = std::iter::once("migrate-gen".to_owned())
-        .chain(args.split('\u{1f}').map(str::to_owned))
-        .collect();
     // Before the project added SQLite: PostgreSQL only, one flat directory.
     let config = if std::env::var_os(ONLY_POSTGRES).is_some() {
         migrate_gen::Config::new("migrations")
     } else {
         migrate_gen::Config::new("migrations").dialects(&[Dialect::Postgres, Dialect::Sqlite])
     };
-    let code = migrate_gen::run(config, args);
-    let number = (0..=255u8)
-        .find(|n| ExitCode::from(*n) == code)
-        .unwrap_or(255);
-    std::process::exit(i32::from(number));
+    tests::cli::companion(ARGS, |args| migrate_gen::run(config, args));
 }
 
 const CHILD: &str = "companion_for_two_dialects";

@@ -107,3 +107,21 @@ pub fn companion_stdout(child: &str, out: &Output) -> String {
         None => text.into_owned(),
     }
 }
+
+/// The body of a test binary's child test acting as a companion binary (see
+/// [`run_companion`]): when `args_var` is set, runs the CLI (`run`, given the program name and
+/// the arguments found there) and exits the process with its exit code; otherwise returns (the
+/// child test then passes, doing nothing, in an ordinary test run).
+pub fn companion(args_var: &str, run: impl FnOnce(Vec<String>) -> std::process::ExitCode) {
+    let Ok(args) = std::env::var(args_var) else {
+        return;
+    };
+    let args: Vec<String> = std::iter::once("migrate-gen".to_owned())
+        .chain(args.split('\u{1f}').map(str::to_owned))
+        .collect();
+    let code = run(args);
+    let number = (0..=255u8)
+        .find(|n| std::process::ExitCode::from(*n) == code)
+        .unwrap_or(255);
+    std::process::exit(i32::from(number));
+}

@@ -114,6 +114,11 @@ pub async fn assert_sqlite_introspects_to(pool: &sqlx::SqlitePool, expected: &Sc
 /// SQL written for PostgreSQL, for SQLite: `x::text` casts become `CAST(x AS TEXT)`, other
 /// casts (`::uuid`, an enum type) are dropped (SQLite stores the value as given).
 pub fn for_sqlite(sql: &str) -> String {
+    rewrite_casts(sql, "TEXT")
+}
+
+/// `x::text` casts of SQL written for PostgreSQL as `CAST(x AS <text>)`; other casts dropped.
+fn rewrite_casts(sql: &str, text: &str) -> String {
     let mut out = String::new();
     let mut rest = sql;
     while let Some(at) = rest.find("::") {
@@ -132,7 +137,7 @@ pub fn for_sqlite(sql: &str) -> String {
                     .map_or(0, |i| i + 1)
             };
             out.push_str(&head[..start]);
-            out.push_str(&format!("CAST({} AS TEXT)", &head[start..]));
+            out.push_str(&format!("CAST({} AS {text})", &head[start..]));
         } else {
             out.push_str(head);
         }
@@ -413,30 +418,7 @@ pub async fn sqlite_catalog(pool: &sqlx::SqlitePool) -> String {
 /// CHAR)`, other casts are dropped, UUID literals become the 16 bytes MySQL stores
 /// (`BINARY(16)`), and double-quoted identifiers are backquoted.
 pub fn for_mysql(sql: &str) -> String {
-    let mut out = String::new();
-    let mut rest = sql;
-    while let Some(at) = rest.find("::") {
-        let (head, tail) = rest.split_at(at);
-        let tail = &tail[2..];
-        let ty_len = tail
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '[' || c == ']'))
-            .unwrap_or(tail.len());
-        let ty = &tail[..ty_len];
-        if ty.eq_ignore_ascii_case("text") {
-            let start = if let Some(quoted) = head.strip_suffix('\'') {
-                quoted.rfind('\'').unwrap_or(0)
-            } else {
-                head.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
-                    .map_or(0, |i| i + 1)
-            };
-            out.push_str(&head[..start]);
-            out.push_str(&format!("CAST({} AS CHAR)", &head[start..]));
-        } else {
-            out.push_str(head);
-        }
-        rest = &tail[ty_len..];
-    }
-    out.push_str(rest);
+    let out = rewrite_casts(sql, "CHAR");
     // '7f1b6a3e-1111-4c2b-9a55-0123456789ab' -> UNHEX('7f1b6a3e11114c2b9a550123456789ab'):
     // between quotes (odd pieces of a split at `'`), a UUID's text.
     let is_uuid = |piece: &str| {

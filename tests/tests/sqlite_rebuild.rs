@@ -278,38 +278,69 @@ async fn every_child_row_survives_under_this_runner() {
     assert_eq!(children(&pool).await.len(), 3);
 }
 
-#[tokio::test]
-async fn every_child_row_survives_under_sqlx_with_foreign_keys_off_and_nothing_changes_with_them_on(
-) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    generate(&dir);
-    // sqlx applies the first migration alone (a directory holding only it), then both.
-    let only_first = tmp.path().join("first");
-    std::fs::create_dir_all(&only_first).unwrap();
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
-    for direction in ["up", "down"] {
-        let name = format!("{}.{direction}.sql", scripts[0].name);
-        std::fs::copy(dir.join(&name), only_first.join(&name)).unwrap();
+/// The two generated migrations for sqlx's `Migrator`: the directory holding both, and one
+/// holding only the first (the tables before the rebuild).
+struct SqlxDirs {
+    _tmp: tempfile::TempDir,
+    both: std::path::PathBuf,
+    first: std::path::PathBuf,
+}
+
+impl SqlxDirs {
+    fn new() -> SqlxDirs {
+        let tmp = tempfile::tempdir().unwrap();
+        let both = tmp.path().join("migrations");
+        generate(&both);
+        let first = tmp.path().join("first");
+        std::fs::create_dir_all(&first).unwrap();
+        let scripts = load(&MigrationDir::open(&both, Dialect::Sqlite).unwrap()).unwrap();
+        for direction in ["up", "down"] {
+            let name = format!("{}.{direction}.sql", scripts[0].name);
+            std::fs::copy(both.join(&name), first.join(&name)).unwrap();
+        }
+        SqlxDirs {
+            _tmp: tmp,
+            both,
+            first,
+        }
     }
-    for foreign_keys in [true, false] {
-        let db = TestDb::sqlite().await;
+
+    /// A pool on `db` (foreign keys as given) where sqlx applied the first migration and
+    /// the seed rows were inserted.
+    async fn at_first_migration(&self, db: &TestDb, foreign_keys: bool) -> SqlitePool {
         let options: sqlx::sqlite::SqliteConnectOptions = db.url.parse().unwrap();
         let pool = SqlitePool::connect_with(options.foreign_keys(foreign_keys))
             .await
             .unwrap();
-        sqlx::migrate::Migrator::new(only_first.as_path())
+        sqlx::migrate::Migrator::new(self.first.as_path())
             .await
             .unwrap()
             .run(&pool)
             .await
             .unwrap();
         sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
-        let result = sqlx::migrate::Migrator::new(dir.as_path())
+        pool
+    }
+
+    /// sqlx's `Migrator` on both migrations.
+    async fn run_both(&self, pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
+        sqlx::migrate::Migrator::new(self.both.as_path())
             .await
             .unwrap()
-            .run(&pool)
-            .await;
+            .run(pool)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn every_child_row_survives_under_sqlx_with_foreign_keys_off_and_nothing_changes_with_them_on(
+) {
+    // sqlx applies the first migration alone (a directory holding only it), then both.
+    let dirs = SqlxDirs::new();
+    for foreign_keys in [true, false] {
+        let db = TestDb::sqlite().await;
+        let pool = dirs.at_first_migration(&db, foreign_keys).await;
+        let result = dirs.run_both(&pool).await;
         if foreign_keys {
             // sqlx's transaction cannot switch them off: the guard stops the migration
             // before anything changed.
@@ -486,28 +517,9 @@ async fn views_on_the_rebuilt_table_keep_working() {
 /// applies it and keeps the trigger (above).
 #[tokio::test]
 async fn sqlx_stops_before_a_rebuild_would_drop_a_trigger() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("migrations");
-    generate(&dir);
-    let only_first = tmp.path().join("first");
-    std::fs::create_dir_all(&only_first).unwrap();
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Sqlite).unwrap()).unwrap();
-    for direction in ["up", "down"] {
-        let name = format!("{}.{direction}.sql", scripts[0].name);
-        std::fs::copy(dir.join(&name), only_first.join(&name)).unwrap();
-    }
+    let dirs = SqlxDirs::new();
     let db = TestDb::sqlite().await;
-    let options: sqlx::sqlite::SqliteConnectOptions = db.url.parse().unwrap();
-    let pool = SqlitePool::connect_with(options.foreign_keys(false))
-        .await
-        .unwrap();
-    sqlx::migrate::Migrator::new(only_first.as_path())
-        .await
-        .unwrap()
-        .run(&pool)
-        .await
-        .unwrap();
-    sqlx::raw_sql(SEED).execute(&pool).await.unwrap();
+    let pool = dirs.at_first_migration(&db, false).await;
     sqlx::raw_sql(
         "CREATE TABLE audit (what TEXT NOT NULL);\n\
          CREATE TRIGGER parents_deleted AFTER DELETE ON parents BEGIN\n  \
@@ -516,10 +528,8 @@ async fn sqlx_stops_before_a_rebuild_would_drop_a_trigger() {
     .execute(&pool)
     .await
     .unwrap();
-    let err = sqlx::migrate::Migrator::new(dir.as_path())
-        .await
-        .unwrap()
-        .run(&pool)
+    let err = dirs
+        .run_both(&pool)
         .await
         .expect_err("the guard refuses")
         .to_string();
@@ -539,10 +549,7 @@ async fn sqlx_stops_before_a_rebuild_would_drop_a_trigger() {
         .execute(&pool)
         .await
         .unwrap();
-    sqlx::migrate::Migrator::new(dir.as_path())
-        .await
-        .unwrap()
-        .run(&pool)
+    dirs.run_both(&pool)
         .await
         .expect("applies without triggers");
 }
