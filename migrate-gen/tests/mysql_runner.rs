@@ -310,3 +310,28 @@ async fn databases_are_created_and_dropped() {
     let out = run(&dir, &url, &["current"]);
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
 }
+
+#[tokio::test]
+async fn offline_sql_is_mysql_and_does_what_upgrade_does() {
+    let (_tmp, dir) = directory(&[
+        CREATE,
+        (
+            "20260101000002_add_tags",
+            "ALTER TABLE notes ADD COLUMN tags LONGTEXT;\n",
+            "ALTER TABLE notes DROP COLUMN tags;\n",
+        ),
+    ]);
+    let db = TestDb::mysql().await;
+    let sql = ok(run(&dir, "", &["upgrade", "--sql"]));
+    assert!(sql.contains(", TRUE, X'"), "{sql}");
+    let pool = db.mysql_pool().await;
+    sqlx::raw_sql(&sql)
+        .execute(&pool)
+        .await
+        .expect("the SQL runs");
+    assert_eq!(versions(&pool).await.len(), 2);
+    assert_eq!(columns(&pool, "notes").await, ["id", "title", "tags"]);
+    // The runner accepts what the offline SQL recorded.
+    let out = ok(run(&dir, &db.url, &["upgrade"]));
+    assert!(out.starts_with("Nothing to do"), "{out}");
+}
