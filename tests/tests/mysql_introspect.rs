@@ -610,3 +610,26 @@ CREATE UNIQUE INDEX ix_codes_rank_desc ON codes (`rank` DESC);
     let models = schema(vec![Code::table_def()], vec![]);
     assert_eq!(drift(&models, &live), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn type_changes_with_modify_column_read_back() {
+    // The renderer changes a type with MODIFY COLUMN, restating the whole column: MariaDB adds
+    // the json_valid check when a column becomes JSON and drops it when it stops being JSON.
+    let live = introspected(
+        "CREATE TABLE notes (id INT NOT NULL AUTO_INCREMENT, a LONGTEXT NULL, b JSON NULL, c INT NULL DEFAULT 3, CONSTRAINT pk_notes PRIMARY KEY (id));
+ALTER TABLE notes MODIFY COLUMN a JSON NULL;
+ALTER TABLE notes MODIFY COLUMN b LONGTEXT NULL;
+ALTER TABLE notes MODIFY COLUMN c BIGINT NOT NULL DEFAULT 4 COMMENT 'counted';
+",
+    )
+    .await;
+    let notes = &live.tables["notes"];
+    assert_eq!(notes.column("a").expect("a").ty, ColumnType::Json);
+    assert_eq!(notes.column("b").expect("b").ty, ColumnType::Text);
+    assert!(notes.checks.is_empty(), "{:?}", notes.checks);
+    let c = notes.column("c").expect("c");
+    assert_eq!(c.ty, ColumnType::BigInt);
+    assert!(!c.nullable);
+    assert_eq!(c.default, Some(ColumnDefault::Sql("4".into())));
+    assert_eq!(c.comment.as_deref(), Some("counted"));
+}

@@ -1280,3 +1280,215 @@ mod sqlite_tests {
         assert!(!s.same_printed_expression("a > 1", "a > 2"));
     }
 }
+
+#[cfg(test)]
+mod mysql_tests {
+    use super::*;
+    use crate::schema::{
+        Column, Enum, EnumValue, ForeignKey, Index, IndexKey, NullsOrder, PrimaryKey, Table,
+    };
+
+    fn custom(sql: &str) -> ColumnType {
+        ColumnType::Custom { sql: sql.into() }
+    }
+
+    #[test]
+    fn mysql_types_compare_by_the_renderers_spelling() {
+        let m = MySql;
+        let same = |a: &ColumnType, b: &ColumnType| m.canonical_type(a) == m.canonical_type(b);
+        assert!(same(&custom("int(11)"), &ColumnType::Integer));
+        assert!(same(&custom("INTEGER"), &ColumnType::Integer));
+        assert!(same(&custom("bigint(20)"), &ColumnType::BigInt));
+        assert!(same(&custom("tinyint(1)"), &ColumnType::Boolean));
+        assert!(same(&custom("BOOL"), &ColumnType::Boolean));
+        assert!(!same(&custom("tinyint(4)"), &ColumnType::Boolean));
+        assert!(same(&ColumnType::Timestamp, &ColumnType::TimestampTz));
+        assert!(same(&custom("DATETIME(6)"), &ColumnType::TimestampTz));
+        assert!(!same(&custom("datetime"), &ColumnType::Timestamp));
+        assert!(same(&custom("binary(16)"), &ColumnType::Uuid));
+        assert!(same(&custom("LONGTEXT"), &ColumnType::Text));
+        assert!(!same(&custom("text"), &ColumnType::Text));
+        assert!(same(&custom("numeric(12, 2)"), &custom("decimal(12,2)")));
+        assert!(same(
+            &custom("DECIMAL(65, 30)"),
+            &ColumnType::Decimal {
+                precision: None,
+                scale: None
+            }
+        ));
+        assert!(same(&custom("decimal"), &custom("decimal(10,0)")));
+        assert!(same(&custom("int(10) unsigned"), &custom("INT UNSIGNED")));
+        assert!(!same(&custom("int unsigned"), &ColumnType::Integer));
+        assert!(same(
+            &custom("ENUM('a', 'it''s')"),
+            &custom("enum('a','it\\'s')")
+        ));
+        assert!(!same(&custom("enum('a','b')"), &custom("enum('b','a')")));
+        assert!(!same(&ColumnType::Json, &ColumnType::Text));
+    }
+
+    #[test]
+    fn mysql_narrowing() {
+        let m = MySql;
+        assert!(!m.is_narrowing(&custom("enum('a')"), &custom("enum('a','b')")));
+        assert!(m.is_narrowing(&custom("enum('a','b')"), &custom("enum('a')")));
+        assert!(!m.is_narrowing(&custom("enum('a','b')"), &custom("enum('b','a')")));
+        assert!(!m.is_narrowing(&ColumnType::Timestamp, &ColumnType::TimestampTz));
+        assert!(!m.is_narrowing(&custom("int(11)"), &ColumnType::Integer));
+        assert!(m.is_narrowing(&ColumnType::BigInt, &ColumnType::Integer));
+        assert!(!m.is_narrowing(&ColumnType::Integer, &ColumnType::BigInt));
+    }
+
+    #[test]
+    fn mysql_defaults() {
+        let m = MySql;
+        let value = |v: Value| ColumnDefault::Value(v);
+        let sql = |t: &str| ColumnDefault::Sql(t.into());
+        let same = |a: &ColumnDefault, b: &ColumnDefault| {
+            m.canonical_default(a) == m.canonical_default(b)
+                || m.same_printed_expression(&m.default_sql(a), &m.default_sql(b))
+        };
+        assert!(same(&value(Value::Bool(false)), &sql("0")));
+        assert!(same(&value(Value::Bool(true)), &sql("TRUE")));
+        assert!(same(&sql("FALSE"), &sql("0")));
+        assert!(same(&value(Value::Text("it's".into())), &sql("'it\\'s'")));
+        assert!(same(&value(Value::Text("a\\b".into())), &sql("'a\\\\b'")));
+        assert!(same(&value(Value::Bytes("00ff".into())), &sql("X'00FF'")));
+        assert!(same(
+            &sql("CURRENT_TIMESTAMP(6)"),
+            &sql("current_timestamp(6)")
+        ));
+        assert!(same(&sql("('x')"), &sql("'x'")));
+        assert!(!same(&value(Value::Text("x".into())), &sql("'y'")));
+        assert!(!same(&value(Value::Bool(true)), &sql("0")));
+        assert_eq!(m.default_sql(&value(Value::Bool(true))), "1");
+    }
+
+    #[test]
+    fn mysql_stored_lowers_what_mariadb_does_not_keep() {
+        let column = |name: &str, ty: ColumnType| Column {
+            name: name.into(),
+            ty,
+            nullable: false,
+            default: None,
+            identity: None,
+            renamed_from: None,
+            backfill_sql: None,
+            comment: None,
+        };
+        let mut id = column("id", ColumnType::BigInt);
+        id.identity = Some(Identity::Always);
+        let mut state = column(
+            "state",
+            ColumnType::Enum {
+                name: "state".into(),
+            },
+        );
+        state.default = Some(ColumnDefault::Value(Value::Text("open".into())));
+        let mut at = column("at", ColumnType::TimestampTz);
+        at.default = Some(ColumnDefault::Value(Value::Text(
+            "2026-01-01 12:00:00+02:00".into(),
+        )));
+        let mut schema = Schema::new();
+        schema.enums.insert(
+            "state".into(),
+            Enum {
+                name: "state".into(),
+                values: ["open", "it's"]
+                    .into_iter()
+                    .map(|v| EnumValue {
+                        name: v.into(),
+                        renamed_from: None,
+                    })
+                    .collect(),
+            },
+        );
+        let mut desc = IndexKey::column("at");
+        desc.order = Some(SortOrder::Desc);
+        desc.nulls = Some(NullsOrder::Last);
+        schema.tables.insert(
+            "t".into(),
+            Table {
+                name: "t".into(),
+                renamed_from: None,
+                comment: Some("kept".into()),
+                columns: vec![id, state, at],
+                primary_key: PrimaryKey {
+                    name: "pk_t".into(),
+                    columns: vec!["id".into()],
+                },
+                indexes: vec![
+                    Index {
+                        name: "ix_t_at".into(),
+                        keys: vec![desc],
+                        unique: false,
+                        method: Some(IndexMethod::Btree),
+                        predicate: None,
+                    },
+                    Index {
+                        name: "ix_t_state".into(),
+                        keys: vec![IndexKey::column("state")],
+                        unique: true,
+                        method: None,
+                        predicate: None,
+                    },
+                ],
+                uniques: vec![],
+                checks: vec![],
+                foreign_keys: vec![ForeignKey {
+                    name: "fk".into(),
+                    columns: vec!["id".into()],
+                    ref_table: "t".into(),
+                    ref_columns: vec!["id".into()],
+                    on_delete: ReferentialAction::Restrict,
+                    on_update: ReferentialAction::Cascade,
+                    deferrable: Deferrable::InitiallyDeferred,
+                }],
+                extensions: vec!["citext".into()],
+            },
+        );
+        let stored = MySql.stored(&schema);
+        assert!(stored.enums.is_empty());
+        let t = &stored.tables["t"];
+        assert_eq!(t.primary_key.name, "PRIMARY");
+        assert_eq!(t.comment.as_deref(), Some("kept"));
+        assert!(t.extensions.is_empty());
+        assert_eq!(t.columns[0].identity, Some(Identity::ByDefault));
+        assert_eq!(t.columns[1].ty, custom("ENUM('open', 'it''s')"));
+        assert_eq!(t.columns[2].ty, ColumnType::Timestamp);
+        assert_eq!(
+            t.columns[2].default,
+            Some(ColumnDefault::Value(Value::Text(
+                "2026-01-01 10:00:00".into()
+            )))
+        );
+        assert_eq!(t.indexes.len(), 1);
+        assert_eq!(t.indexes[0].method, None);
+        assert_eq!(t.indexes[0].keys[0].nulls, None);
+        assert_eq!(t.indexes[0].keys[0].order, Some(SortOrder::Desc));
+        assert_eq!(
+            t.uniques,
+            [Unique {
+                name: "ix_t_state".into(),
+                columns: vec!["state".into()]
+            }]
+        );
+        let fk = &t.foreign_keys[0];
+        assert_eq!(fk.on_delete, ReferentialAction::NoAction);
+        assert_eq!(fk.on_update, ReferentialAction::Cascade);
+        assert_eq!(fk.deferrable, Deferrable::No);
+        // The models' own schema is not touched.
+        assert_eq!(schema.tables["t"].primary_key.name, "pk_t");
+    }
+
+    #[test]
+    fn mysql_expressions_compare_as_mariadb_prints_them() {
+        let m = MySql;
+        assert!(m.same_printed_expression("length(title) > 0", "octet_length(`title`) > 0"));
+        assert!(m.same_printed_expression("NOT done", "`done` = 0"));
+        assert!(!m.same_printed_expression("a > 1", "`a` > 2"));
+        // Text that does not parse is compared by tokens.
+        assert!(m.same_printed_expression("a >> ", "`A` >>"));
+        assert!(!m.same_printed_expression("a >> ", "`b` >>"));
+    }
+}
