@@ -124,10 +124,18 @@ impl Equivalence for MySql {
                 if column.identity.is_some() {
                     column.identity = Some(Identity::ByDefault);
                 }
-                if let Some(ColumnDefault::Value(Value::Text(text))) = &column.default {
-                    if let Some(canonical) = super::mysql::canonical_temporal(&column.ty, text) {
-                        column.default = Some(ColumnDefault::Value(Value::Text(canonical)));
-                    }
+                // A time literal, typed or written as SQL, as MariaDB prints it back.
+                let literal = match &column.default {
+                    Some(ColumnDefault::Value(Value::Text(text))) => Some(text.clone()),
+                    Some(ColumnDefault::Sql(sql)) => super::mysql::string_literal(sql.trim())
+                        .filter(|(_, rest)| rest.trim().is_empty())
+                        .map(|(text, _)| text),
+                    _ => None,
+                };
+                if let Some(canonical) =
+                    literal.and_then(|text| super::mysql::canonical_temporal(&column.ty, &text))
+                {
+                    column.default = Some(ColumnDefault::Value(Value::Text(canonical)));
                 }
             }
             let mut indexes = Vec::new();
@@ -1458,6 +1466,15 @@ mod mysql_tests {
         assert_eq!(t.columns[2].ty, ColumnType::Timestamp);
         assert_eq!(
             t.columns[2].default,
+            Some(ColumnDefault::Value(Value::Text(
+                "2026-01-01 10:00:00".into()
+            )))
+        );
+        let mut written = schema.clone();
+        written.tables.get_mut("t").expect("t").columns[2].default =
+            Some(ColumnDefault::Sql("'2026-01-01 10:00:00.000'".into()));
+        assert_eq!(
+            MySql.stored(&written).tables["t"].columns[2].default,
             Some(ColumnDefault::Value(Value::Text(
                 "2026-01-01 10:00:00".into()
             )))
