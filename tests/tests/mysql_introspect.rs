@@ -16,6 +16,8 @@
 //! - MySQL 8.0.19+ prints integer types without a display width (`int`, not `int(11)`),
 //!   except `tinyint(1)`.
 
+#![allow(dead_code)]
+
 use model_core::dialect::Dialect;
 use model_core::diff::{diff, DiffOptions};
 use model_core::introspect::mysql::introspect;
