@@ -635,3 +635,61 @@ ALTER TABLE notes MODIFY COLUMN c BIGINT NOT NULL DEFAULT 4 COMMENT 'counted';
     assert_eq!(c.default, Some(ColumnDefault::Sql("4".into())));
     assert_eq!(c.comment.as_deref(), Some("counted"));
 }
+
+#[tokio::test]
+async fn hand_written_ddl_with_backticks_inline_keys_and_reserved_names() {
+    let live = introspected(
+        "CREATE TABLE `Order` (
+    `id` int(11) NOT NULL AUTO_INCREMENT,
+    `key` varchar(40) NOT NULL,
+    `order` TINYINT(1) DEFAULT NULL,
+    `Placed At` datetime(6) DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),
+    note text CHECK (note <> ''),
+    PRIMARY KEY (`id`),
+    UNIQUE KEY `uq_order_key` (`key`),
+    KEY `ix_order_placed` (`Placed At` DESC, `order`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='orders';
+",
+    )
+    .await;
+    let order = &live.tables["Order"];
+    assert_eq!(order.comment.as_deref(), Some("orders"));
+    assert_eq!(order.primary_key.columns, ["id"]);
+    let id = order.column("id").expect("id");
+    assert_eq!(id.ty, ColumnType::Integer);
+    assert_eq!(id.identity, Some(Identity::ByDefault));
+    let flag = order.column("order").expect("order");
+    assert_eq!(flag.ty, ColumnType::Boolean);
+    assert!(flag.nullable);
+    assert_eq!(flag.default, None);
+    let placed = order.column("Placed At").expect("Placed At");
+    assert_eq!(placed.ty, ColumnType::Timestamp);
+    assert_eq!(
+        placed.default,
+        Some(ColumnDefault::Sql("current_timestamp(6)".into()))
+    );
+    assert_eq!(
+        order.column("note").expect("note").ty,
+        ColumnType::Custom { sql: "text".into() }
+    );
+    // A column-level CHECK is named after its column, like the JSON one, but is kept.
+    assert_eq!(order.checks.len(), 1);
+    assert_eq!(order.checks[0].name, "note");
+    assert!(Dialect::Mysql
+        .equivalence()
+        .same_printed_expression("note <> ''", &order.checks[0].expr));
+    assert_eq!(
+        order.uniques,
+        [Unique {
+            name: "uq_order_key".into(),
+            columns: vec!["key".into()]
+        }]
+    );
+    assert_eq!(order.indexes.len(), 1);
+    assert_eq!(
+        order.indexes[0].keys[0].target,
+        IndexTarget::Column("Placed At".into())
+    );
+    assert_eq!(order.indexes[0].keys[0].order, Some(SortOrder::Desc));
+    assert_eq!(order.indexes[0].keys[1], IndexKey::column("order"));
+}
