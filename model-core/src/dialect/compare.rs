@@ -1,12 +1,16 @@
 //! How the diff tells spellings apart ([`Equivalence`]): normalized spellings of types,
 //! defaults and expressions as PostgreSQL writes and prints them back (`float8` for `double
 //! precision`, casts and parentheses it adds to a CHECK); SQLite's, where a column's type only
-//! sets an affinity and every object's SQL is kept as written ([`Sqlite`]). MySQL uses
-//! PostgreSQL's rules until it gets its own.
+//! sets an affinity and every object's SQL is kept as written ([`Sqlite`]); MySQL's and
+//! MariaDB's, where enum types are inline value lists and the server re-prints expressions
+//! in its own words ([`MySql`]).
 
 use crate::diff::Equivalence;
 use crate::naming;
-use crate::schema::{Check, ColumnDefault, ColumnType, Schema, Value};
+use crate::schema::{
+    Check, ColumnDefault, ColumnType, Deferrable, Identity, IndexMethod, IndexTarget,
+    ReferentialAction, Schema, SortOrder, Unique, Value,
+};
 
 use super::{MySql, Postgres, SqlDialect, Sqlite};
 
@@ -36,38 +40,328 @@ impl Equivalence for Postgres {
     }
 }
 
-/// A dialect that compares as PostgreSQL does, for now.
-macro_rules! compares_as_postgres {
-    ($dialect:ty) => {
-        impl Equivalence for $dialect {
-            fn canonical_type(&self, ty: &ColumnType) -> String {
-                Postgres.canonical_type(ty)
-            }
+/// MySQL's and MariaDB's rules. Types compare by the spelling the MySQL renderer writes
+/// (the README's type table), lowercase, with synonyms and integer display widths folded
+/// (`int(11)` and `integer` are `int`, `boolean` is `tinyint(1)`, `numeric` is `decimal`):
+/// both timestamp kinds are `datetime(6)`, a uuid is `binary(16)`, an unbounded decimal
+/// `decimal(65,30)`, and an enum column is its inline `enum('a','b')` value list (in the
+/// models, `Enum { name }` compares by name; [`MySql`]'s `stored()` lowers it to the list). A
+/// change of enum values narrows when a value goes away; other changes narrow as they do on
+/// PostgreSQL. Defaults compare as MySQL literals (`1`/`0` for booleans, strings with
+/// MySQL's escaping), expressions as MariaDB prints them back (see
+/// [`mysql_canonical_tree`](super::expression::mysql_canonical_tree)).
+///
+/// `stored()` lowers the models to what MariaDB keeps: every primary key is called `PRIMARY`;
+/// enum columns are inline `ENUM(...)` types and there are no enum types; `GENERATED ALWAYS`
+/// identities are `AUTO_INCREMENT` (by default); `RESTRICT` is `NO ACTION` and no foreign key
+/// is deferrable; a unique index of ascending columns is a UNIQUE constraint (MySQL has no
+/// other kind); index keys lose operator classes and NULLS placement and the method `btree`
+/// is the default; literal defaults of time types are spelled as MariaDB prints them;
+/// extensions are PostgreSQL's only.
+impl Equivalence for MySql {
+    fn canonical_type(&self, ty: &ColumnType) -> String {
+        mysql_canonical_type(ty)
+    }
 
-            fn is_narrowing(&self, from: &ColumnType, to: &ColumnType) -> bool {
-                Postgres.is_narrowing(from, to)
-            }
-
-            fn normalize_expression(&self, sql: &str) -> String {
-                Postgres.normalize_expression(sql)
-            }
-
-            fn same_printed_expression(&self, written: &str, printed: &str) -> bool {
-                Postgres.same_printed_expression(written, printed)
-            }
-
-            fn canonical_default(&self, default: &ColumnDefault) -> String {
-                Postgres.canonical_default(default)
-            }
-
-            fn default_sql(&self, default: &ColumnDefault) -> String {
-                Postgres.default_sql(default)
-            }
+    fn is_narrowing(&self, from: &ColumnType, to: &ColumnType) -> bool {
+        if mysql_canonical_type(from) == mysql_canonical_type(to) {
+            return false;
         }
-    };
+        if let (Some(a), Some(b)) = (mysql_enum_list(from), mysql_enum_list(to)) {
+            return a.iter().any(|v| !b.contains(v));
+        }
+        is_narrowing(from, to)
+    }
+
+    fn normalize_expression(&self, sql: &str) -> String {
+        normalize_expression(sql)
+    }
+
+    fn same_printed_expression(&self, written: &str, printed: &str) -> bool {
+        match (
+            super::expression::mysql_canonical_tree(written),
+            super::expression::mysql_canonical_tree(printed),
+        ) {
+            (Some(x), Some(y)) => x == y,
+            _ => mysql_tokens(written) == mysql_tokens(printed),
+        }
+    }
+
+    fn canonical_default(&self, default: &ColumnDefault) -> String {
+        let text = normalize_expression(&self.default_sql(default));
+        match text.as_str() {
+            "true" => "1".into(),
+            "false" => "0".into(),
+            _ if is_blob_literal(&text) => text.to_ascii_lowercase(),
+            _ => text,
+        }
+    }
+
+    fn default_sql(&self, default: &ColumnDefault) -> String {
+        match default {
+            ColumnDefault::Value(Value::Bool(b)) => u8::from(*b).to_string(),
+            ColumnDefault::Value(v) => self.literal(v),
+            ColumnDefault::Sql(sql) => sql.clone(),
+        }
+    }
+
+    fn stored(&self, schema: &Schema) -> Schema {
+        let mut out = schema.clone();
+        for table in out.tables.values_mut() {
+            table.extensions.clear();
+            table.primary_key.name = super::mysql::PRIMARY_KEY_NAME.into();
+            for column in &mut table.columns {
+                if let ColumnType::Enum { name } = &column.ty {
+                    if let Some(definition) = schema.enums.get(name) {
+                        column.ty = ColumnType::Custom {
+                            sql: self.enum_type(definition.value_names()),
+                        };
+                    }
+                }
+                if column.ty == ColumnType::TimestampTz {
+                    column.ty = ColumnType::Timestamp;
+                }
+                if column.identity.is_some() {
+                    column.identity = Some(Identity::ByDefault);
+                }
+                // A time literal, typed or written as SQL, as MariaDB prints it back.
+                let literal = match &column.default {
+                    Some(ColumnDefault::Value(Value::Text(text))) => Some(text.clone()),
+                    Some(ColumnDefault::Sql(sql)) => super::mysql::string_literal(sql.trim())
+                        .filter(|(_, rest)| rest.trim().is_empty())
+                        .map(|(text, _)| text),
+                    _ => None,
+                };
+                if let Some(canonical) =
+                    literal.and_then(|text| super::mysql::canonical_temporal(&column.ty, &text))
+                {
+                    column.default = Some(ColumnDefault::Value(Value::Text(canonical)));
+                }
+            }
+            let mut indexes = Vec::new();
+            for mut index in std::mem::take(&mut table.indexes) {
+                if index.method == Some(IndexMethod::Btree) {
+                    index.method = None;
+                }
+                for key in &mut index.keys {
+                    key.opclass = None;
+                    key.nulls = None;
+                    if key.order == Some(SortOrder::Asc) {
+                        key.order = None;
+                    }
+                }
+                let columns: Option<Vec<String>> = index
+                    .keys
+                    .iter()
+                    .map(|k| match (&k.target, k.order) {
+                        (IndexTarget::Column(c), None) => Some(c.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                match columns {
+                    Some(columns)
+                        if index.unique && index.predicate.is_none() && index.method.is_none() =>
+                    {
+                        table.uniques.push(Unique {
+                            name: index.name,
+                            columns,
+                        });
+                    }
+                    _ => indexes.push(index),
+                }
+            }
+            table.indexes = indexes;
+            for fk in &mut table.foreign_keys {
+                fk.deferrable = Deferrable::No;
+                for action in [&mut fk.on_delete, &mut fk.on_update] {
+                    if *action == ReferentialAction::Restrict {
+                        *action = ReferentialAction::NoAction;
+                    }
+                }
+            }
+            table.normalize();
+        }
+        out.enums.clear();
+        out
+    }
 }
 
-compares_as_postgres!(MySql);
+/// The values of an inline enum type (`Custom { sql: "ENUM('a', 'b')" }`), if `ty` is one.
+fn mysql_enum_list(ty: &ColumnType) -> Option<Vec<String>> {
+    match ty {
+        ColumnType::Custom { sql } => super::mysql::enum_values(sql),
+        _ => None,
+    }
+}
+
+/// Spellings MySQL treats alike, mapped to the one the MySQL renderer writes.
+const MYSQL_TYPE_SYNONYMS: &[(&str, &str)] = &[
+    ("integer", "int"),
+    ("int4", "int"),
+    ("int8", "bigint"),
+    ("int2", "smallint"),
+    ("bool", "tinyint(1)"),
+    ("boolean", "tinyint(1)"),
+    ("double precision", "double"),
+    ("real", "double"),
+    ("float8", "double"),
+    ("float4", "float"),
+    ("dec", "decimal"),
+    ("numeric", "decimal"),
+    ("fixed", "decimal"),
+    ("character varying", "varchar"),
+];
+
+/// The MySQL spelling of a column type, lowercased (see [`MySql`]'s rules).
+pub fn mysql_canonical_type(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Enum { name } => format!("enum {name}"),
+        ColumnType::Array { element } => format!("{}[]", mysql_canonical_type(element)),
+        ColumnType::Custom { sql } => mysql_canonical_sql_type(sql),
+        other => match MySql.column_type(other, &Schema::new()) {
+            Ok(sql) => mysql_canonical_sql_type(&sql),
+            Err(_) => canonical_type(other),
+        },
+    }
+}
+
+fn mysql_canonical_sql_type(sql: &str) -> String {
+    if let Some(values) = super::mysql::enum_values(sql) {
+        let values: Vec<String> = values.iter().map(|v| MySql.string(v)).collect();
+        return format!("enum({})", values.join(","));
+    }
+    let text = normalize_expression(sql);
+    let (word, args) = match text.find('(') {
+        Some(i) => (text[..i].trim_end().to_owned(), text[i..].to_owned()),
+        None => (text.clone(), String::new()),
+    };
+    // `int(11) unsigned`: the arguments end at the closing parenthesis.
+    let (args, tail) = match args.find(')') {
+        Some(i) => (args[..=i].to_owned(), args[i + 1..].to_owned()),
+        None => (args, String::new()),
+    };
+    let word = MYSQL_TYPE_SYNONYMS
+        .iter()
+        .find(|(from, _)| *from == word)
+        .map_or(word.clone(), |(_, to)| (*to).to_owned());
+    let tail = if tail.is_empty() || tail.starts_with(' ') {
+        tail
+    } else {
+        format!(" {tail}")
+    };
+    let is_integer = ["tinyint", "smallint", "mediumint", "int", "bigint"].contains(&word.as_str());
+    match word.as_str() {
+        // Booleans are `tinyint(1)`: that display width is the type.
+        "tinyint(1)" => format!("tinyint(1){tail}"),
+        "tinyint" if args == "(1)" => format!("tinyint(1){tail}"),
+        // Other display widths change nothing.
+        _ if is_integer => format!("{word}{tail}"),
+        "decimal" => {
+            let inner = args.trim_start_matches('(').trim_end_matches(')');
+            let mut parts = inner.split(',').filter(|p| !p.is_empty());
+            let p = parts.next().unwrap_or("10");
+            let s = parts.next().unwrap_or("0");
+            format!("decimal({p},{s}){tail}")
+        }
+        _ => format!("{word}{args}{tail}"),
+    }
+}
+
+/// An expression as MySQL reads it, as tokens, when it does not parse as a tree: white
+/// space and comments dropped, words lowercased (function synonyms folded, `true`/`false` as
+/// `1`/`0`), identifiers in backticks unquoted and lowercased, strings by their value
+/// (MySQL's backslash escapes read), parentheses around the whole expression dropped.
+fn mysql_tokens(sql: &str) -> Vec<String> {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut tokens: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '-' && chars.get(i + 1) == Some(&'-') || c == '#' {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
+            i += 2;
+            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                i += 1;
+            }
+            i += 2;
+        } else if c == '`' {
+            i += 1;
+            let mut text = String::new();
+            while i < chars.len() {
+                if chars[i] == '`' {
+                    if chars.get(i + 1) == Some(&'`') {
+                        text.push('`');
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                text.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            tokens.push(text.to_lowercase());
+        } else if c == '\'' || c == '"' {
+            let rest: String = chars[i..].iter().collect();
+            match super::mysql::string_literal(&rest) {
+                Some((value, after)) => {
+                    let value = if tokens.last().is_some_and(|t| t == "x") {
+                        value.to_ascii_lowercase()
+                    } else {
+                        value
+                    };
+                    tokens.push(format!("'{}'", value.replace('\'', "''")));
+                    i = chars.len() - after.chars().count();
+                }
+                None => {
+                    tokens.push(rest);
+                    i = chars.len();
+                }
+            }
+        } else if c.is_alphanumeric() || c == '_' || c == '.' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            tokens.push(match word.to_lowercase().as_str() {
+                "true" => "1".into(),
+                "false" => "0".into(),
+                w => super::expression::mysql_function_name(w),
+            });
+        } else if c == '!' && chars.get(i + 1) == Some(&'=') {
+            tokens.extend(["<".into(), ">".into()]);
+            i += 2;
+        } else {
+            tokens.push(c.to_string());
+            i += 1;
+        }
+    }
+    while tokens.len() >= 2 && tokens[0] == "(" && tokens[tokens.len() - 1] == ")" {
+        let mut depth = 0usize;
+        let encloses = tokens.iter().enumerate().all(|(k, t)| {
+            match t.as_str() {
+                "(" => depth += 1,
+                ")" => depth -= 1,
+                _ => {}
+            }
+            depth > 0 || k == tokens.len() - 1
+        });
+        if !encloses {
+            break;
+        }
+        tokens.remove(0);
+        tokens.pop();
+    }
+    tokens
+}
 
 /// SQLite's rules. Types compare by the spelling the SQLite renderer writes (`INTEGER` for
 /// every integer, `TEXT` for text, JSON and enums, `BLOB` for bytes and uuids, `DATETIME` for
@@ -992,5 +1286,226 @@ mod sqlite_tests {
         assert!(!s.same_printed_expression("state = 'Open'", "state = 'open'"));
         assert!(!s.same_printed_expression("(a) OR (b)", "a OR b"));
         assert!(!s.same_printed_expression("a > 1", "a > 2"));
+    }
+}
+
+#[cfg(test)]
+mod mysql_tests {
+    use super::*;
+    use crate::schema::{
+        Column, Enum, EnumValue, ForeignKey, Index, IndexKey, NullsOrder, PrimaryKey, Table,
+    };
+
+    fn custom(sql: &str) -> ColumnType {
+        ColumnType::Custom { sql: sql.into() }
+    }
+
+    #[test]
+    fn mysql_types_compare_by_the_renderers_spelling() {
+        let m = MySql;
+        let same = |a: &ColumnType, b: &ColumnType| m.canonical_type(a) == m.canonical_type(b);
+        assert!(same(&custom("int(11)"), &ColumnType::Integer));
+        assert!(same(&custom("INTEGER"), &ColumnType::Integer));
+        assert!(same(&custom("bigint(20)"), &ColumnType::BigInt));
+        assert!(same(&custom("tinyint(1)"), &ColumnType::Boolean));
+        assert!(same(&custom("BOOL"), &ColumnType::Boolean));
+        assert!(!same(&custom("tinyint(4)"), &ColumnType::Boolean));
+        assert!(same(&ColumnType::Timestamp, &ColumnType::TimestampTz));
+        assert!(same(&custom("DATETIME(6)"), &ColumnType::TimestampTz));
+        assert!(!same(&custom("datetime"), &ColumnType::Timestamp));
+        assert!(same(&custom("binary(16)"), &ColumnType::Uuid));
+        assert!(same(&custom("LONGTEXT"), &ColumnType::Text));
+        assert!(!same(&custom("text"), &ColumnType::Text));
+        assert!(same(&custom("numeric(12, 2)"), &custom("decimal(12,2)")));
+        assert!(same(
+            &custom("DECIMAL(65, 30)"),
+            &ColumnType::Decimal {
+                precision: None,
+                scale: None
+            }
+        ));
+        assert!(same(&custom("decimal"), &custom("decimal(10,0)")));
+        assert!(same(&custom("int(10) unsigned"), &custom("INT UNSIGNED")));
+        assert!(!same(&custom("int unsigned"), &ColumnType::Integer));
+        assert!(same(
+            &custom("ENUM('a', 'it''s')"),
+            &custom("enum('a','it\\'s')")
+        ));
+        assert!(!same(&custom("enum('a','b')"), &custom("enum('b','a')")));
+        assert!(!same(&ColumnType::Json, &ColumnType::Text));
+    }
+
+    #[test]
+    fn mysql_narrowing() {
+        let m = MySql;
+        assert!(!m.is_narrowing(&custom("enum('a')"), &custom("enum('a','b')")));
+        assert!(m.is_narrowing(&custom("enum('a','b')"), &custom("enum('a')")));
+        assert!(!m.is_narrowing(&custom("enum('a','b')"), &custom("enum('b','a')")));
+        assert!(!m.is_narrowing(&ColumnType::Timestamp, &ColumnType::TimestampTz));
+        assert!(!m.is_narrowing(&custom("int(11)"), &ColumnType::Integer));
+        assert!(m.is_narrowing(&ColumnType::BigInt, &ColumnType::Integer));
+        assert!(!m.is_narrowing(&ColumnType::Integer, &ColumnType::BigInt));
+    }
+
+    #[test]
+    fn mysql_defaults() {
+        let m = MySql;
+        let value = |v: Value| ColumnDefault::Value(v);
+        let sql = |t: &str| ColumnDefault::Sql(t.into());
+        let same = |a: &ColumnDefault, b: &ColumnDefault| {
+            m.canonical_default(a) == m.canonical_default(b)
+                || m.same_printed_expression(&m.default_sql(a), &m.default_sql(b))
+        };
+        assert!(same(&value(Value::Bool(false)), &sql("0")));
+        assert!(same(&value(Value::Bool(true)), &sql("TRUE")));
+        assert!(same(&sql("FALSE"), &sql("0")));
+        assert!(same(&value(Value::Text("it's".into())), &sql("'it\\'s'")));
+        assert!(same(&value(Value::Text("a\\b".into())), &sql("'a\\\\b'")));
+        assert!(same(&value(Value::Bytes("00ff".into())), &sql("X'00FF'")));
+        assert!(same(
+            &sql("CURRENT_TIMESTAMP(6)"),
+            &sql("current_timestamp(6)")
+        ));
+        assert!(same(&sql("('x')"), &sql("'x'")));
+        assert!(!same(&value(Value::Text("x".into())), &sql("'y'")));
+        assert!(!same(&value(Value::Bool(true)), &sql("0")));
+        assert_eq!(m.default_sql(&value(Value::Bool(true))), "1");
+    }
+
+    #[test]
+    fn mysql_stored_lowers_what_mariadb_does_not_keep() {
+        let column = |name: &str, ty: ColumnType| Column {
+            name: name.into(),
+            ty,
+            nullable: false,
+            default: None,
+            identity: None,
+            renamed_from: None,
+            backfill_sql: None,
+            comment: None,
+        };
+        let mut id = column("id", ColumnType::BigInt);
+        id.identity = Some(Identity::Always);
+        let mut state = column(
+            "state",
+            ColumnType::Enum {
+                name: "state".into(),
+            },
+        );
+        state.default = Some(ColumnDefault::Value(Value::Text("open".into())));
+        let mut at = column("at", ColumnType::TimestampTz);
+        at.default = Some(ColumnDefault::Value(Value::Text(
+            "2026-01-01 12:00:00+02:00".into(),
+        )));
+        let mut schema = Schema::new();
+        schema.enums.insert(
+            "state".into(),
+            Enum {
+                name: "state".into(),
+                values: ["open", "it's"]
+                    .into_iter()
+                    .map(|v| EnumValue {
+                        name: v.into(),
+                        renamed_from: None,
+                    })
+                    .collect(),
+            },
+        );
+        let mut desc = IndexKey::column("at");
+        desc.order = Some(SortOrder::Desc);
+        desc.nulls = Some(NullsOrder::Last);
+        schema.tables.insert(
+            "t".into(),
+            Table {
+                name: "t".into(),
+                renamed_from: None,
+                comment: Some("kept".into()),
+                columns: vec![id, state, at],
+                primary_key: PrimaryKey {
+                    name: "pk_t".into(),
+                    columns: vec!["id".into()],
+                },
+                indexes: vec![
+                    Index {
+                        name: "ix_t_at".into(),
+                        keys: vec![desc],
+                        unique: false,
+                        method: Some(IndexMethod::Btree),
+                        predicate: None,
+                    },
+                    Index {
+                        name: "ix_t_state".into(),
+                        keys: vec![IndexKey::column("state")],
+                        unique: true,
+                        method: None,
+                        predicate: None,
+                    },
+                ],
+                uniques: vec![],
+                checks: vec![],
+                foreign_keys: vec![ForeignKey {
+                    name: "fk".into(),
+                    columns: vec!["id".into()],
+                    ref_table: "t".into(),
+                    ref_columns: vec!["id".into()],
+                    on_delete: ReferentialAction::Restrict,
+                    on_update: ReferentialAction::Cascade,
+                    deferrable: Deferrable::InitiallyDeferred,
+                }],
+                extensions: vec!["citext".into()],
+            },
+        );
+        let stored = MySql.stored(&schema);
+        assert!(stored.enums.is_empty());
+        let t = &stored.tables["t"];
+        assert_eq!(t.primary_key.name, "PRIMARY");
+        assert_eq!(t.comment.as_deref(), Some("kept"));
+        assert!(t.extensions.is_empty());
+        assert_eq!(t.columns[0].identity, Some(Identity::ByDefault));
+        assert_eq!(t.columns[1].ty, custom("ENUM('open', 'it''s')"));
+        assert_eq!(t.columns[2].ty, ColumnType::Timestamp);
+        assert_eq!(
+            t.columns[2].default,
+            Some(ColumnDefault::Value(Value::Text(
+                "2026-01-01 10:00:00".into()
+            )))
+        );
+        let mut written = schema.clone();
+        written.tables.get_mut("t").expect("t").columns[2].default =
+            Some(ColumnDefault::Sql("'2026-01-01 10:00:00.000'".into()));
+        assert_eq!(
+            MySql.stored(&written).tables["t"].columns[2].default,
+            Some(ColumnDefault::Value(Value::Text(
+                "2026-01-01 10:00:00".into()
+            )))
+        );
+        assert_eq!(t.indexes.len(), 1);
+        assert_eq!(t.indexes[0].method, None);
+        assert_eq!(t.indexes[0].keys[0].nulls, None);
+        assert_eq!(t.indexes[0].keys[0].order, Some(SortOrder::Desc));
+        assert_eq!(
+            t.uniques,
+            [Unique {
+                name: "ix_t_state".into(),
+                columns: vec!["state".into()]
+            }]
+        );
+        let fk = &t.foreign_keys[0];
+        assert_eq!(fk.on_delete, ReferentialAction::NoAction);
+        assert_eq!(fk.on_update, ReferentialAction::Cascade);
+        assert_eq!(fk.deferrable, Deferrable::No);
+        // The models' own schema is not touched.
+        assert_eq!(schema.tables["t"].primary_key.name, "pk_t");
+    }
+
+    #[test]
+    fn mysql_expressions_compare_as_mariadb_prints_them() {
+        let m = MySql;
+        assert!(m.same_printed_expression("length(title) > 0", "octet_length(`title`) > 0"));
+        assert!(m.same_printed_expression("NOT done", "`done` = 0"));
+        assert!(!m.same_printed_expression("a > 1", "`a` > 2"));
+        // Text that does not parse is compared by tokens.
+        assert!(m.same_printed_expression("a >> ", "`A` >>"));
+        assert!(!m.same_printed_expression("a >> ", "`b` >>"));
     }
 }

@@ -14,7 +14,7 @@ use sqlparser::ast::{
     visit_expressions_mut, BinaryOperator, CastKind, DataType, Expr, Ident, InTarget,
     ObjectNamePart, UnaryOperator, Value,
 };
-use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Token;
 
@@ -36,6 +36,130 @@ pub fn canonical_tree(sql: &str) -> Option<Expr> {
         ControlFlow::<()>::Continue(())
     });
     Some(expr)
+}
+
+/// The canonical tree of an expression in MySQL's syntax (backticks, backslash escapes in
+/// strings), with MariaDB's and MySQL's re-printing folded, or `None` when it does not parse
+/// whole. The server prints a CHECK or a default back lowercase, with identifiers in
+/// backticks, `TRUE`/`FALSE` as `1`/`0`, `NOT col` as `col = 0`, `NOT (a > 0)` as `a <= 0`,
+/// a one-item `IN` as `=`, and several functions under another name (`lower` as `lcase`,
+/// `length` as `octet_length`, `now()` as `current_timestamp()`, `CURRENT_DATE` as
+/// `curdate()`); identifiers compare without case, as MySQL's column names do. What is left
+/// is brought to the same canonical form as PostgreSQL's trees (parentheses, numbers,
+/// `AND`/`OR` chains).
+pub fn mysql_canonical_tree(sql: &str) -> Option<Expr> {
+    let dialect = MySqlDialect {};
+    let mut parser = Parser::new(&dialect).try_with_sql(sql).ok()?;
+    let mut expr = parser.parse_expr().ok()?;
+    if parser.peek_token().token != Token::EOF {
+        return None;
+    }
+    let _ = visit_expressions_mut(&mut expr, |e| {
+        let taken = std::mem::replace(e, Expr::value(Value::Null));
+        *e = canonical(mysql_canonical(taken));
+        ControlFlow::<()>::Continue(())
+    });
+    Some(expr)
+}
+
+/// Function names MySQL prints under another name, and the name they compare by.
+const MYSQL_FUNCTION_SYNONYMS: &[(&str, &str)] = &[
+    ("lcase", "lower"),
+    ("ucase", "upper"),
+    ("octet_length", "length"),
+    ("character_length", "char_length"),
+    ("curdate", "current_date"),
+    ("curtime", "current_time"),
+    ("now", "current_timestamp"),
+    ("localtime", "current_timestamp"),
+    ("localtimestamp", "current_timestamp"),
+    ("substr", "substring"),
+];
+
+/// The name a MySQL function compares by (lowercase, synonyms folded).
+pub fn mysql_function_name(name: &str) -> String {
+    let lower = name.to_lowercase();
+    MYSQL_FUNCTION_SYNONYMS
+        .iter()
+        .find(|(from, _)| *from == lower)
+        .map_or(lower, |(_, to)| (*to).to_owned())
+}
+
+/// MySQL's re-printings of one node, folded; its children already are.
+fn mysql_canonical(expr: Expr) -> Expr {
+    use sqlparser::ast::{FunctionArgumentList, FunctionArguments};
+    match expr {
+        Expr::Nested(inner) => *inner,
+        Expr::Identifier(ident) => Expr::Identifier(Ident::new(ident.value.to_lowercase())),
+        Expr::CompoundIdentifier(idents) => Expr::CompoundIdentifier(
+            idents
+                .into_iter()
+                .map(|i| Ident::new(i.value.to_lowercase()))
+                .collect(),
+        ),
+        Expr::Function(mut function) => {
+            for part in &mut function.name.0 {
+                if let ObjectNamePart::Identifier(ident) = part {
+                    *ident = Ident::new(mysql_function_name(&ident.value));
+                }
+            }
+            // `CURRENT_TIMESTAMP` is `current_timestamp()`.
+            if matches!(function.args, FunctionArguments::None) {
+                function.args = FunctionArguments::List(FunctionArgumentList {
+                    duplicate_treatment: None,
+                    args: Vec::new(),
+                    clauses: Vec::new(),
+                });
+            }
+            Expr::Function(function)
+        }
+        Expr::Value(v) => match v.value {
+            Value::Boolean(b) => Expr::value(Value::Number(u8::from(b).to_string(), false)),
+            // Without ANSI_QUOTES, double quotes make a string.
+            Value::DoubleQuotedString(text) => Expr::value(Value::SingleQuotedString(text)),
+            Value::HexStringLiteral(hex) => {
+                Expr::value(Value::HexStringLiteral(hex.to_ascii_lowercase()))
+            }
+            other => Expr::value(other),
+        },
+        Expr::UnaryOp {
+            op: UnaryOperator::Not,
+            expr,
+        } => match *expr {
+            // `NOT col` is printed `col = 0`.
+            ident @ (Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => binary(
+                ident,
+                BinaryOperator::Eq,
+                Expr::value(Value::Number("0".into(), false)),
+            ),
+            // `NOT (a > 0)` is printed `a <= 0`.
+            Expr::BinaryOp { left, op, right } => match inverted_comparison(&op) {
+                Some(inverse) => binary(*left, inverse, *right),
+                None => Expr::UnaryOp {
+                    op: UnaryOperator::Not,
+                    expr: Box::new(Expr::BinaryOp { left, op, right }),
+                },
+            },
+            other => Expr::UnaryOp {
+                op: UnaryOperator::Not,
+                expr: Box::new(other),
+            },
+        },
+        other => other,
+    }
+}
+
+/// The comparison that is true exactly when `op` is false (for non-NULL operands).
+fn inverted_comparison(op: &BinaryOperator) -> Option<BinaryOperator> {
+    Some(match op {
+        BinaryOperator::Eq => BinaryOperator::NotEq,
+        BinaryOperator::NotEq => BinaryOperator::Eq,
+        BinaryOperator::Gt => BinaryOperator::LtEq,
+        BinaryOperator::LtEq => BinaryOperator::Gt,
+        BinaryOperator::Lt => BinaryOperator::GtEq,
+        BinaryOperator::GtEq => BinaryOperator::Lt,
+        _ => return None,
+    })
 }
 
 /// One node in canonical form; its children already are.
@@ -454,6 +578,66 @@ mod tests {
         assert!(!same("x BETWEEN 1 AND 2", "x BETWEEN 2 AND 1"));
         assert!(!same("x > -1", "x > 1"));
         assert!(!same("code SIMILAR TO 'a'", "code ~ 'a'"));
+    }
+
+    fn same_mysql(a: &str, b: &str) -> bool {
+        let (x, y) = (mysql_canonical_tree(a), mysql_canonical_tree(b));
+        assert!(x.is_some(), "does not parse: {a}");
+        assert!(y.is_some(), "does not parse: {b}");
+        x == y
+    }
+
+    /// Pairs of (as written, as MariaDB 10.11 prints it in CHECK_CONSTRAINTS / COLUMN_DEFAULT).
+    #[test]
+    fn mariadb_re_printing_is_tolerated() {
+        let cases = [
+            ("length(title) > 0", "octet_length(`title`) > 0"),
+            (
+                "a > 0 AND (b < 5 OR b IS NULL)",
+                "`a` > 0 and (`b` < 5 or `b` is null)",
+            ),
+            ("s IN ('x', 'y')", "`s` in ('x','y')"),
+            ("s NOT IN ('z')", "`s` <> 'z'"),
+            ("a BETWEEN 1 AND 10", "`a` between 1 and 10"),
+            (
+                "s LIKE 'P%' AND s <> 'it''s' AND a != 3",
+                "`s` like 'P%' and `s` <> 'it\\'s' and `a` <> 3",
+            ),
+            ("done = TRUE OR NOT done", "`done` = 1 or `done` = 0"),
+            ("LOWER(s) = s AND -a < 0", "lcase(`s`) = `s` and -`a` < 0"),
+            ("UPPER(s) <> ''", "ucase(`s`) <> ''"),
+            ("a + b * 2 >= 1.50", "`a` + `b` * 2 >= 1.50"),
+            ("(a > 0) = true", "`a` > 0 = 1"),
+            (
+                "NOT (a > 0) OR s IS NOT NULL",
+                "`a` <= 0 or `s` is not null",
+            ),
+            (
+                "CASE WHEN a > 1 THEN s IS NULL ELSE TRUE END",
+                "case when `a` > 1 then `s` is null else 1 end",
+            ),
+            ("CURRENT_TIMESTAMP(6)", "current_timestamp(6)"),
+            ("now()", "current_timestamp()"),
+            ("CURRENT_TIMESTAMP", "current_timestamp()"),
+            ("CURRENT_DATE", "curdate()"),
+            ("1+2", "(1 + 2)"),
+            ("X'00FF'", "X'00ff'"),
+            ("TRUE", "1"),
+            ("'a\\\\b'", "'a\\\\b'"),
+            ("\"x\"", "'x'"),
+        ];
+        for (model, printed) in cases {
+            assert!(same_mysql(model, printed), "{model} vs {printed}");
+        }
+    }
+
+    #[test]
+    fn mysql_differences_stay() {
+        assert!(!same_mysql("a > 1", "`a` > 2"));
+        assert!(!same_mysql("(a OR b) AND c", "`a` or `b` and `c`"));
+        assert!(!same_mysql("s = 'Open'", "`s` = 'open'"));
+        assert!(!same_mysql("length(s) > 0", "char_length(`s`) > 0"));
+        assert!(!same_mysql("NOT (a > 0)", "`a` < 0"));
     }
 
     #[test]

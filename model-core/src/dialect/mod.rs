@@ -11,7 +11,9 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
-pub use mysql::MySql;
+pub use mysql::{
+    canonical_temporal, enum_values, string_literal, MySql, PRIMARY_KEY_NAME as MYSQL_PRIMARY_KEY,
+};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 

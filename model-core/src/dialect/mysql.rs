@@ -2,6 +2,9 @@ use super::postgres::numeric;
 use super::{RenderError, SqlDialect};
 use crate::schema::{ColumnType, Schema, Value};
 
+/// What MySQL calls every primary key, whatever name its `CONSTRAINT` clause gave.
+pub const PRIMARY_KEY_NAME: &str = "PRIMARY";
+
 /// MySQL and MariaDB.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MySql;
@@ -86,6 +89,97 @@ impl MySql {
     pub fn enum_type<'a>(&self, values: impl IntoIterator<Item = &'a str>) -> String {
         let values: Vec<String> = values.into_iter().map(|v| self.string(v)).collect();
         format!("ENUM({})", values.join(", "))
+    }
+}
+
+/// The values of an `enum('a','b')` column type, unescaped; `None` when it is not one.
+pub fn enum_values(column_type: &str) -> Option<Vec<String>> {
+    let trimmed = column_type.trim();
+    let open = trimmed.find('(')?;
+    if !trimmed[..open].trim().eq_ignore_ascii_case("enum") || !trimmed.ends_with(')') {
+        return None;
+    }
+    let inner = &trimmed[open + 1..trimmed.len() - 1];
+    let mut values = Vec::new();
+    let mut rest = inner.trim_start();
+    while !rest.is_empty() {
+        let (value, after) = string_literal(rest)?;
+        values.push(value);
+        rest = after.trim_start();
+        match rest.strip_prefix(',') {
+            Some(r) => rest = r.trim_start(),
+            None if rest.is_empty() => {}
+            None => return None,
+        }
+    }
+    Some(values)
+}
+
+/// A MySQL string literal at the start of `text` (`'…'` with `''` and backslash escapes):
+/// its value and the text after it.
+pub fn string_literal(text: &str) -> Option<(String, &str)> {
+    let mut chars = text.char_indices();
+    let (_, quote) = chars.next()?;
+    if quote != '\'' && quote != '"' {
+        return None;
+    }
+    let mut value = String::new();
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' {
+            let (_, escaped) = chars.next()?;
+            match escaped {
+                '0' => value.push('\0'),
+                'n' => value.push('\n'),
+                'r' => value.push('\r'),
+                't' => value.push('\t'),
+                'b' => value.push('\u{8}'),
+                'Z' => value.push('\u{1a}'),
+                // `\%` and `\_` keep their backslash (LIKE patterns).
+                '%' | '_' => {
+                    value.push('\\');
+                    value.push(escaped);
+                }
+                other => value.push(other),
+            }
+        } else if c == quote {
+            let after = &text[i + c.len_utf8()..];
+            if after.starts_with(quote) {
+                value.push(quote);
+                chars.next();
+            } else {
+                return Some((value, after));
+            }
+        } else {
+            value.push(c);
+        }
+    }
+    None
+}
+
+/// The spelling of a time value that defaults of time types compare by: a timestamp as
+/// `%Y-%m-%d %H:%M:%S%.f` (a zone offset, as a `DateTime<Utc>` default carries, is converted
+/// to UTC and dropped: `DATETIME` keeps no zone), a time as `%H:%M:%S%.f`, with no trailing
+/// zero fraction. `None` when `text` is not such a value or `ty` not such a type.
+pub fn canonical_temporal(ty: &ColumnType, text: &str) -> Option<String> {
+    match ty {
+        ColumnType::Timestamp | ColumnType::TimestampTz => {
+            let text = text.trim();
+            if let Ok(t) = chrono::DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z") {
+                return Some(
+                    t.with_timezone(&chrono::Utc)
+                        .naive_utc()
+                        .format("%Y-%m-%d %H:%M:%S%.f")
+                        .to_string(),
+                );
+            }
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+                .ok()
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S%.f").to_string())
+        }
+        ColumnType::Time => chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M:%S%.f")
+            .ok()
+            .map(|t| t.format("%H:%M:%S%.f").to_string()),
+        _ => None,
     }
 }
 
