@@ -125,9 +125,9 @@ impl Database {
                 .await
                 .map_err(RunnerError::Database),
             #[cfg(feature = "mysql")]
-            Database::Mysql(_) => Err(RunnerError::Unsupported {
-                what: "reading the schema of a MySQL/MariaDB database".into(),
-            }),
+            Database::Mysql(b) => crate::introspect::mysql::introspect(b.connection())
+                .await
+                .map_err(RunnerError::Database),
         }
     }
 }
