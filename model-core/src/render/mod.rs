@@ -9,11 +9,11 @@
 //! returned [`RenderError::Unsupported`] naming the table and the column, never a panic.
 //!
 //! Statements are complete (ending in `;`) and never contain anything that depends on the time
-//! or the machine. Migrations are available for PostgreSQL and SQLite; MySQL refuses them with
-//! [`RenderError::UnsupportedDialect`] ([`Render::migrations`]).
+//! or the machine. Migrations are available for PostgreSQL, SQLite and MySQL/MariaDB.
 
 mod mysql;
 mod postgres;
+pub(crate) use mysql::covered as mysql_covered;
 pub(crate) mod sqlite;
 
 use crate::operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
@@ -49,10 +49,11 @@ pub fn render(
     r.migrations()?;
     let mut dropped = BTreeSet::new();
     let mut rendered = Vec::with_capacity(operations.len());
-    for op in operations {
+    for (i, op) in operations.iter().enumerate() {
         let cx = Context {
             schema,
             dropped: &dropped,
+            later: &operations[i + 1..],
         };
         rendered.push(operation(r, &cx, op)?);
         if let Operation::DropTable { table } = op {
@@ -100,6 +101,8 @@ pub struct Context<'a> {
     pub schema: &'a Schema,
     /// The tables that earlier operations of the same migration dropped.
     pub dropped: &'a BTreeSet<String>,
+    /// The operations that follow this one in the same migration.
+    pub later: &'a [Operation],
 }
 
 /// No table dropped yet.
@@ -111,7 +114,51 @@ impl<'a> Context<'a> {
         Self {
             schema,
             dropped: &NONE_DROPPED,
+            later: &[],
         }
+    }
+
+    /// The names a table and column given as they are at this operation end up with once
+    /// the later operations of the migration have renamed them.
+    pub fn final_names(&self, table: &str, column: Option<&str>) -> (String, Option<String>) {
+        let mut table = table.to_owned();
+        let mut column = column.map(str::to_owned);
+        for op in self.later {
+            match op {
+                Operation::RenameTable { from, to } if *from == table => table = to.clone(),
+                Operation::RenameColumn {
+                    table: t,
+                    from,
+                    to,
+                } if *t == table && column.as_deref() == Some(from.as_str()) => {
+                    column = Some(to.clone())
+                }
+                _ => {}
+            }
+        }
+        (table, column)
+    }
+
+    /// The definition a table, named as it is at this operation, has in the schema the
+    /// operations lead to (renames by later operations followed).
+    pub fn final_table(&self, table: &str) -> Option<&'a Table> {
+        let (name, _) = self.final_names(table, None);
+        self.schema
+            .tables
+            .get(&name)
+            .or_else(|| self.schema.tables.get(table))
+    }
+
+    /// The definition a column, named as it is at this operation, has in the schema the
+    /// operations lead to (renames by later operations followed).
+    pub fn final_column(&self, table: &str, column: &str) -> Option<&'a Column> {
+        let (t, c) = self.final_names(table, Some(column));
+        let c = c.unwrap_or_else(|| column.to_owned());
+        self.schema
+            .tables
+            .get(&t)
+            .and_then(|t| t.column(&c))
+            .or_else(|| self.schema.tables.get(table)?.column(column))
     }
 
     /// The type of a column of the schema the operations lead to.

@@ -1,0 +1,311 @@
+//! MySQL's and MariaDB's planner.
+//!
+//! Every DDL statement of MySQL commits on its own, so no step runs in a transaction: a MySQL
+//! migration is a `-- no-transaction` one, and the runner records its progress statement by
+//! statement.
+//!
+//! # Ordering
+//!
+//! The phases of PostgreSQL's planner (see `plan/postgres.rs`): enum changes first, then what
+//! goes away (foreign keys, other constraints and indexes, tables: referencing tables first,
+//! foreign-key cycles opened first), renames, column changes, keys, new tables (referenced
+//! tables first, cycles closed by a later `AddForeignKey`), indexes and checks, foreign keys,
+//! comments. The down is the inverse of every step in reverse order.
+//!
+//! # Enums
+//!
+//! MySQL has no enum types: a column's type is an inline `ENUM(...)`. Creating or dropping an
+//! enum needs nothing; an enum whose values change (added, renamed, removed, reordered) is one
+//! [`Operation::RecreateEnum`] whose usages are every column that keeps the enum, restated
+//! with the new values (rows holding a renamed value are updated on the way). A renamed enum
+//! type is nothing at all.
+//!
+//! # The indexes InnoDB keeps for foreign keys
+//!
+//! A foreign key needs an index starting with its columns; when the table has none, InnoDB
+//! creates one named after the foreign key, and keeps it when the foreign key is dropped. So
+//! that a down leaves the database as it was, the planner says so: a foreign key added
+//! without a covering index is preceded by that index ([`Operation::CreateIndex`], named after
+//! the foreign key, as InnoDB would make it); a foreign key dropped without a covering index
+//! is followed by dropping it; and the last index covering a foreign key that stays is
+//! replaced by that index before it is dropped (InnoDB refuses to drop it otherwise).
+
+use std::collections::BTreeSet;
+
+use super::postgres::{strip_enum_hints, Phases};
+use super::{Plan, Planner, Step};
+use crate::dialect::Dialect;
+use crate::diff::{dependency_order, renamed_default, Changes, EnumChange, KeptTable};
+use crate::operation::{EnumUsage, Operation};
+use crate::render::mysql_covered as covered;
+use crate::schema::{ColumnType, ForeignKey, Index, IndexKey, Schema, Table};
+
+/// MySQL's and MariaDB's planner.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MySql;
+
+impl Planner for MySql {
+    fn plan(&self, changes: &Changes<'_>, old: &Schema, new: &Schema) -> Plan {
+        let mut phases = Phases::default();
+        for name in &changes.extensions {
+            phases.push(Operation::CreateExtension { name: name.clone() });
+        }
+        // Columns whose default the enum's restatement sets.
+        let mut handled: BTreeSet<(String, String)> = BTreeSet::new();
+        for change in &changes.enums {
+            if let EnumChange::Altered {
+                from, to, renamed, ..
+            } = change
+            {
+                let usages = usages(&changes.kept, old, new, &to.name, &mut handled);
+                if !usages.is_empty() {
+                    phases.push(Operation::RecreateEnum {
+                        from: strip_enum_hints(from),
+                        to: strip_enum_hints(to),
+                        renamed: renamed.clone(),
+                        usages,
+                        dependents: Vec::new(),
+                    });
+                }
+            }
+        }
+        for table in &changes.kept {
+            for op in &table.changes {
+                if let Operation::AlterDefault { table, column, .. } = op {
+                    if handled.contains(&(table.clone(), column.clone())) {
+                        continue;
+                    }
+                }
+                phases.push(op.clone());
+            }
+        }
+        dropped(&changes.dropped, &mut phases);
+        created(&changes.created, &mut phases);
+        let operations = foreign_key_indexes(phases.concat(), old, new);
+        let rules = Dialect::Mysql.equivalence();
+        Plan {
+            steps: operations
+                .into_iter()
+                .map(|op| Step {
+                    transactional: false,
+                    ..Step::new(op, rules)
+                })
+                .collect(),
+            boundaries: Vec::new(),
+            destructive: changes.destructive.clone(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// The columns of kept tables that use enum `name` before and after, named as in the old
+/// schema, each with its default before and after (the default before as the value renames
+/// leave it). Their new (table, column) names go into `handled`.
+fn usages(
+    kept: &[KeptTable<'_>],
+    old: &Schema,
+    new: &Schema,
+    name: &str,
+    handled: &mut BTreeSet<(String, String)>,
+) -> Vec<EnumUsage> {
+    let is_enum = |ty: &ColumnType| matches!(ty, ColumnType::Enum { name: n } if n == name);
+    let mut out = Vec::new();
+    for table in kept {
+        for (old_col, new_col) in &table.columns {
+            if !(is_enum(&old_col.ty) && is_enum(&new_col.ty)) {
+                continue;
+            }
+            handled.insert((table.new.name.clone(), new_col.name.clone()));
+            out.push(EnumUsage {
+                table: table.old.name.clone(),
+                column: old_col.name.clone(),
+                default: old_col.default.clone(),
+                default_after: new_col
+                    .default
+                    .as_ref()
+                    .map(|d| renamed_default(d, &new_col.ty, old, new)),
+                array: false,
+                to_text: false,
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.table, &a.column).cmp(&(&b.table, &b.column)));
+    out
+}
+
+/// Dropped tables: foreign keys that form cycles among them, and foreign keys to kept
+/// tables, dropped first; then the tables, referencing tables first.
+fn dropped(dropped: &[&Table], phases: &mut Phases) {
+    let names: BTreeSet<&str> = dropped.iter().map(|t| t.name.as_str()).collect();
+    let (order, cycle_fks) = dependency_order(dropped, &names);
+    for (table, fk) in &cycle_fks {
+        phases.push(Operation::DropForeignKey {
+            table: table.clone(),
+            foreign_key: fk.clone(),
+        });
+    }
+    for table in &order {
+        for fk in &table.foreign_keys {
+            if !names.contains(fk.ref_table.as_str()) {
+                phases.push(Operation::DropForeignKey {
+                    table: table.name.clone(),
+                    foreign_key: fk.clone(),
+                });
+            }
+        }
+    }
+    for table in order.iter().rev() {
+        let mut table = (*table).clone();
+        table.foreign_keys.retain(|fk| {
+            names.contains(fk.ref_table.as_str())
+                && !cycle_fks
+                    .iter()
+                    .any(|(t, c)| *t == table.name && c.name == fk.name)
+        });
+        phases.push(Operation::DropTable { table });
+    }
+}
+
+/// New tables, referenced tables first; a foreign-key cycle is closed by a later
+/// `AddForeignKey`.
+fn created(created: &[&Table], phases: &mut Phases) {
+    let names: BTreeSet<&str> = created.iter().map(|t| t.name.as_str()).collect();
+    let (order, cycle_fks) = dependency_order(created, &names);
+    for table in order {
+        let mut table = table.clone();
+        table.foreign_keys.retain(|fk| {
+            !cycle_fks
+                .iter()
+                .any(|(t, c)| *t == table.name && c.name == fk.name)
+        });
+        phases.push(Operation::CreateTable { table });
+    }
+    for (table, fk) in cycle_fks {
+        phases.push(Operation::AddForeignKey {
+            table,
+            foreign_key: fk,
+        });
+    }
+}
+
+/// The index InnoDB makes for a foreign key that no index covers.
+fn fk_index(fk: &ForeignKey) -> Index {
+    Index {
+        name: fk.name.clone(),
+        keys: fk.columns.iter().map(IndexKey::column).collect(),
+        unique: false,
+        method: None,
+        predicate: None,
+    }
+}
+
+/// `operations` with the indexes InnoDB keeps for foreign keys made explicit (see the module
+/// documentation).
+fn foreign_key_indexes(operations: Vec<Operation>, old: &Schema, new: &Schema) -> Vec<Operation> {
+    // Foreign keys that this migration drops: (old table name, name).
+    let dropped_fks: BTreeSet<(String, String)> = operations
+        .iter()
+        .filter_map(|op| match op {
+            Operation::DropForeignKey { table, foreign_key } => {
+                Some((table.clone(), foreign_key.name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let dropped_tables: BTreeSet<String> = operations
+        .iter()
+        .filter_map(|op| match op {
+            Operation::DropTable { table } => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect();
+    // The old tables as they are after this migration's index and unique drops, built up
+    // while going through the operations.
+    let mut current: std::collections::BTreeMap<String, Table> = old.tables.clone();
+    let mut out = Vec::with_capacity(operations.len());
+    for op in operations {
+        match &op {
+            Operation::AddForeignKey { table, foreign_key } => {
+                let covered_now = new
+                    .tables
+                    .get(table)
+                    .is_some_and(|t| covered(t, &foreign_key.columns));
+                if !covered_now {
+                    out.push(Operation::CreateIndex {
+                        table: table.clone(),
+                        index: fk_index(foreign_key),
+                    });
+                }
+                out.push(op);
+            }
+            Operation::DropForeignKey { table, foreign_key } => {
+                let uncovered = current
+                    .get(table)
+                    .is_some_and(|t| !covered(t, &foreign_key.columns));
+                out.push(op.clone());
+                if uncovered {
+                    out.push(Operation::DropIndex {
+                        table: table.clone(),
+                        index: fk_index(foreign_key),
+                    });
+                }
+            }
+            Operation::DropIndex { table, index } => {
+                let name = index.name.clone();
+                let table = table.clone();
+                if let Some(t) = current.get_mut(&table) {
+                    let before = needing_index(t, &table, &dropped_fks, &dropped_tables);
+                    t.indexes.retain(|i| i.name != name);
+                    let mut needing = needing_index(t, &table, &dropped_fks, &dropped_tables);
+                    needing.retain(|fk| !before.contains(fk));
+                    for fk in needing {
+                        out.push(Operation::CreateIndex {
+                            table: table.clone(),
+                            index: fk_index(&fk),
+                        });
+                        t.indexes.push(fk_index(&fk));
+                    }
+                }
+                out.push(op);
+            }
+            Operation::DropUnique { table, unique } => {
+                let name = unique.name.clone();
+                let table = table.clone();
+                if let Some(t) = current.get_mut(&table) {
+                    let before = needing_index(t, &table, &dropped_fks, &dropped_tables);
+                    t.uniques.retain(|u| u.name != name);
+                    let mut needing = needing_index(t, &table, &dropped_fks, &dropped_tables);
+                    needing.retain(|fk| !before.contains(fk));
+                    for fk in needing {
+                        out.push(Operation::CreateIndex {
+                            table: table.clone(),
+                            index: fk_index(&fk),
+                        });
+                        t.indexes.push(fk_index(&fk));
+                    }
+                }
+                out.push(op);
+            }
+            _ => out.push(op),
+        }
+    }
+    out
+}
+
+/// The foreign keys of `t` that stay in this migration and that no index of `t` covers.
+fn needing_index(
+    t: &Table,
+    name: &str,
+    dropped_fks: &BTreeSet<(String, String)>,
+    dropped_tables: &BTreeSet<String>,
+) -> Vec<ForeignKey> {
+    if dropped_tables.contains(name) {
+        return Vec::new();
+    }
+    t.foreign_keys
+        .iter()
+        .filter(|fk| !dropped_fks.contains(&(name.to_owned(), fk.name.clone())))
+        .filter(|fk| !covered(t, &fk.columns))
+        .cloned()
+        .collect()
+}
