@@ -18,7 +18,7 @@
 //! enum needs nothing; an enum whose values change (added, renamed, removed, reordered) is one
 //! [`Operation::RecreateEnum`] whose usages are every column that keeps the enum, restated
 //! with the new values (rows holding a renamed value are updated on the way). A renamed enum
-//! type is nothing at all.
+//! type with the same values is nothing at all (the columns keep the same inline `ENUM`).
 //!
 //! # The indexes InnoDB keeps for foreign keys
 //!
@@ -38,7 +38,7 @@ use crate::dialect::Dialect;
 use crate::diff::{dependency_order, renamed_default, Changes, EnumChange, KeptTable};
 use crate::operation::{EnumUsage, Operation};
 use crate::render::mysql_covered as covered;
-use crate::schema::{ColumnType, ForeignKey, Index, IndexKey, Schema, Table};
+use crate::schema::{ColumnType, Enum, ForeignKey, Index, IndexKey, Schema, Table};
 
 /// MySQL's and MariaDB's planner.
 #[derive(Debug, Clone, Copy, Default)]
@@ -71,10 +71,36 @@ impl Planner for MySql {
         }
         for table in &changes.kept {
             for op in &table.changes {
-                if let Operation::AlterDefault { table, column, .. } = op {
-                    if handled.contains(&(table.clone(), column.clone())) {
+                match op {
+                    Operation::AlterDefault { table, column, .. }
+                        if handled.contains(&(table.clone(), column.clone())) =>
+                    {
+                        continue
+                    }
+                    // A column moving to a renamed enum type with the same values: the same
+                    // inline ENUM, only its default may change.
+                    Operation::AlterColumnType {
+                        table,
+                        column,
+                        from: ColumnType::Enum { name: a },
+                        to: ColumnType::Enum { name: b },
+                        from_default,
+                        to_default,
+                    } if same_values(old.enums.get(a), new.enums.get(b)) => {
+                        let rules = Dialect::Mysql.equivalence();
+                        let canonical =
+                            |d: &Option<_>| d.as_ref().map(|d| rules.canonical_default(d));
+                        if canonical(from_default) != canonical(to_default) {
+                            phases.push(Operation::AlterDefault {
+                                table: table.clone(),
+                                column: column.clone(),
+                                from: from_default.clone(),
+                                to: to_default.clone(),
+                            });
+                        }
                         continue;
                     }
+                    _ => {}
                 }
                 phases.push(op.clone());
             }
@@ -95,6 +121,14 @@ impl Planner for MySql {
             destructive: changes.destructive.clone(),
             warnings: Vec::new(),
         }
+    }
+}
+
+/// Whether two enum types have the same values in the same order.
+fn same_values(a: Option<&Enum>, b: Option<&Enum>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.value_names().eq(b.value_names()),
+        _ => false,
     }
 }
 

@@ -126,11 +126,9 @@ impl<'a> Context<'a> {
         for op in self.later {
             match op {
                 Operation::RenameTable { from, to } if *from == table => table = to.clone(),
-                Operation::RenameColumn {
-                    table: t,
-                    from,
-                    to,
-                } if *t == table && column.as_deref() == Some(from.as_str()) => {
+                Operation::RenameColumn { table: t, from, to }
+                    if *t == table && column.as_deref() == Some(from.as_str()) =>
+                {
                     column = Some(to.clone())
                 }
                 _ => {}

@@ -101,7 +101,12 @@ impl MySql {
     }
 
     /// The column as the migration leaves it, under the name it has at this operation.
-    fn target_column(&self, cx: &Context, table: &str, column: &str) -> Result<Column, RenderError> {
+    fn target_column(
+        &self,
+        cx: &Context,
+        table: &str,
+        column: &str,
+    ) -> Result<Column, RenderError> {
         let mut found = cx.final_column(table, column).cloned().ok_or_else(|| {
             self.err(
                 "changing a column the target schema does not have",
@@ -255,7 +260,12 @@ impl MySql {
     }
 
     /// `[UNIQUE] INDEX <name> (<keys>)` as written inside `CREATE TABLE`.
-    fn inline_index(&self, cx: &Context, table: &str, index: &Index) -> Result<String, RenderError> {
+    fn inline_index(
+        &self,
+        cx: &Context,
+        table: &str,
+        index: &Index,
+    ) -> Result<String, RenderError> {
         Ok(format!(
             "{}INDEX {} {}",
             if index.unique { "UNIQUE " } else { "" },
@@ -317,7 +327,9 @@ impl Render for MySql {
     ) -> Result<String, RenderError> {
         let value = self.default_value(default);
         Ok(match ty {
-            Some(ty) if expression_default(ty) && !(value.starts_with('(') && value.ends_with(')')) => {
+            Some(ty)
+                if expression_default(ty) && !(value.starts_with('(') && value.ends_with(')')) =>
+            {
                 format!("({value})")
             }
             _ => value,

@@ -202,7 +202,10 @@ fn mysql_writes_its_own_spellings() {
         predicate: None,
     };
     assert_eq!(
-        MySql.create_index(&cx, "tasks", &index).unwrap_err().to_string(),
+        MySql
+            .create_index(&cx, "tasks", &index)
+            .unwrap_err()
+            .to_string(),
         "mysql cannot express index method gin (index `ix_tasks_title`) (table `tasks`)"
     );
 }
