@@ -107,7 +107,7 @@ impl Planner for MySql {
         }
         dropped(&changes.dropped, &mut phases);
         created(&changes.created, &mut phases);
-        let operations = foreign_key_indexes(phases.concat(), old, new);
+        let operations = identity_around_keys(foreign_key_indexes(phases.concat(), old, new));
         let rules = Dialect::Mysql.equivalence();
         Plan {
             steps: operations
@@ -220,6 +220,45 @@ fn created(created: &[&Table], phases: &mut Phases) {
             foreign_key: fk,
         });
     }
+}
+
+/// `AUTO_INCREMENT` needs a key on its column: an identity that goes away goes before its
+/// table's primary key is dropped, one that comes after its table's primary key is added.
+fn identity_around_keys(mut operations: Vec<Operation>) -> Vec<Operation> {
+    let position = |ops: &[Operation], pred: &dyn Fn(&Operation) -> bool| ops.iter().position(pred);
+    let identities: Vec<Operation> = operations
+        .iter()
+        .filter(|op| matches!(op, Operation::AlterIdentity { .. }))
+        .cloned()
+        .collect();
+    for identity in identities {
+        let Operation::AlterIdentity { table, to, .. } = &identity else {
+            continue;
+        };
+        let Some(at) = position(&operations, &|op| *op == identity) else {
+            continue;
+        };
+        if to.is_none() {
+            let drop_key = position(
+                &operations,
+                &|op| matches!(op, Operation::DropPrimaryKey { table: t, .. } if t == table),
+            );
+            if let Some(key_at) = drop_key.filter(|k| *k < at) {
+                let op = operations.remove(at);
+                operations.insert(key_at, op);
+            }
+        } else {
+            let add_key = position(
+                &operations,
+                &|op| matches!(op, Operation::AddPrimaryKey { table: t, .. } if t == table),
+            );
+            if let Some(key_at) = add_key.filter(|k| *k > at) {
+                let op = operations.remove(at);
+                operations.insert(key_at, op);
+            }
+        }
+    }
+    operations
 }
 
 /// The index InnoDB makes for a foreign key that no index covers.

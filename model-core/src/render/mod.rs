@@ -137,6 +137,34 @@ impl<'a> Context<'a> {
         (table, column)
     }
 
+    /// The name a table of the schema the operations lead to has at this operation (before
+    /// the later operations rename it).
+    pub fn current_table_name(&self, final_name: &str) -> String {
+        let mut name = final_name.to_owned();
+        for op in self.later.iter().rev() {
+            if let Operation::RenameTable { from, to } = op {
+                if *to == name {
+                    name = from.clone();
+                }
+            }
+        }
+        name
+    }
+
+    /// The name a column of a table of the schema the operations lead to (both named as
+    /// there) has at this operation.
+    pub fn current_column_name(&self, final_table: &str, final_column: &str) -> String {
+        let mut column = final_column.to_owned();
+        for op in self.later.iter().rev() {
+            if let Operation::RenameColumn { table, from, to } = op {
+                if *table == final_table && *to == column {
+                    column = from.clone();
+                }
+            }
+        }
+        column
+    }
+
     /// The definition a table, named as it is at this operation, has in the schema the
     /// operations lead to (renames by later operations followed).
     pub fn final_table(&self, table: &str) -> Option<&'a Table> {

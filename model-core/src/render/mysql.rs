@@ -722,6 +722,20 @@ impl Render for MySql {
             )],
             Constraint::ForeignKey(fk) => {
                 self.check_foreign_key(table, fk)?;
+                // Named as the tables and columns are at this point of the migration.
+                let mut fk = fk.clone();
+                fk.columns = fk
+                    .columns
+                    .iter()
+                    .map(|c| cx.current_column_name(&target.name, c))
+                    .collect();
+                fk.ref_columns = fk
+                    .ref_columns
+                    .iter()
+                    .map(|c| cx.current_column_name(&fk.ref_table, c))
+                    .collect();
+                fk.ref_table = cx.current_table_name(&fk.ref_table);
+                let fk = &fk;
                 let index = if covered(target, &fk.columns) {
                     String::new()
                 } else {
