@@ -1310,6 +1310,177 @@ async fn tables_dropped_with_a_cycle() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 17. One column changes type, becomes NOT NULL (NULLs backfilled) and gets a comment in one
+//     migration: the type change restates it nullable until the backfill ran.
+
+mod combined_v1 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "scores")]
+    pub struct Score {
+        #[column(primary_key)]
+        pub id: i64,
+        pub points: Option<i32>,
+    }
+}
+
+mod combined_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "scores")]
+    pub struct Score {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(backfill_sql = "0", comment = "Total points")]
+        pub points: i64,
+    }
+}
+
+#[tokio::test]
+async fn type_nullability_and_comment_of_one_column() {
+    let old = schema(vec![combined_v1::Score::table_def()], vec![]);
+    let new = schema(vec![combined_v2::Score::table_def()], vec![]);
+    let case = Case::generate(
+        "type_nullability_and_comment_of_one_column",
+        &old,
+        &new,
+        false,
+    );
+    let live = case.up("INSERT INTO scores VALUES (1, 7), (2, NULL)").await;
+    assert_eq!(
+        live.texts("SELECT CAST(points AS CHAR) FROM scores ORDER BY id")
+            .await,
+        ["7", "0"]
+    );
+    case.down(&live).await;
+    assert_eq!(
+        live.texts("SELECT CAST(points AS CHAR) FROM scores ORDER BY id")
+            .await,
+        ["7", "0"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 18. The only index covering a foreign key that stays is dropped: InnoDB needs one, so the
+//     index it would make for the foreign key is made first (and dropped again by the down).
+
+mod fk_index_v1 {
+    use super::*;
+
+    pub use super::fk_v1::Owner;
+
+    #[derive(Table)]
+    #[table(name = "bikes")]
+    pub struct Bike {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Owner, index)]
+        pub owner_id: i64,
+    }
+}
+
+mod fk_index_v2 {
+    use super::*;
+
+    pub use super::fk_v1::Owner;
+
+    #[derive(Table)]
+    #[table(name = "bikes")]
+    pub struct Bike {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Owner)]
+        pub owner_id: i64,
+    }
+}
+
+#[tokio::test]
+async fn last_index_of_a_foreign_key_dropped() {
+    let old = schema(
+        vec![
+            fk_index_v1::Owner::table_def(),
+            fk_index_v1::Bike::table_def(),
+        ],
+        vec![],
+    );
+    let new = schema(
+        vec![
+            fk_index_v2::Owner::table_def(),
+            fk_index_v2::Bike::table_def(),
+        ],
+        vec![],
+    );
+    let case = Case::generate("last_index_of_a_foreign_key_dropped", &old, &new, false);
+    let live = case
+        .up("INSERT INTO owners VALUES (1); INSERT INTO bikes VALUES (1, 1)")
+        .await;
+    assert!(live
+        .pool
+        .execute("INSERT INTO bikes VALUES (2, 5)")
+        .await
+        .is_err());
+    case.down(&live).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 19. A primary key moves to an integer column, which becomes the identity: AUTO_INCREMENT
+//     only after the key exists (and, in the down, removed before the key goes).
+
+mod identity_v1 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "tickets")]
+    pub struct Ticket {
+        #[column(primary_key)]
+        #[column(max_length = 20)]
+        pub code: String,
+        pub number: i64,
+    }
+}
+
+mod identity_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "tickets")]
+    pub struct Ticket {
+        #[column(max_length = 20)]
+        pub code: String,
+        #[column(primary_key)]
+        pub number: i64,
+    }
+}
+
+#[tokio::test]
+async fn primary_key_moved_to_an_identity_column() {
+    let old = schema(vec![identity_v1::Ticket::table_def()], vec![]);
+    let new = schema(vec![identity_v2::Ticket::table_def()], vec![]);
+    let case = Case::generate("primary_key_moved_to_an_identity_column", &old, &new, false);
+    let live = case
+        .up("INSERT INTO tickets VALUES ('a', 10), ('b', 20)")
+        .await;
+    // Numbering continues after the existing rows.
+    live.pool
+        .execute("INSERT INTO tickets (code) VALUES ('c')")
+        .await
+        .unwrap();
+    assert_eq!(
+        live.texts("SELECT CONCAT(code, ':', number) FROM tickets ORDER BY number")
+            .await,
+        ["a:10", "b:20", "c:21"]
+    );
+    case.down(&live).await;
+    assert!(live
+        .pool
+        .execute("INSERT INTO tickets VALUES ('a', 30)")
+        .await
+        .is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
 // What MySQL/MariaDB cannot express: one error naming the table (and column), nothing written.
 
 mod refused {

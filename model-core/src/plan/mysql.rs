@@ -52,12 +52,23 @@ impl Planner for MySql {
         }
         // Columns whose default the enum's restatement sets.
         let mut handled: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut warnings = Vec::new();
         for change in &changes.enums {
             if let EnumChange::Altered {
-                from, to, renamed, ..
+                from,
+                to,
+                renamed,
+                removed,
+                reordered,
             } = change
             {
                 let usages = usages(&changes.kept, old, new, &to.name, &mut handled);
+                if *reordered && removed.is_empty() && !usages.is_empty() {
+                    warnings.push(format!(
+                        "enum {} is reordered: every table using it is rewritten",
+                        to.name
+                    ));
+                }
                 if !usages.is_empty() {
                     phases.push(Operation::RecreateEnum {
                         from: strip_enum_hints(from),
@@ -119,7 +130,7 @@ impl Planner for MySql {
                 .collect(),
             boundaries: Vec::new(),
             destructive: changes.destructive.clone(),
-            warnings: Vec::new(),
+            warnings,
         }
     }
 }

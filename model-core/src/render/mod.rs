@@ -338,15 +338,20 @@ fn statements(
     }?;
     Ok(RenderedOperation {
         summary: op.summary(),
-        notes: notes(op),
+        notes: notes(r.name(), op),
         statements,
     })
 }
 
 /// Notes for the reviewer: what an operation destroys, or when it may fail.
-fn notes(op: &Operation) -> Vec<String> {
+fn notes(dialect: &str, op: &Operation) -> Vec<String> {
     use Operation::*;
     let note = match op {
+        // MySQL has no enum types: the columns are restated with the new values.
+        RecreateEnum { to, .. } if dialect == "mysql" => format!(
+            "Every column using enum {} is restated with the new values (MODIFY COLUMN may copy the table); rows holding a value that no longer exists make this step fail.",
+            to.name
+        ),
         RecreateEnum { to, .. } => format!(
             "The type is swapped: every column of type {} is rewritten; rows holding a value that no longer exists make this migration fail.",
             to.name
