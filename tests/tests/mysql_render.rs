@@ -1424,6 +1424,36 @@ async fn last_index_of_a_foreign_key_dropped() {
     case.down(&live).await;
 }
 
+#[tokio::test]
+async fn index_added_under_a_foreign_key() {
+    // The reverse: the foreign key's own index goes once the new index covers it.
+    let old = schema(
+        vec![
+            fk_index_v2::Owner::table_def(),
+            fk_index_v2::Bike::table_def(),
+        ],
+        vec![],
+    );
+    let new = schema(
+        vec![
+            fk_index_v1::Owner::table_def(),
+            fk_index_v1::Bike::table_def(),
+        ],
+        vec![],
+    );
+    let case = Case::generate("index_added_under_a_foreign_key", &old, &new, false);
+    assert!(
+        case.create
+            .contains("INDEX fk_bikes_owner_id_owners (owner_id),"),
+        "{}",
+        case.create
+    );
+    let live = case
+        .up("INSERT INTO owners VALUES (1); INSERT INTO bikes VALUES (1, 1)")
+        .await;
+    case.down(&live).await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 19. A primary key moves to an integer column, which becomes the identity: AUTO_INCREMENT
 //     only after the key exists (and, in the down, removed before the key goes).

@@ -23,12 +23,16 @@
 //! # The indexes InnoDB keeps for foreign keys
 //!
 //! A foreign key needs an index starting with its columns; when the table has none, InnoDB
-//! creates one named after the foreign key, and keeps it when the foreign key is dropped. So
-//! that a down leaves the database as it was, the planner says so: a foreign key added
-//! without a covering index is preceded by that index ([`Operation::CreateIndex`], named after
-//! the foreign key, as InnoDB would make it); a foreign key dropped without a covering index
-//! is followed by dropping it; and the last index covering a foreign key that stays is
-//! replaced by that index before it is dropped (InnoDB refuses to drop it otherwise).
+//! creates one named after the foreign key, keeps it when the foreign key is dropped, and
+//! drops it silently when another index covering the columns is added later. So that every
+//! migration, and its down, leaves the database as a table created with the target
+//! definition would be, that index is always written out, never left to InnoDB: `CREATE
+//! TABLE` declares it for a foreign key no other index covers (`render/mysql.rs`); a foreign
+//! key added without a covering index is preceded by it ([`Operation::CreateIndex`], named
+//! after the foreign key, as InnoDB would name it); a foreign key dropped without a covering
+//! index is followed by dropping it; the last index covering a foreign key that stays is
+//! replaced by it before it is dropped (InnoDB refuses to drop that index otherwise); and it
+//! is dropped once a new index, unique or primary key covers its foreign key.
 
 use std::collections::BTreeSet;
 
@@ -38,7 +42,7 @@ use crate::dialect::Dialect;
 use crate::diff::{dependency_order, renamed_default, Changes, EnumChange, KeptTable};
 use crate::operation::{EnumUsage, Operation};
 use crate::render::mysql_covered as covered;
-use crate::schema::{ColumnType, Enum, ForeignKey, Index, IndexKey, Schema, Table};
+use crate::schema::{ColumnType, Enum, ForeignKey, Index, IndexKey, IndexTarget, Schema, Table};
 
 /// MySQL's and MariaDB's planner.
 #[derive(Debug, Clone, Copy, Default)]
@@ -303,11 +307,81 @@ fn foreign_key_indexes(operations: Vec<Operation>, old: &Schema, new: &Schema) -
             _ => None,
         })
         .collect();
+    let added_fks: BTreeSet<(String, String)> = operations
+        .iter()
+        .filter_map(|op| match op {
+            Operation::AddForeignKey { table, foreign_key } => {
+                Some((table.clone(), foreign_key.name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    // New table name → old name, for renamed tables.
+    let old_names: std::collections::BTreeMap<String, String> = operations
+        .iter()
+        .filter_map(|op| match op {
+            Operation::RenameTable { from, to } => Some((to.clone(), from.clone())),
+            _ => None,
+        })
+        .collect();
     // The old tables as they are after this migration's index and unique drops, built up
     // while going through the operations.
     let mut current: std::collections::BTreeMap<String, Table> = old.tables.clone();
+    // Foreign keys whose own index this migration drops because another now covers them.
+    let mut relieved: BTreeSet<(String, String)> = BTreeSet::new();
     let mut out = Vec::with_capacity(operations.len());
     for op in operations {
+        let covering: Option<(&String, Vec<String>)> = match &op {
+            Operation::CreateIndex { table, index } if index.predicate.is_none() => Some((
+                table,
+                index
+                    .keys
+                    .iter()
+                    .map_while(|k| match &k.target {
+                        IndexTarget::Column(c) => Some(c.clone()),
+                        IndexTarget::Expression(_) => None,
+                    })
+                    .collect(),
+            )),
+            Operation::AddUnique { table, unique } => Some((table, unique.columns.clone())),
+            Operation::AddPrimaryKey { table, key } => Some((table, key.columns.clone())),
+            _ => None,
+        };
+        if let Some((table, columns)) = covering {
+            // A foreign key that stays and had only its own index is now covered by this one:
+            // its own index goes, as a table created with both would not have it.
+            let table = table.clone();
+            out.push(op);
+            let old_name = old_names.get(&table).unwrap_or(&table).clone();
+            let (Some(t_new), Some(t_old)) = (new.tables.get(&table), current.get(&old_name))
+            else {
+                continue;
+            };
+            for fk in &t_new.foreign_keys {
+                let key = (table.clone(), fk.name.clone());
+                if added_fks.contains(&key)
+                    || relieved.contains(&key)
+                    || dropped_fks.contains(&(old_name.clone(), fk.name.clone()))
+                    || !columns.starts_with(&fk.columns)
+                {
+                    continue;
+                }
+                let Some(old_fk) = t_old.foreign_keys.iter().find(|f| f.name == fk.name) else {
+                    continue;
+                };
+                let mut others = t_old.clone();
+                others.indexes.retain(|i| i.name != fk.name);
+                if covered(&others, &old_fk.columns) {
+                    continue;
+                }
+                relieved.insert(key);
+                out.push(Operation::DropIndex {
+                    table: table.clone(),
+                    index: fk_index(fk),
+                });
+            }
+            continue;
+        }
         match &op {
             Operation::AddForeignKey { table, foreign_key } => {
                 let covered_now = new

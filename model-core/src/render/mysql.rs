@@ -13,7 +13,8 @@
 //!   column using it; renamed values go through an `ENUM` holding both spellings while the rows
 //!   are updated.
 //! - Indexes are created inline in `CREATE TABLE` (so that a foreign key uses them rather than
-//!   an index of its own); uniques are dropped with `DROP INDEX`, foreign keys with
+//!   an index of its own), and so is the index InnoDB would make for a foreign key no other
+//!   index covers, named after the foreign key (see `plan/mysql.rs`); uniques are dropped with `DROP INDEX`, foreign keys with
 //!   `DROP FOREIGN KEY`; a primary key is always called `PRIMARY`, so renaming it does
 //!   nothing; a unique is renamed with `RENAME INDEX`, a check or a foreign key is dropped and
 //!   added under its new name.
@@ -453,6 +454,14 @@ impl Render for MySql {
         }
         for fk in &table.foreign_keys {
             self.check_foreign_key(&table.name, fk)?;
+            // The index InnoDB would make for it, written out (see `plan/mysql.rs`).
+            if !covered(table, &fk.columns) {
+                lines.push(format!(
+                    "INDEX {} ({})",
+                    self.ident(&fk.name),
+                    self.idents(&fk.columns)
+                ));
+            }
             lines.push(self.foreign_key(fk));
         }
         let comment = match &table.comment {
