@@ -1240,6 +1240,71 @@ async fn table_renamed_with_a_column_change() {
     assert_eq!(live.texts("SELECT nick FROM people").await, ["ann"]);
 }
 
+mod rename_bare_v1 {
+    use super::*;
+
+    pub use super::rename_v1::Person;
+
+    /// No index on the foreign key: InnoDB's own index is named after the foreign key.
+    #[derive(Table)]
+    #[table(name = "pets")]
+    pub struct Pet {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Person)]
+        pub person_id: i64,
+    }
+}
+
+mod rename_bare_v2 {
+    use super::*;
+
+    pub use super::rename_v2::Person;
+
+    #[derive(Table)]
+    #[table(name = "pets")]
+    pub struct Pet {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Person)]
+        pub person_id: i64,
+    }
+}
+
+#[tokio::test]
+async fn table_renamed_under_an_unindexed_foreign_key() {
+    let old = schema(
+        vec![
+            rename_bare_v1::Person::table_def(),
+            rename_bare_v1::Pet::table_def(),
+        ],
+        vec![],
+    );
+    let new = schema(
+        vec![
+            rename_bare_v2::Person::table_def(),
+            rename_bare_v2::Pet::table_def(),
+        ],
+        vec![],
+    );
+    let case = Case::generate(
+        "table_renamed_under_an_unindexed_foreign_key",
+        &old,
+        &new,
+        false,
+    );
+    assert!(
+        case.up
+            .contains("RENAME INDEX fk_pets_person_id_people TO fk_pets_person_id_members"),
+        "{}",
+        case.up
+    );
+    let live = case
+        .up("INSERT INTO people VALUES (1, 'ann'); INSERT INTO pets VALUES (1, 1)")
+        .await;
+    case.down(&live).await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 15. Comments set, changed and cleared.
 
