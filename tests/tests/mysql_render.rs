@@ -1123,6 +1123,52 @@ async fn enum_values_reordered() {
     );
 }
 
+mod enum_renamed_table_renamed {
+    use super::*;
+
+    pub use super::enum_renamed::{Priority, Stage};
+
+    #[derive(Table)]
+    #[table(name = "work", renamed_from = "jobs")]
+    pub struct Job {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(default = Priority::Low, comment = "How urgent")]
+        pub priority: Priority,
+        pub fallback: Option<Priority>,
+        #[column(renamed_from = "stage", default = Stage::InReview)]
+        pub phase: Stage,
+    }
+}
+
+#[tokio::test]
+async fn enum_value_renamed_in_a_renamed_table_and_column() {
+    let new = schema(
+        vec![enum_renamed_table_renamed::Job::table_def()],
+        vec![
+            enum_renamed_table_renamed::Priority::enum_def(),
+            enum_renamed_table_renamed::Stage::enum_def(),
+        ],
+    );
+    let case = Case::generate(
+        "enum_value_renamed_in_a_renamed_table_and_column",
+        &jobs_v1(),
+        &new,
+        false,
+    );
+    let live = case.up(JOBS).await;
+    assert_eq!(
+        live.texts("SELECT CONCAT(id, ':', phase) FROM work ORDER BY id")
+            .await,
+        ["1:in_review", "2:draft", "3:live"]
+    );
+    case.down(&live).await;
+    assert_eq!(
+        jobs(&live).await,
+        ["1:HIGH:LOW:review", "2:LOW:-:draft", "3:LOW:HIGH:live"]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. An enum type renamed: MySQL has no enum types, so there is nothing to do.
 
