@@ -1169,6 +1169,53 @@ async fn enum_value_renamed_in_a_renamed_table_and_column() {
     );
 }
 
+mod enum_renamed_not_null {
+    use super::*;
+
+    pub use super::enum_renamed::{Priority, Stage};
+
+    /// The column whose enum value is renamed also becomes nullable and gets a comment: the
+    /// down restates it with the renamed values until the rename is undone last.
+    #[derive(Table)]
+    #[table(name = "jobs")]
+    pub struct Job {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(default = Priority::Low, comment = "How urgent")]
+        pub priority: Priority,
+        pub fallback: Option<Priority>,
+        #[column(default = Stage::InReview, comment = "Where it stands")]
+        pub stage: Option<Stage>,
+    }
+}
+
+#[tokio::test]
+async fn enum_value_renamed_while_its_column_changes() {
+    let new = schema(
+        vec![enum_renamed_not_null::Job::table_def()],
+        vec![
+            enum_renamed_not_null::Priority::enum_def(),
+            enum_renamed_not_null::Stage::enum_def(),
+        ],
+    );
+    let case = Case::generate(
+        "enum_value_renamed_while_its_column_changes",
+        &jobs_v1(),
+        &new,
+        false,
+    );
+    let live = case.up(JOBS).await;
+    assert_eq!(
+        jobs(&live).await,
+        ["1:HIGH:LOW:in_review", "2:LOW:-:draft", "3:LOW:HIGH:live"]
+    );
+    case.down(&live).await;
+    assert_eq!(
+        jobs(&live).await,
+        ["1:HIGH:LOW:review", "2:LOW:-:draft", "3:LOW:HIGH:live"]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. An enum type renamed: MySQL has no enum types, so there is nothing to do.
 

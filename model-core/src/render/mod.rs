@@ -374,6 +374,13 @@ fn notes(dialect: &str, op: &Operation) -> Vec<String> {
             table,
             column,
             backfill: None,
+        } if dialect == "mysql" => format!(
+            "Fails if {table}.{column} holds NULLs (MySQL commits every statement: the steps before this one stay applied); declare backfill_sql to fill them."
+        ),
+        SetNotNull {
+            table,
+            column,
+            backfill: None,
         } => format!(
             "Fails if {table}.{column} holds NULLs (the migration then leaves the database unchanged); declare backfill_sql to fill them."
         ),

@@ -129,6 +129,10 @@ impl MySql {
     }
 
     /// `ALTER TABLE <table> MODIFY COLUMN <definition>;`
+    ///
+    /// An enum column whose values a later step of the migration changes (a down undoing a
+    /// value rename last) is restated with the values it has until then, and keeps its
+    /// default if the target's is not one of them yet.
     fn modify(
         &self,
         cx: &Context,
@@ -136,6 +140,31 @@ impl MySql {
         column: &Column,
         ty: Option<String>,
     ) -> Result<String, RenderError> {
+        let mut column = column.clone();
+        let mut ty = ty;
+        if let (None, ColumnType::Enum { name }) = (&ty, &column.ty) {
+            let here = cx.final_names(table, Some(&column.name));
+            let pending = cx.later.iter().find_map(|op| match op {
+                Operation::RecreateEnum { from, usages, .. } if from.name == *name => usages
+                    .iter()
+                    .find(|u| cx.final_names(&u.table, Some(&u.column)) == here)
+                    .map(|u| (from, u)),
+                _ => None,
+            });
+            if let Some((from, usage)) = pending {
+                ty = Some(self.enum_type(from.value_names()));
+                let valid = |d: &ColumnDefault| match d {
+                    ColumnDefault::Value(crate::schema::Value::Text(v)) => {
+                        from.value_names().any(|n| n == v)
+                    }
+                    _ => true,
+                };
+                if !column.default.as_ref().is_none_or(valid) {
+                    column.default = usage.default.clone();
+                }
+            }
+        }
+        let column = &column;
         Ok(self.alter_table(
             table,
             &format!(
