@@ -1669,6 +1669,86 @@ async fn primary_key_moved_to_an_identity_column() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 21. A referenced key and the foreign key column referencing it are widened together: the
+//     foreign key is dropped first and added again after both columns changed.
+
+mod retype_v1 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "authors")]
+    pub struct Author {
+        #[column(primary_key, identity = false)]
+        pub id: i32,
+    }
+
+    #[derive(Table)]
+    #[table(name = "books")]
+    pub struct Book {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Author, on_delete = "cascade")]
+        pub author_id: i32,
+    }
+}
+
+mod retype_v2 {
+    use super::*;
+
+    #[derive(Table)]
+    #[table(name = "authors")]
+    pub struct Author {
+        #[column(primary_key, identity = false)]
+        pub id: i64,
+    }
+
+    #[derive(Table)]
+    #[table(name = "books")]
+    pub struct Book {
+        #[column(primary_key)]
+        pub id: i64,
+        #[column(references = Author, on_delete = "cascade")]
+        pub author_id: i64,
+    }
+}
+
+#[tokio::test]
+async fn referenced_key_and_foreign_key_widened_together() {
+    let old = schema(
+        vec![retype_v1::Author::table_def(), retype_v1::Book::table_def()],
+        vec![],
+    );
+    let new = schema(
+        vec![retype_v2::Author::table_def(), retype_v2::Book::table_def()],
+        vec![],
+    );
+    let case = Case::generate(
+        "referenced_key_and_foreign_key_widened_together",
+        &old,
+        &new,
+        false,
+    );
+    let live = case
+        .up("INSERT INTO authors VALUES (1); INSERT INTO books VALUES (1, 1)")
+        .await;
+    live.pool
+        .execute(
+            "INSERT INTO authors VALUES (5000000000); INSERT INTO books VALUES (2, 5000000000)",
+        )
+        .await
+        .unwrap();
+    live.pool
+        .execute("DELETE FROM authors WHERE id = 5000000000")
+        .await
+        .unwrap();
+    assert_eq!(
+        live.texts("SELECT CAST(id AS CHAR) FROM books").await,
+        ["1"]
+    );
+    case.down(&live).await;
+}
+
+// ---------------------------------------------------------------------------------------------
 // What MySQL/MariaDB cannot express: one error naming the table (and column), nothing written.
 
 mod refused {
