@@ -32,7 +32,8 @@
 //! after the foreign key, as InnoDB would name it); a foreign key dropped without a covering
 //! index is followed by dropping it; the last index covering a foreign key that stays is
 //! replaced by it before it is dropped (InnoDB refuses to drop that index otherwise); and it
-//! is dropped once a new index, unique or primary key covers its foreign key.
+//! is dropped once a new index, unique or primary key covers its foreign key. A foreign key
+//! dropped and added again on the same columns (around a retyped key) keeps it.
 
 use std::collections::BTreeSet;
 
@@ -324,6 +325,28 @@ fn foreign_key_indexes(operations: Vec<Operation>, old: &Schema, new: &Schema) -
             _ => None,
         })
         .collect();
+    // Foreign keys dropped and added again on the same columns, without a covering index
+    // before or after (a retyped key): their own index stays. (old table, name).
+    let readded: BTreeSet<(String, String)> = operations
+        .iter()
+        .filter_map(|op| match op {
+            Operation::AddForeignKey { table, foreign_key } => {
+                let old_table = old_names.get(table).unwrap_or(table);
+                let before = old.tables.get(old_table)?;
+                let after = new.tables.get(table)?;
+                let old_fk = before
+                    .foreign_keys
+                    .iter()
+                    .find(|f| f.name == foreign_key.name)?;
+                (old_fk.columns == foreign_key.columns
+                    && dropped_fks.contains(&(old_table.clone(), foreign_key.name.clone()))
+                    && !covered(before, &old_fk.columns)
+                    && !covered(after, &foreign_key.columns))
+                .then(|| (old_table.clone(), foreign_key.name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
     // The old tables as they are after this migration's index and unique drops, built up
     // while going through the operations.
     let mut current: std::collections::BTreeMap<String, Table> = old.tables.clone();
@@ -388,7 +411,8 @@ fn foreign_key_indexes(operations: Vec<Operation>, old: &Schema, new: &Schema) -
                     .tables
                     .get(table)
                     .is_some_and(|t| covered(t, &foreign_key.columns));
-                if !covered_now {
+                let old_table = old_names.get(table).unwrap_or(table).clone();
+                if !covered_now && !readded.contains(&(old_table, foreign_key.name.clone())) {
                     out.push(Operation::CreateIndex {
                         table: table.clone(),
                         index: fk_index(foreign_key),
@@ -399,7 +423,8 @@ fn foreign_key_indexes(operations: Vec<Operation>, old: &Schema, new: &Schema) -
             Operation::DropForeignKey { table, foreign_key } => {
                 let uncovered = current
                     .get(table)
-                    .is_some_and(|t| !covered(t, &foreign_key.columns));
+                    .is_some_and(|t| !covered(t, &foreign_key.columns))
+                    && !readded.contains(&(table.clone(), foreign_key.name.clone()));
                 out.push(op.clone());
                 if uncovered {
                     out.push(Operation::DropIndex {
