@@ -760,6 +760,7 @@ impl Render for MySql {
             )],
             Constraint::ForeignKey(fk) => {
                 self.check_foreign_key(table, fk)?;
+                let own_index = !covered(target, &fk.columns);
                 // Named as the tables and columns are at this point of the migration.
                 let mut fk = fk.clone();
                 fk.columns = fk
@@ -774,10 +775,10 @@ impl Render for MySql {
                     .collect();
                 fk.ref_table = cx.current_table_name(&fk.ref_table);
                 let fk = &fk;
-                let index = if covered(target, &fk.columns) {
-                    String::new()
-                } else {
+                let index = if own_index {
                     format!(", RENAME INDEX {f} TO {t}")
+                } else {
+                    String::new()
                 };
                 vec![self.alter_table(
                     table,
