@@ -60,6 +60,9 @@ pub fn render(
             dropped.insert(table.name.clone());
         }
     }
+    if dialect == Dialect::Mysql {
+        mysql::combine(&mut rendered, operations);
+    }
     Ok(rendered)
 }
 

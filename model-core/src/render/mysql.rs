@@ -18,12 +18,15 @@
 //!   `DROP FOREIGN KEY`; a primary key is always called `PRIMARY`, so renaming it does
 //!   nothing; a unique is renamed with `RENAME INDEX`, a check or a foreign key is dropped and
 //!   added under its new name.
+//! - Consecutive changes of distinct columns of one table (added, dropped, retyped, made NOT
+//!   NULL or nullable, a default or a comment changed) are one `ALTER TABLE` with a clause each
+//!   ([`combine`]): MySQL copies the table once instead of once per column.
 //! - What MySQL/MariaDB cannot express is an error naming the table (and column): arrays,
 //!   partial indexes, index methods other than B-tree, operator classes, `NULLS FIRST/LAST`,
 //!   expression keys, plain indexes on `LONGTEXT`/`LONGBLOB`/`JSON` columns, extensions,
 //!   deferrable foreign keys, `SET DEFAULT` actions and `GENERATED ALWAYS` identity.
 
-use super::{unsupported, Context, Render};
+use super::{unsupported, Context, Render, RenderedOperation};
 use crate::dialect::{MySql, RenderError, SqlDialect};
 use crate::operation::{EnumDependent, EnumUsage, Operation};
 use crate::schema::{
@@ -812,5 +815,82 @@ impl Render for MySql {
         let mut target = self.target_column(cx, table, column)?;
         target.comment = comment.map(str::to_owned);
         Ok(vec![self.modify(cx, table, &target, None)?])
+    }
+}
+
+/// The table and column of an operation whose single `ALTER TABLE` statement may share one
+/// statement with others on distinct columns of the same table.
+fn column_clause(op: &Operation) -> Option<(&str, &str)> {
+    match op {
+        Operation::AddColumn { table, column, .. } | Operation::DropColumn { table, column } => {
+            Some((table, &column.name))
+        }
+        Operation::AlterColumnType { table, column, .. }
+        | Operation::SetNotNull { table, column, .. }
+        | Operation::DropNotNull { table, column }
+        | Operation::AlterDefault { table, column, .. }
+        | Operation::SetColumnComment { table, column, .. } => Some((table, column)),
+        _ => None,
+    }
+}
+
+/// Merges consecutive column changes of one table, each a single `ALTER TABLE` statement on
+/// a distinct column, into the first one's statement; the others keep their summary and say
+/// where their clause went.
+pub(super) fn combine(rendered: &mut [RenderedOperation], operations: &[Operation]) {
+    let single = |r: &RenderedOperation, prefix: &str| match &r.statements[..] {
+        [statement] if statement.starts_with(prefix) && statement.ends_with(';') => {
+            Some(statement[prefix.len()..statement.len() - 1].to_owned())
+        }
+        _ => None,
+    };
+    let mut i = 0;
+    while i < rendered.len() {
+        let Some((table, column)) = column_clause(&operations[i]) else {
+            i += 1;
+            continue;
+        };
+        let prefix = format!("ALTER TABLE {} ", MySql.ident(table));
+        let Some(first) = single(&rendered[i], &prefix) else {
+            i += 1;
+            continue;
+        };
+        let mut clauses = vec![first];
+        let mut columns = vec![column];
+        let mut j = i + 1;
+        while j < rendered.len() {
+            let Some((t, c)) = column_clause(&operations[j]) else {
+                break;
+            };
+            if t != table || columns.contains(&c) {
+                break;
+            }
+            let Some(clause) = single(&rendered[j], &prefix) else {
+                break;
+            };
+            clauses.push(clause);
+            columns.push(c);
+            j += 1;
+        }
+        if clauses.len() > 1 {
+            rendered[i].statements = vec![format!("{prefix}{};", clauses.join(",\n    "))];
+            // The statement carries their warnings too.
+            let notes: Vec<String> = rendered[i + 1..j]
+                .iter()
+                .flat_map(|r| r.notes.iter().map(|n| format!("{}: {n}", r.summary)))
+                .collect();
+            for note in notes {
+                if !rendered[i].notes.contains(&note) {
+                    rendered[i].notes.push(note);
+                }
+            }
+            for later in &mut rendered[i + 1..j] {
+                later.statements.clear();
+                later
+                    .notes
+                    .push(format!("In the ALTER TABLE of step {}.", i + 1));
+            }
+        }
+        i = j;
     }
 }
