@@ -9,6 +9,7 @@
 //! [`plan`] runs the diff and the dialect's planner; [`Plan::split`] cuts a plan at its
 //! boundaries, each part with the schema it leaves behind.
 
+mod mysql;
 mod postgres;
 mod sqlite;
 
@@ -17,6 +18,7 @@ use crate::diff::{diff, Changes, DiffError, DiffOptions, Equivalence};
 use crate::operation::Operation;
 use crate::schema::{ForeignKey, Schema};
 
+pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 
@@ -211,13 +213,11 @@ pub trait Planner: Sync {
 }
 
 /// The planner for `dialect`.
-///
-/// MySQL has no planner of its own yet: it is planned as PostgreSQL is, and its renderer
-/// refuses to write migrations.
 pub fn planner(dialect: Dialect) -> &'static dyn Planner {
     match dialect {
-        Dialect::Postgres | Dialect::Mysql => &Postgres,
+        Dialect::Postgres => &Postgres,
         Dialect::Sqlite => &Sqlite,
+        Dialect::Mysql => &MySql,
     }
 }
 

@@ -95,7 +95,7 @@ impl Planner for Postgres {
 
 /// Phases of the up migration; operations are pushed into their phase and concatenated.
 #[derive(Default)]
-struct Phases {
+pub(super) struct Phases {
     setup: Vec<Operation>,
     rename_tables: Vec<Operation>,
     rename_columns: Vec<Operation>,
@@ -117,7 +117,7 @@ impl Phases {
     /// first, since they depend on keys and uniques. Adds go in three: keys that foreign keys
     /// may reference (primary keys, uniques, unique indexes) before new tables, other objects
     /// after them, foreign keys last.
-    fn push(&mut self, op: Operation) {
+    pub(super) fn push(&mut self, op: Operation) {
         use Operation::*;
         let phase = match &op {
             RenameTable { .. } => &mut self.rename_tables,
@@ -152,7 +152,7 @@ impl Phases {
         phase.push(op);
     }
 
-    fn concat(self) -> Vec<Operation> {
+    pub(super) fn concat(self) -> Vec<Operation> {
         [
             self.setup,
             // Drops come before renames and name things as they were: their inverses (in the
@@ -703,7 +703,7 @@ fn as_text(ty: &ColumnType) -> ColumnType {
     }
 }
 
-fn strip_enum_hints(definition: &Enum) -> Enum {
+pub(super) fn strip_enum_hints(definition: &Enum) -> Enum {
     Enum {
         name: definition.name.clone(),
         values: definition

@@ -9,11 +9,11 @@
 //! returned [`RenderError::Unsupported`] naming the table and the column, never a panic.
 //!
 //! Statements are complete (ending in `;`) and never contain anything that depends on the time
-//! or the machine. Migrations are available for PostgreSQL and SQLite; MySQL refuses them with
-//! [`RenderError::UnsupportedDialect`] ([`Render::migrations`]).
+//! or the machine. Migrations are available for PostgreSQL, SQLite and MySQL/MariaDB.
 
 mod mysql;
 mod postgres;
+pub(crate) use mysql::covered as mysql_covered;
 pub(crate) mod sqlite;
 
 use crate::operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
@@ -49,15 +49,19 @@ pub fn render(
     r.migrations()?;
     let mut dropped = BTreeSet::new();
     let mut rendered = Vec::with_capacity(operations.len());
-    for op in operations {
+    for (i, op) in operations.iter().enumerate() {
         let cx = Context {
             schema,
             dropped: &dropped,
+            later: &operations[i + 1..],
         };
         rendered.push(operation(r, &cx, op)?);
         if let Operation::DropTable { table } = op {
             dropped.insert(table.name.clone());
         }
+    }
+    if dialect == Dialect::Mysql {
+        mysql::combine(&mut rendered, operations);
     }
     Ok(rendered)
 }
@@ -100,6 +104,8 @@ pub struct Context<'a> {
     pub schema: &'a Schema,
     /// The tables that earlier operations of the same migration dropped.
     pub dropped: &'a BTreeSet<String>,
+    /// The operations that follow this one in the same migration.
+    pub later: &'a [Operation],
 }
 
 /// No table dropped yet.
@@ -111,7 +117,77 @@ impl<'a> Context<'a> {
         Self {
             schema,
             dropped: &NONE_DROPPED,
+            later: &[],
         }
+    }
+
+    /// The names a table and column given as they are at this operation end up with once
+    /// the later operations of the migration have renamed them.
+    pub fn final_names(&self, table: &str, column: Option<&str>) -> (String, Option<String>) {
+        let mut table = table.to_owned();
+        let mut column = column.map(str::to_owned);
+        for op in self.later {
+            match op {
+                Operation::RenameTable { from, to } if *from == table => table = to.clone(),
+                Operation::RenameColumn { table: t, from, to }
+                    if *t == table && column.as_deref() == Some(from.as_str()) =>
+                {
+                    column = Some(to.clone())
+                }
+                _ => {}
+            }
+        }
+        (table, column)
+    }
+
+    /// The name a table of the schema the operations lead to has at this operation (before
+    /// the later operations rename it).
+    pub fn current_table_name(&self, final_name: &str) -> String {
+        let mut name = final_name.to_owned();
+        for op in self.later.iter().rev() {
+            if let Operation::RenameTable { from, to } = op {
+                if *to == name {
+                    name = from.clone();
+                }
+            }
+        }
+        name
+    }
+
+    /// The name a column of a table of the schema the operations lead to (both named as
+    /// there) has at this operation.
+    pub fn current_column_name(&self, final_table: &str, final_column: &str) -> String {
+        let mut column = final_column.to_owned();
+        for op in self.later.iter().rev() {
+            if let Operation::RenameColumn { table, from, to } = op {
+                if *table == final_table && *to == column {
+                    column = from.clone();
+                }
+            }
+        }
+        column
+    }
+
+    /// The definition a table, named as it is at this operation, has in the schema the
+    /// operations lead to (renames by later operations followed).
+    pub fn final_table(&self, table: &str) -> Option<&'a Table> {
+        let (name, _) = self.final_names(table, None);
+        self.schema
+            .tables
+            .get(&name)
+            .or_else(|| self.schema.tables.get(table))
+    }
+
+    /// The definition a column, named as it is at this operation, has in the schema the
+    /// operations lead to (renames by later operations followed).
+    pub fn final_column(&self, table: &str, column: &str) -> Option<&'a Column> {
+        let (t, c) = self.final_names(table, Some(column));
+        let c = c.unwrap_or_else(|| column.to_owned());
+        self.schema
+            .tables
+            .get(&t)
+            .and_then(|t| t.column(&c))
+            .or_else(|| self.schema.tables.get(table)?.column(column))
     }
 
     /// The type of a column of the schema the operations lead to.
@@ -265,15 +341,20 @@ fn statements(
     }?;
     Ok(RenderedOperation {
         summary: op.summary(),
-        notes: notes(op),
+        notes: notes(r.name(), op),
         statements,
     })
 }
 
 /// Notes for the reviewer: what an operation destroys, or when it may fail.
-fn notes(op: &Operation) -> Vec<String> {
+fn notes(dialect: &str, op: &Operation) -> Vec<String> {
     use Operation::*;
     let note = match op {
+        // MySQL has no enum types: the columns are restated with the new values.
+        RecreateEnum { to, .. } if dialect == "mysql" => format!(
+            "Every column using enum {} is restated with the new values (MODIFY COLUMN may copy the table); rows holding a value that no longer exists make this step fail.",
+            to.name
+        ),
         RecreateEnum { to, .. } => format!(
             "The type is swapped: every column of type {} is rewritten; rows holding a value that no longer exists make this migration fail.",
             to.name
@@ -292,6 +373,13 @@ fn notes(op: &Operation) -> Vec<String> {
             )
         }
         DropColumn { .. } => "DESTRUCTIVE: the column and its data are deleted.".into(),
+        SetNotNull {
+            table,
+            column,
+            backfill: None,
+        } if dialect == "mysql" => format!(
+            "Fails if {table}.{column} holds NULLs (MySQL commits every statement: the steps before this one stay applied); declare backfill_sql to fill them."
+        ),
         SetNotNull {
             table,
             column,

@@ -71,24 +71,33 @@ fn defaults_are_standard_sql() {
 fn unsupported_operations_are_errors_naming_table_and_column() {
     let schema = Schema::new();
     let cx = Context::new(&schema);
-    let err = MySql
-        .column_comment(&cx, "tasks", "title", Some("The title"))
+    let err = Postgres
+        .rebuild_table(
+            &cx,
+            &Rebuild {
+                from: &tasks(),
+                to: &tasks(),
+                columns: &[],
+                fill: &[],
+                values: &[],
+            },
+        )
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "mysql cannot express comments (table `tasks`, column `title`)"
+        "postgres cannot express rebuilding a table (table `tasks`)"
     );
     // SQLite stores no comments: setting one writes nothing (the snapshot keeps it).
     assert!(Sqlite
         .column_comment(&cx, "tasks", "title", Some("The title"))
         .unwrap()
         .is_empty());
-    let err = MySql
+    let err = Sqlite
         .alter_identity(&cx, "tasks", "id", None, Some(Identity::Always))
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "mysql cannot express changing identity generation (table `tasks`, column `id`)"
+        "sqlite cannot express changing identity generation (table `tasks`, column `id`)"
     );
     let err = Sqlite
         .alter_column_type(
@@ -159,14 +168,44 @@ fn postgres_overrides_what_differs() {
 }
 
 #[test]
-fn migrations_for_mysql_are_refused() {
-    let ops = [Operation::CreateTable { table: tasks() }];
-    let err = render(Dialect::Mysql, &ops, &Schema::new()).unwrap_err();
-    assert_eq!(err, RenderError::UnsupportedDialect { dialect: "mysql" });
+fn mysql_writes_its_own_spellings() {
+    let mut schema = Schema::new();
+    let mut table = tasks();
+    table.columns[0].identity = Some(Identity::ByDefault);
+    table.columns[1].comment = Some("it's".into());
+    table.comment = Some("Tasks".into());
+    schema.tables.insert("tasks".into(), table.clone());
+    let ops = [
+        Operation::CreateTable {
+            table: table.clone(),
+        },
+        Operation::DropNotNull {
+            table: "tasks".into(),
+            column: "title".into(),
+        },
+    ];
+    let rendered = render(Dialect::Mysql, &ops, &schema).unwrap();
     assert_eq!(
-        err.to_string(),
-        "migrations for mysql are not available yet; PostgreSQL is supported"
+        rendered[0].statements,
+        ["CREATE TABLE tasks (\n    id BIGINT NOT NULL AUTO_INCREMENT,\n    title VARCHAR(200) NOT NULL COMMENT 'it''s',\n    `order` INT,\n    CONSTRAINT pk_tasks PRIMARY KEY (id),\n    CONSTRAINT uq_tasks_title UNIQUE (title)\n) COMMENT = 'Tasks';"]
     );
-    assert!(render(Dialect::Postgres, &ops, &Schema::new()).is_ok());
-    assert!(render(Dialect::Sqlite, &ops, &Schema::new()).is_ok());
+    assert_eq!(
+        rendered[1].statements,
+        ["ALTER TABLE tasks MODIFY COLUMN title VARCHAR(200) COMMENT 'it''s';"]
+    );
+    let cx = Context::new(&schema);
+    let index = Index {
+        name: "ix_tasks_title".into(),
+        keys: vec![IndexKey::column("title")],
+        unique: false,
+        method: Some(IndexMethod::Gin),
+        predicate: None,
+    };
+    assert_eq!(
+        MySql
+            .create_index(&cx, "tasks", &index)
+            .unwrap_err()
+            .to_string(),
+        "mysql cannot express index method gin (index `ix_tasks_title`) (table `tasks`)"
+    );
 }
