@@ -79,14 +79,29 @@ pub async fn assert_sqlite_introspects_to(pool: &sqlx::SqlitePool, expected: &Sc
     let live = model_core::introspect::sqlite::introspect(&mut conn)
         .await
         .expect("introspection");
+    assert_same_schema(Dialect::Sqlite, &live, expected, stage);
+}
+
+/// Fails unless the MySQL or MariaDB database, introspected, equals `expected` as that
+/// database stores it.
+pub async fn assert_mysql_introspects_to(pool: &sqlx::MySqlPool, expected: &Schema, stage: &str) {
+    let mut conn = pool.acquire().await.expect("connection");
+    let live = model_core::introspect::mysql::introspect(&mut conn)
+        .await
+        .expect("introspection");
+    assert_same_schema(Dialect::Mysql, &live, expected, stage);
+}
+
+/// Fails unless `live` equals `expected` as `dialect` stores it, listing the differences (the
+/// diff's own changes: a dialect's plan might fold them).
+fn assert_same_schema(dialect: Dialect, live: &Schema, expected: &Schema, stage: &str) {
     let options = DiffOptions {
         allow_destructive: true,
         loose_expressions: true,
     };
-    let rules = Dialect::Sqlite.equivalence();
+    let rules = dialect.equivalence();
     let expected = rules.stored(expected);
-    // The diff's own changes: a SQLite plan would fold them into one rebuild per table.
-    let changes = model_core::diff::diff(&expected, &live, rules, options).expect("comparison");
+    let changes = model_core::diff::diff(&expected, live, rules, options).expect("comparison");
     let mut differences: Vec<String> = changes
         .kept
         .iter()
@@ -200,8 +215,13 @@ fn try_render(
     Ok(out)
 }
 
-/// The first thing `dialect` cannot express in `parts` (up or down), if any.
+/// The first thing `dialect` cannot express in creating `old` from nothing or in `parts` (up
+/// or down), if any.
 fn refusal(dialect: Dialect, old: &Schema, parts: &[Part]) -> Option<String> {
+    let create = plan(dialect, &Schema::new(), old, DiffOptions::default()).ok()?;
+    if let Err(e) = try_render(dialect, &create.operations(), old, old) {
+        return Some(e.to_string());
+    }
     let mut before = old;
     for part in parts {
         let up = try_render(dialect, &part.plan.operations(), &part.schema, before);
@@ -418,7 +438,7 @@ pub async fn sqlite_catalog(pool: &sqlx::SqlitePool) -> String {
 /// CHAR)`, other casts are dropped, UUID literals become the 16 bytes MySQL stores
 /// (`BINARY(16)`), and double-quoted identifiers are backquoted.
 pub fn for_mysql(sql: &str) -> String {
-    let out = rewrite_casts(sql, "CHAR");
+    let out = rewrite_casts(sql, "CHAR").replace(" AS TEXT)", " AS CHAR)");
     // '7f1b6a3e-1111-4c2b-9a55-0123456789ab' -> UNHEX('7f1b6a3e11114c2b9a550123456789ab'):
     // between quotes (odd pieces of a split at `'`), a UUID's text.
     let is_uuid = |piece: &str| {
@@ -584,18 +604,21 @@ pub enum Backend {
     Postgres,
     /// A SQLite file.
     Sqlite,
+    /// A MariaDB (or MySQL) database.
+    Mysql,
 }
 
 impl Backend {
     /// Every backend that has a migration renderer and runner: each scenario runs on all of
     /// them, in this order. A backend is listed here once it can run scenarios, never skipped.
-    pub const BUILT: &'static [Backend] = &[Backend::Postgres, Backend::Sqlite];
+    pub const BUILT: &'static [Backend] = &[Backend::Postgres, Backend::Sqlite, Backend::Mysql];
 
     /// The name in snapshot file names (`<file>__<case>@<name>.snap`).
     pub fn name(self) -> &'static str {
         match self {
             Backend::Postgres => "postgres",
             Backend::Sqlite => "sqlite",
+            Backend::Mysql => "mysql",
         }
     }
 
@@ -604,6 +627,7 @@ impl Backend {
         match self {
             Backend::Postgres => Dialect::Postgres,
             Backend::Sqlite => Dialect::Sqlite,
+            Backend::Mysql => Dialect::Mysql,
         }
     }
 }
@@ -626,6 +650,13 @@ pub enum Database {
         /// Removes the file with this value.
         _db: TestDb,
     },
+    /// A MariaDB database and a pool on it.
+    Mysql {
+        /// Connections to the database.
+        pool: sqlx::MySqlPool,
+        /// Drops the database with this value.
+        _db: TestDb,
+    },
 }
 
 impl Database {
@@ -642,6 +673,11 @@ impl Database {
                 let db = TestDb::sqlite().await;
                 let pool = db.sqlite_pool().await;
                 Database::Sqlite { pool, _db: db }
+            }
+            Backend::Mysql => {
+                let db = TestDb::mysql().await;
+                let pool = db.mysql_pool().await;
+                Database::Mysql { pool, _db: db }
             }
         };
         let create = plan(
@@ -667,6 +703,7 @@ impl Database {
         match self {
             Database::Postgres { pool, .. } => apply(pool, sql).await,
             Database::Sqlite { pool, .. } => apply_sqlite(pool, sql).await,
+            Database::Mysql { pool, .. } => apply_mysql(pool, sql).await,
         }
     }
 
@@ -677,6 +714,10 @@ impl Database {
             Database::Sqlite { pool, .. } => {
                 pool.execute(for_sqlite(sql).as_str()).await.map(|_| ())
             }
+            Database::Mysql { pool, .. } => sqlx::raw_sql(&for_mysql(sql))
+                .execute(pool)
+                .await
+                .map(|_| ()),
         }
     }
 
@@ -695,6 +736,12 @@ impl Database {
                 .iter()
                 .map(|r| r.get::<String, _>(0))
                 .collect()),
+            Database::Mysql { pool, .. } => Ok(sqlx::raw_sql(&for_mysql(query))
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| mysql_text(r, 0))
+                .collect()),
         }
     }
 
@@ -703,6 +750,7 @@ impl Database {
         match self {
             Database::Postgres { pool, .. } => catalog(pool).await,
             Database::Sqlite { pool, .. } => sqlite_catalog(pool).await,
+            Database::Mysql { pool, .. } => mysql_catalog(pool).await,
         }
     }
 
@@ -713,6 +761,9 @@ impl Database {
             Database::Sqlite { pool, .. } => {
                 assert_sqlite_introspects_to(pool, expected, stage).await
             }
+            Database::Mysql { pool, .. } => {
+                assert_mysql_introspects_to(pool, expected, stage).await
+            }
         }
     }
 
@@ -721,6 +772,7 @@ impl Database {
         match self {
             Database::Postgres { pool, .. } => pool.close().await,
             Database::Sqlite { pool, .. } => pool.close().await,
+            Database::Mysql { pool, .. } => pool.close().await,
         }
     }
 }
@@ -750,6 +802,7 @@ pub struct Scenario {
     seed: Option<String>,
     rows: Option<String>,
     only: Option<Backend>,
+    not: Vec<Backend>,
 }
 
 impl Scenario {
@@ -780,6 +833,7 @@ impl Scenario {
             seed: None,
             rows: None,
             only: None,
+            not: Vec::new(),
         }
     }
 
@@ -807,6 +861,18 @@ impl Scenario {
         self
     }
 
+    /// Leaves `backend` out, because the case's models hold SQL or types of other databases
+    /// (a `sql_type`, a `default_sql`, a check): `reason` says which.
+    pub fn not_on(mut self, backend: Backend, reason: &str) -> Scenario {
+        assert!(
+            !reason.is_empty(),
+            "say why the case does not run on {}",
+            backend.name()
+        );
+        self.not.push(backend);
+        self
+    }
+
     /// A query returning one text column: it runs after the seed and after the up, and the up
     /// must keep as many rows as the seed left.
     pub fn rows(mut self, query: &str) -> Scenario {
@@ -820,7 +886,7 @@ impl Scenario {
     pub async fn run(self) -> Generated {
         let mut generated = Vec::new();
         for &backend in Backend::BUILT {
-            if self.only.is_some_and(|only| only != backend) {
+            if self.only.is_some_and(|only| only != backend) || self.not.contains(&backend) {
                 continue;
             }
             let dialect = backend.dialect();

@@ -59,7 +59,8 @@ pub fn mysql_canonical_tree(sql: &str) -> Option<Expr> {
         *e = canonical(mysql_canonical(taken));
         ControlFlow::<()>::Continue(())
     });
-    Some(expr)
+    // A check that is a bare column.
+    Some(as_condition(expr))
 }
 
 /// Function names MySQL prints under another name, and the name they compare by.
@@ -145,6 +146,24 @@ fn mysql_canonical(expr: Expr) -> Expr {
                 expr: Box::new(other),
             },
         },
+        // A bare column as a condition (`a OR acknowledged`) is printed `acknowledged <> 0`.
+        Expr::BinaryOp {
+            left,
+            op: op @ (BinaryOperator::And | BinaryOperator::Or),
+            right,
+        } => binary(as_condition(*left), op, as_condition(*right)),
+        other => other,
+    }
+}
+
+/// A bare column used as a condition, as MariaDB prints it (`col <> 0`); anything else as is.
+fn as_condition(expr: Expr) -> Expr {
+    match expr {
+        ident @ (Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => binary(
+            ident,
+            BinaryOperator::NotEq,
+            Expr::value(Value::Number("0".into(), false)),
+        ),
         other => other,
     }
 }
@@ -604,6 +623,11 @@ mod tests {
                 "`s` like 'P%' and `s` <> 'it\\'s' and `a` <> 3",
             ),
             ("done = TRUE OR NOT done", "`done` = 1 or `done` = 0"),
+            (
+                "level <> 'high' OR acknowledged",
+                "`level` <> 'high' or `acknowledged` <> 0",
+            ),
+            ("done", "`done` <> 0"),
             ("LOWER(s) = s AND -a < 0", "lcase(`s`) = `s` and -`a` < 0"),
             ("UPPER(s) <> ''", "ucase(`s`) <> ''"),
             ("a + b * 2 >= 1.50", "`a` + `b` * 2 >= 1.50"),

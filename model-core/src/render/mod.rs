@@ -47,6 +47,7 @@ pub fn render(
 ) -> Result<Vec<RenderedOperation>, RenderError> {
     let r = dialect.render();
     r.migrations()?;
+    r.schema(schema)?;
     let mut dropped = BTreeSet::new();
     let mut rendered = Vec::with_capacity(operations.len());
     for (i, op) in operations.iter().enumerate() {
@@ -441,6 +442,12 @@ pub struct Rebuild<'a> {
 pub trait Render: SqlDialect {
     /// Whether migrations can be rendered for this dialect at all.
     fn migrations(&self) -> Result<(), RenderError> {
+        Ok(())
+    }
+
+    /// Whether `schema` (every table a migration moves between) can exist in this dialect at
+    /// all, whatever the operation: the first thing it cannot hold, naming table and column.
+    fn schema(&self, _schema: &Schema) -> Result<(), RenderError> {
         Ok(())
     }
 

@@ -31,7 +31,8 @@ use crate::dialect::{MySql, RenderError, SqlDialect};
 use crate::operation::{EnumDependent, EnumUsage, Operation};
 use crate::schema::{
     Check, Column, ColumnDefault, ColumnType, Deferrable, Enum, ForeignKey, Identity, Index,
-    IndexKey, IndexMethod, IndexTarget, PrimaryKey, ReferentialAction, SortOrder, Table, Unique,
+    IndexKey, IndexMethod, IndexTarget, PrimaryKey, ReferentialAction, Schema, SortOrder, Table,
+    Unique,
 };
 
 /// Whether MySQL needs a default of this type written as a parenthesized expression.
@@ -55,6 +56,44 @@ fn indexable(ty: &ColumnType) -> bool {
 }
 
 impl MySql {
+    /// The first key column whose type MySQL cannot key without a length: a primary key,
+    /// unique or foreign key (either end) on a `LONGTEXT`, `LONGBLOB` or `JSON` column.
+    fn unkeyable(&self, schema: &Schema) -> Result<(), RenderError> {
+        for table in schema.tables.values() {
+            let mut keys: Vec<(&str, &str)> = Vec::new();
+            keys.extend(
+                table
+                    .primary_key
+                    .columns
+                    .iter()
+                    .map(|c| ("a primary key", c.as_str())),
+            );
+            for unique in &table.uniques {
+                keys.extend(unique.columns.iter().map(|c| ("a unique", c.as_str())));
+            }
+            for fk in &table.foreign_keys {
+                keys.extend(fk.columns.iter().map(|c| ("a foreign key", c.as_str())));
+            }
+            for (what, name) in keys {
+                let Some(column) = table.column(name) else {
+                    continue;
+                };
+                if !indexable(&column.ty) {
+                    return Err(self.err(
+                        format!(
+                            "{what} on a {} column (MySQL keys such a column only by a prefix; \
+                             give the field a max_length)",
+                            self.column_type(&column.ty, schema)?
+                        ),
+                        &table.name,
+                        Some(name),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn err(&self, what: impl Into<String>, table: &str, column: Option<&str>) -> RenderError {
         unsupported(self, what, Some(table), column)
     }
@@ -351,6 +390,10 @@ pub(crate) fn covered(table: &Table, columns: &[String]) -> bool {
 }
 
 impl Render for MySql {
+    fn schema(&self, schema: &Schema) -> Result<(), RenderError> {
+        self.unkeyable(schema)
+    }
+
     /// Text, blob and JSON defaults as parenthesized expressions.
     fn typed_default(
         &self,
