@@ -9,7 +9,10 @@ use todo as _;
 
 fn main() -> ExitCode {
     migrate_gen::main(
-        migrate_gen::config!("../examples/todo/migrations")
-            .dialects(&[Dialect::Postgres, Dialect::Sqlite]),
+        migrate_gen::config!("../examples/todo/migrations").dialects(&[
+            Dialect::Postgres,
+            Dialect::Sqlite,
+            Dialect::Mysql,
+        ]),
     )
 }

@@ -88,6 +88,7 @@ fn generate_writes_a_migration_then_reports_no_changes() {
     );
     let sqlite = files(&root.join("sqlite"));
     assert_eq!(sqlite, names, "the same version and files for SQLite");
+    assert_eq!(files(&root.join("mysql")), names, "and for MySQL");
     let up = std::fs::read_to_string(
         root.join("sqlite")
             .join(format!("{version}_create_users_and_tasks.up.sql")),
@@ -104,7 +105,8 @@ fn generate_writes_a_migration_then_reports_no_changes() {
         stdout(&out),
         format!(
             "No changes for postgres: the models match {version}_create_users_and_tasks.\n\
-             No changes for sqlite: the models match {version}_create_users_and_tasks.\n"
+             No changes for sqlite: the models match {version}_create_users_and_tasks.\n\
+             No changes for mysql: the models match {version}_create_users_and_tasks.\n"
         )
     );
     assert_eq!(files(&dir), names, "nothing written");

@@ -50,7 +50,7 @@ fn the_first_quickstart_command_runs_as_written() {
     );
     // The committed history is up to date, so nothing is written, in either dialect.
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{stdout}");
+    assert_eq!(lines.len(), 3, "{stdout}");
     assert!(
         lines[0].starts_with("No changes for postgres: the models match ")
             && lines[0].ends_with("_timestamp_defaults_in_standard_sql."),
@@ -58,6 +58,10 @@ fn the_first_quickstart_command_runs_as_written() {
     );
     assert!(
         lines[1].starts_with("No changes for sqlite: the models match "),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].starts_with("No changes for mysql: the models match "),
         "{stdout}"
     );
 }

@@ -1,6 +1,6 @@
-//! The reference app's committed history, in both of its dialects: it matches the models,
-//! replays up and down on the real PostgreSQL and on a SQLite file, and its data migration
-//! does what it says.
+//! The reference app's committed history, in each of its dialects: it matches the models,
+//! replays up and down on the real PostgreSQL, on a SQLite file and on the real MariaDB, and
+//! its data migration does what it says.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -31,13 +31,17 @@ fn the_history_matches_the_models() {
         &["generate", "--dry-run", "anything"],
     ));
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines.len(), 3, "{out}");
     assert!(
         lines[0].starts_with("No changes for postgres: the models match "),
         "{out}"
     );
     assert!(
         lines[1].starts_with("No changes for sqlite: the models match "),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("No changes for mysql: the models match "),
         "{out}"
     );
     let history = ok(migrate_gen("", &["history"]));
@@ -65,6 +69,19 @@ async fn the_history_verifies_on_postgres() {
         out.ends_with("Verified 11 migrations: every step up and down matches its snapshot.\n"),
         "{out}"
     );
+}
+
+#[tokio::test]
+async fn the_history_verifies_on_mariadb() {
+    let db = TestDb::mysql().await;
+    let out = ok(cli::run(BIN, &root(), &db.url, &["verify"]));
+    assert!(
+        out.ends_with("Verified 1 migration: every step up and down matches its snapshot.\n"),
+        "{out}"
+    );
+    ok(cli::run(BIN, &root(), &db.url, &["upgrade"]));
+    let drift = ok(cli::run(BIN, &root(), &db.url, &["drift"]));
+    assert!(drift.starts_with("No drift: "), "{drift}");
 }
 
 #[test]

@@ -118,6 +118,13 @@ impl Equivalence for MySql {
                         };
                     }
                 }
+                if column
+                    .default
+                    .as_ref()
+                    .is_some_and(|d| super::mysql::is_current_timestamp_default(&column.ty, d))
+                {
+                    column.default = Some(ColumnDefault::Sql("current_timestamp(6)".into()));
+                }
                 if column.ty == ColumnType::TimestampTz {
                     column.ty = ColumnType::Timestamp;
                 }

@@ -7,7 +7,7 @@
 
 pub mod compare;
 mod expression;
-mod mysql;
+pub(crate) mod mysql;
 mod postgres;
 mod sqlite;
 

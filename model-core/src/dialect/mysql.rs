@@ -479,3 +479,19 @@ mod tests {
         assert_eq!(MySql.ident("title"), "title");
     }
 }
+
+/// Whether `default` is the current time without a precision (`CURRENT_TIMESTAMP`, `now()`)
+/// on a column MySQL stores with microseconds (`DATETIME(6)`, `TIME(6)`): written and stored
+/// there as `CURRENT_TIMESTAMP(6)`.
+pub fn is_current_timestamp_default(
+    ty: &ColumnType,
+    default: &crate::schema::ColumnDefault,
+) -> bool {
+    let crate::schema::ColumnDefault::Sql(sql) = default else {
+        return false;
+    };
+    matches!(ty, ColumnType::Timestamp | ColumnType::TimestampTz)
+        && super::expression::mysql_canonical_tree(sql).is_some_and(|tree| {
+            Some(tree) == super::expression::mysql_canonical_tree("current_timestamp()")
+        })
+}

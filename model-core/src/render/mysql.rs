@@ -408,6 +408,11 @@ impl Render for MySql {
             {
                 format!("({value})")
             }
+            // MySQL refuses `CURRENT_TIMESTAMP` on a `DATETIME(6)` column (the precisions must
+            // agree); MariaDB stores it as `current_timestamp(6)` anyway.
+            Some(ty) if crate::dialect::mysql::is_current_timestamp_default(ty, default) => {
+                "CURRENT_TIMESTAMP(6)".into()
+            }
             _ => value,
         })
     }
