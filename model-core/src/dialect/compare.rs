@@ -49,7 +49,7 @@ impl Equivalence for Postgres {
 /// change of enum values narrows when a value goes away; other changes narrow as they do on
 /// PostgreSQL. Defaults compare as MySQL literals (`1`/`0` for booleans, strings with
 /// MySQL's escaping), expressions as MariaDB prints them back (see
-/// [`mysql_canonical_tree`](super::expression::mysql_canonical_tree)).
+/// `mysql_canonical_tree` in `dialect::expression`).
 ///
 /// `stored()` lowers the models to what MariaDB keeps: every primary key is called `PRIMARY`;
 /// enum columns are inline `ENUM(...)` types and there are no enum types; `GENERATED ALWAYS`

@@ -467,19 +467,6 @@ const MYSQL_RESERVED: &[&str] = &[
     "zerofill",
 ];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reserved_list_is_sorted() {
-        assert!(MYSQL_RESERVED.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(MySql.ident("int"), "`int`");
-        assert_eq!(MySql.ident("double"), "`double`");
-        assert_eq!(MySql.ident("title"), "title");
-    }
-}
-
 /// Whether `default` is the current time without a precision (`CURRENT_TIMESTAMP`, `now()`)
 /// on a column MySQL stores with microseconds (`DATETIME(6)`, `TIME(6)`): written and stored
 /// there as `CURRENT_TIMESTAMP(6)`.
@@ -494,4 +481,17 @@ pub fn is_current_timestamp_default(
         && super::expression::mysql_canonical_tree(sql).is_some_and(|tree| {
             Some(tree) == super::expression::mysql_canonical_tree("current_timestamp()")
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_list_is_sorted() {
+        assert!(MYSQL_RESERVED.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(MySql.ident("int"), "`int`");
+        assert_eq!(MySql.ident("double"), "`double`");
+        assert_eq!(MySql.ident("title"), "title");
+    }
 }
