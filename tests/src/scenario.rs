@@ -436,7 +436,8 @@ pub async fn sqlite_catalog(pool: &sqlx::SqlitePool) -> String {
 
 /// SQL written for PostgreSQL, for MySQL and MariaDB: `x::text` casts become `CAST(x AS
 /// CHAR)`, other casts are dropped, UUID literals become the 16 bytes MySQL stores
-/// (`BINARY(16)`), and double-quoted identifiers are backquoted.
+/// (`BINARY(16)`), UTC times lose their `+00:00`, and double-quoted identifiers are
+/// backquoted.
 pub fn for_mysql(sql: &str) -> String {
     let out = rewrite_casts(sql, "CHAR").replace(" AS TEXT)", " AS CHAR)");
     // '7f1b6a3e-1111-4c2b-9a55-0123456789ab' -> UNHEX('7f1b6a3e11114c2b9a550123456789ab'):
@@ -457,6 +458,11 @@ pub fn for_mysql(sql: &str) -> String {
         if i % 2 == 1 {
             if is_uuid(piece) {
                 text.push_str(&format!("UNHEX('{}')", piece.replace('-', "")));
+            } else if let Some(utc) = piece.strip_suffix("+00:00").filter(|t| t.len() == 19) {
+                // A UTC time: MySQL's DATETIME takes no offset.
+                text.push('\'');
+                text.push_str(utc);
+                text.push('\'');
             } else {
                 text.push('\'');
                 text.push_str(piece);

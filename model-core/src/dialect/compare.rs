@@ -125,6 +125,11 @@ impl Equivalence for MySql {
                 {
                     column.default = Some(ColumnDefault::Sql("current_timestamp(6)".into()));
                 }
+                if let Some(ColumnDefault::Value(Value::Text(text))) = &column.default {
+                    if let Some(sql) = super::mysql::uuid_default(&column.ty, text) {
+                        column.default = Some(ColumnDefault::Sql(sql));
+                    }
+                }
                 if column.ty == ColumnType::TimestampTz {
                     column.ty = ColumnType::Timestamp;
                 }

@@ -183,6 +183,17 @@ pub fn canonical_temporal(ty: &ColumnType, text: &str) -> Option<String> {
     }
 }
 
+/// The default a UUID column stores for a UUID value: its 16 bytes, `unhex('<32 hex digits>')`
+/// (MariaDB prints a literal of bytes back with escapes, an expression as written). `None`
+/// when `ty` is not a UUID or `text` not one.
+pub fn uuid_default(ty: &ColumnType, text: &str) -> Option<String> {
+    if *ty != ColumnType::Uuid {
+        return None;
+    }
+    let id = uuid::Uuid::parse_str(text.trim()).ok()?;
+    Some(format!("unhex('{}')", id.simple()))
+}
+
 /// MySQL 8 and MariaDB 10.11 reserved words (beyond the shared list): these need backticks.
 const MYSQL_RESERVED: &[&str] = &[
     "accessible",

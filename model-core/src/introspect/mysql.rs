@@ -300,8 +300,9 @@ fn is_text_like(ty: &ColumnType) -> bool {
     }
 }
 
-/// The column a MariaDB automatic JSON check guards: `json_valid(`col`)` named `col`.
-fn json_check_column(name: &str, clause: &str) -> bool {
+/// The column a MariaDB automatic JSON check guards: a column-level `json_valid(`col`)`. It
+/// is named after the column, and keeps that name when the column is renamed.
+fn json_check_column(clause: &str) -> Option<String> {
     let compact: String = clause
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '`')
@@ -312,7 +313,11 @@ fn json_check_column(name: &str, clause: &str) -> bool {
         .and_then(|c| c.strip_suffix(')'))
         .map(str::to_owned)
         .unwrap_or(compact);
-    compact == format!("json_valid({})", name.to_ascii_lowercase())
+    compact
+        .strip_prefix("json_valid(")
+        .and_then(|c| c.strip_suffix(')'))
+        .filter(|c| !c.contains([',', '(']))
+        .map(str::to_owned)
 }
 
 async fn checks(
@@ -324,7 +329,8 @@ async fn checks(
     // lists the table in TABLE_CONSTRAINTS only.
     let sql = if mariadb {
         "SELECT CAST(TABLE_NAME AS CHAR) AS table_name, CAST(CONSTRAINT_NAME AS CHAR) AS name, \
-         CAST(CHECK_CLAUSE AS CHAR) AS clause FROM information_schema.CHECK_CONSTRAINTS \
+         CAST(CHECK_CLAUSE AS CHAR) AS clause, CAST(LEVEL AS CHAR) AS level \
+         FROM information_schema.CHECK_CONSTRAINTS \
          WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME"
     } else {
         "SELECT CAST(tc.TABLE_NAME AS CHAR) AS table_name, CAST(cc.CONSTRAINT_NAME AS CHAR) AS name, \
@@ -340,11 +346,14 @@ async fn checks(
         };
         let name: String = r.try_get("name")?;
         let clause: String = r.try_get("clause")?;
-        if mariadb && json_check_column(&name, &clause) {
+        let column_level = mariadb
+            && r.try_get::<String, _>("level")
+                .is_ok_and(|l| l.eq_ignore_ascii_case("column"));
+        if let Some(guarded) = json_check_column(&clause).filter(|_| column_level) {
             if let Some(column) = table
                 .columns
                 .iter_mut()
-                .find(|c| c.name.eq_ignore_ascii_case(&name))
+                .find(|c| c.name.eq_ignore_ascii_case(&guarded))
             {
                 if column.ty == ColumnType::Text {
                     column.ty = ColumnType::Json;
@@ -620,7 +629,10 @@ mod tests {
             read_default(&text, "(_utf8mb4'x')", false, "DEFAULT_GENERATED").expect("reads"),
             Some(ColumnDefault::Sql("(_utf8mb4'x')".into()))
         );
-        assert!(json_check_column("meta", "json_valid(`meta`)"));
-        assert!(!json_check_column("meta", "json_valid(`other`)"));
+        assert_eq!(
+            json_check_column("json_valid(`meta`)").as_deref(),
+            Some("meta")
+        );
+        assert_eq!(json_check_column("json_valid(`a`) and `b` > 0"), None);
     }
 }

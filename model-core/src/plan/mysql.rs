@@ -255,12 +255,21 @@ fn identity_around_keys(mut operations: Vec<Operation>) -> Vec<Operation> {
             continue;
         };
         if to.is_none() {
-            let drop_key = position(
-                &operations,
-                &|op| matches!(op, Operation::DropPrimaryKey { table: t, .. } if t == table),
-            );
-            if let Some(key_at) = drop_key.filter(|k| *k < at) {
-                let op = operations.remove(at);
+            // The key is dropped under the table's name before a rename the identity change
+            // comes after: matched, and moved, under that name.
+            let drop_key = operations.iter().enumerate().find_map(|(k, op)| match op {
+                Operation::DropPrimaryKey { table: t, .. }
+                    if k < at && renamed_to(&operations[k..at], t) == *table =>
+                {
+                    Some((k, t.clone()))
+                }
+                _ => None,
+            });
+            if let Some((key_at, name)) = drop_key {
+                let mut op = operations.remove(at);
+                if let Operation::AlterIdentity { table, .. } = &mut op {
+                    *table = name;
+                }
                 operations.insert(key_at, op);
             }
         } else {
@@ -275,6 +284,19 @@ fn identity_around_keys(mut operations: Vec<Operation>) -> Vec<Operation> {
         }
     }
     operations
+}
+
+/// The name table `name` has after the renames among `operations`.
+fn renamed_to(operations: &[Operation], name: &str) -> String {
+    let mut name = name.to_owned();
+    for op in operations {
+        if let Operation::RenameTable { from, to } = op {
+            if *from == name {
+                name = to.clone();
+            }
+        }
+    }
+    name
 }
 
 /// The index InnoDB makes for a foreign key that no index covers.

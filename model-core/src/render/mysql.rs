@@ -413,7 +413,23 @@ impl Render for MySql {
             Some(ty) if crate::dialect::mysql::is_current_timestamp_default(ty, default) => {
                 "CURRENT_TIMESTAMP(6)".into()
             }
-            _ => value,
+            // A `DateTime<Utc>` default carries its offset; `DATETIME` takes none (MariaDB
+            // refuses one): the time in UTC.
+            Some(ty) => match default {
+                ColumnDefault::Value(crate::schema::Value::Text(text)) => {
+                    if let Some(sql) = crate::dialect::mysql::uuid_default(ty, text) {
+                        // A UUID is its 16 bytes (`BINARY(16)`).
+                        format!("({sql})")
+                    } else {
+                        match crate::dialect::mysql::canonical_temporal(ty, text) {
+                            Some(utc) => self.string(&utc),
+                            None => value,
+                        }
+                    }
+                }
+                _ => value,
+            },
+            None => value,
         })
     }
 
