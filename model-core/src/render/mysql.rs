@@ -167,6 +167,34 @@ impl MySql {
         if later_not_null {
             found.nullable = true;
         }
+        // Its type and identity until a later step of this migration changes them: restating
+        // them earlier would change them before the keys around them allow it. (Not an enum
+        // type: its values at this point are not the target schema's, and the later step
+        // restates the column whole anyway.)
+        let same = |t: &str, c: &str| cx.final_names(t, Some(c)) == cx.final_names(table, Some(column));
+        for op in cx.later {
+            match op {
+                Operation::AlterColumnType {
+                    table: t,
+                    column: c,
+                    from,
+                    from_default,
+                    ..
+                } if same(t, c) => {
+                    if !matches!(from, ColumnType::Enum { .. }) {
+                        found.ty = from.clone();
+                        found.default = from_default.clone();
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if let Some(Operation::AlterIdentity { from, .. }) = cx.later.iter().find(|op| {
+            matches!(op, Operation::AlterIdentity { table: t, column: c, .. } if same(t, c))
+        }) {
+            found.identity = *from;
+        }
         Ok(found)
     }
 
