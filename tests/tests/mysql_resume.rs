@@ -3,6 +3,8 @@
 //! statement for statement: the database ends exactly as the models say, read back by
 //! introspection.
 
+#![allow(dead_code)]
+
 use std::path::Path;
 
 use model_core::dialect::Dialect;
