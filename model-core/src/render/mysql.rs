@@ -171,7 +171,8 @@ impl MySql {
         // them earlier would change them before the keys around them allow it. (Not an enum
         // type: its values at this point are not the target schema's, and the later step
         // restates the column whole anyway.)
-        let same = |t: &str, c: &str| cx.final_names(t, Some(c)) == cx.final_names(table, Some(column));
+        let same =
+            |t: &str, c: &str| cx.final_names(t, Some(c)) == cx.final_names(table, Some(column));
         for op in cx.later {
             match op {
                 Operation::AlterColumnType {
@@ -190,9 +191,9 @@ impl MySql {
                 _ => {}
             }
         }
-        if let Some(Operation::AlterIdentity { from, .. }) = cx.later.iter().find(|op| {
-            matches!(op, Operation::AlterIdentity { table: t, column: c, .. } if same(t, c))
-        }) {
+        if let Some(Operation::AlterIdentity { from, .. }) = cx.later.iter().find(
+            |op| matches!(op, Operation::AlterIdentity { table: t, column: c, .. } if same(t, c)),
+        ) {
             found.identity = *from;
         }
         Ok(found)
