@@ -241,9 +241,27 @@ pub(crate) async fn connected<'m>(
     migrations: &'m [MigrationScript],
 ) -> Result<(Runner<'m, Database>, model_core::runner::Status), Failure> {
     let backend = connect(global).await?;
+    // Reading a database of another dialect would report a state that means nothing.
+    let generated = migrations.iter().any(|m| m.has_snapshot);
+    if generated && backend.dialect() != global.dialect {
+        return Err(other_dialect(path, global.dialect, backend.dialect()));
+    }
     let mut runner = Runner::new(backend, migrations, path.display().to_string());
     let status = runner.status().await.map_err(runner_fail)?;
     Ok((runner, status))
+}
+
+/// The directory `path` holds generated migrations for `written`, and the database is
+/// `database`.
+fn other_dialect(path: &Path, written: Dialect, database: Dialect) -> Failure {
+    fail(
+        exit::UNSUPPORTED,
+        format!(
+            "the migrations in {} are written for {written}, and the database is {database}: \
+             point --database-url at a {written} database",
+            path.display(),
+        ),
+    )
 }
 
 /// Refuses to apply generated migrations to a database of another dialect: their SQL is
@@ -251,17 +269,7 @@ pub(crate) async fn connected<'m>(
 pub(crate) fn same_dialect(dir: &MigrationDir, database: Dialect) -> Result<(), Failure> {
     let generated = dir.migrations().iter().any(|m| m.has_snapshot);
     if generated && dir.dialect() != database {
-        return Err(fail(
-            exit::UNSUPPORTED,
-            format!(
-                "the migrations in {} are written for {}, and the database is {}: point \
-                 --database-url at a {} database",
-                dir.path().display(),
-                dir.dialect(),
-                database,
-                dir.dialect()
-            ),
-        ));
+        return Err(other_dialect(dir.path(), dir.dialect(), database));
     }
     Ok(())
 }

@@ -315,9 +315,9 @@ pub(crate) fn history(path: &Path, global: &Global, verbose: bool) -> Outcome {
     let (_dir, migrations) = open(global, path)?;
     let applied = if global.database_url.is_some() {
         let result = runtime().block_on(async {
-            let backend = connect(global).await?;
-            let mut runner = Runner::new(backend, &migrations, path.display().to_string());
-            runner.status().await.map_err(runner_fail)
+            connected(path, global, &migrations)
+                .await
+                .map(|(_, status)| status)
         });
         match result {
             Ok(status) => Some(status.applied),
@@ -430,9 +430,10 @@ pub(crate) fn show(path: &Path, global: &Global, version: &str) -> Outcome {
 }
 
 pub(crate) fn stamp(path: &Path, global: &Global, target: &str) -> Outcome {
-    let (_dir, migrations) = open(global, path)?;
+    let (dir, migrations) = open(global, path)?;
     runtime().block_on(async {
         let backend = connect(global).await?;
+        same_dialect(&dir, backend.dialect())?;
         let mut runner = Runner::new(backend, &migrations, path.display().to_string());
         if let Err(err) = runner.stamp(target).await {
             return Err(runner_fail(err));
