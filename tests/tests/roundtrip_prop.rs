@@ -607,6 +607,31 @@ fn old_table<'a>(a: &'a Schema, b: &Schema, name: &str) -> Option<&'a Table> {
     })
 }
 
+/// The tables of A that B keeps under the same name.
+fn kept_tables(a: &Schema, b: &Schema) -> Schema {
+    Schema {
+        tables: a
+            .tables
+            .iter()
+            .filter(|(n, _)| b.tables.contains_key(*n))
+            .map(|(n, t)| (n.clone(), t.clone()))
+            .collect(),
+        enums: a.enums.clone(),
+    }
+}
+
+/// Whether column `c` of table `t` of A is in B with the same type (as `dialect` stores it,
+/// and as declared), so that its values must survive the up unchanged.
+fn same_column(dialect: model_core::dialect::Dialect, b: &Schema, t: &str, c: &Column) -> bool {
+    let rules = dialect.equivalence();
+    b.tables
+        .get(t)
+        .and_then(|bt| bt.column(&c.name))
+        .is_some_and(|bc| {
+            rules.canonical_type(&bc.ty) == rules.canonical_type(&c.ty) && bc.ty == c.ty
+        })
+}
+
 /// Whether no table of A gets a unique it lacked: rows can then be kept through the up (a
 /// backfill gives every existing row one value, which a new unique would refuse).
 fn no_new_unique(a: &Schema, b: &Schema) -> bool {
@@ -707,15 +732,7 @@ fn random_schema_pairs_round_trip_on_postgres() {
             }
             let before = dump(&pool, &a, |_, _| true).await;
             // Columns that exist in A and B with the same type, in tables B keeps.
-            let kept = Schema {
-                tables: a
-                    .tables
-                    .iter()
-                    .filter(|(n, _)| b.tables.contains_key(*n))
-                    .map(|(n, t)| (n.clone(), t.clone()))
-                    .collect(),
-                enums: a.enums.clone(),
-            };
+            let kept = kept_tables(&a, &b);
             let shared = |t: &str, c: &Column| {
                 b.tables
                     .get(t)
@@ -870,24 +887,8 @@ fn random_schema_pairs_round_trip_on_sqlite() {
                     .map_err(|e| TestCaseError::fail(format!("seeding A: {e}")))?;
             }
             let before = dump_sqlite(&pool, &a, |_, _| true).await;
-            let kept = Schema {
-                tables: a
-                    .tables
-                    .iter()
-                    .filter(|(n, _)| b.tables.contains_key(*n))
-                    .map(|(n, t)| (n.clone(), t.clone()))
-                    .collect(),
-                enums: a.enums.clone(),
-            };
-            let rules = Dialect::Sqlite.equivalence();
-            let shared = |t: &str, c: &Column| {
-                b.tables
-                    .get(t)
-                    .and_then(|bt| bt.column(&c.name))
-                    .is_some_and(|bc| {
-                        rules.canonical_type(&bc.ty) == rules.canonical_type(&c.ty) && bc.ty == c.ty
-                    })
-            };
+            let kept = kept_tables(&a, &b);
+            let shared = |t: &str, c: &Column| same_column(Dialect::Sqlite, &b, t, c);
             let before_shared = dump_sqlite(&pool, &kept, shared).await;
 
             let up_plan = plan(&a, &b, true).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -1059,24 +1060,8 @@ fn random_schema_pairs_round_trip_on_mariadb() {
                     .map_err(|e| TestCaseError::fail(format!("seeding A: {e}")))?;
             }
             let before = dump_mysql(&pool, &a, |_, _| true).await;
-            let kept = Schema {
-                tables: a
-                    .tables
-                    .iter()
-                    .filter(|(n, _)| b.tables.contains_key(*n))
-                    .map(|(n, t)| (n.clone(), t.clone()))
-                    .collect(),
-                enums: a.enums.clone(),
-            };
-            let rules = Dialect::Mysql.equivalence();
-            let shared = |t: &str, c: &Column| {
-                b.tables
-                    .get(t)
-                    .and_then(|bt| bt.column(&c.name))
-                    .is_some_and(|bc| {
-                        rules.canonical_type(&bc.ty) == rules.canonical_type(&c.ty) && bc.ty == c.ty
-                    })
-            };
+            let kept = kept_tables(&a, &b);
+            let shared = |t: &str, c: &Column| same_column(Dialect::Mysql, &b, t, c);
             let before_shared = dump_mysql(&pool, &kept, shared).await;
 
             apply_mysql(&pool, &up)
