@@ -462,6 +462,36 @@ pub trait Render: SqlDialect {
             .join(", ")
     }
 
+    /// `CONSTRAINT <name> PRIMARY KEY (...)` as written inside `CREATE TABLE`.
+    fn primary_key_line(&self, table: &Table) -> String {
+        format!(
+            "CONSTRAINT {} PRIMARY KEY ({})",
+            self.ident(&table.primary_key.name),
+            self.idents(&table.primary_key.columns)
+        )
+    }
+
+    /// The table's uniques, then its checks, as written inside `CREATE TABLE`.
+    fn unique_and_check_lines(&self, table: &Table) -> (Vec<String>, Vec<String>) {
+        let uniques = table
+            .uniques
+            .iter()
+            .map(|u| {
+                format!(
+                    "CONSTRAINT {} UNIQUE ({})",
+                    self.ident(&u.name),
+                    self.idents(&u.columns)
+                )
+            })
+            .collect();
+        let checks = table
+            .checks
+            .iter()
+            .map(|c| format!("CONSTRAINT {} CHECK ({})", self.ident(&c.name), c.expr))
+            .collect();
+        (uniques, checks)
+    }
+
     /// A default as written in the models: a literal, or SQL as given.
     fn default_value(&self, default: &ColumnDefault) -> String {
         match default {
@@ -760,25 +790,10 @@ pub trait Render: SqlDialect {
         for column in &table.columns {
             lines.push(self.column_def(cx, column, true)?);
         }
-        lines.push(format!(
-            "CONSTRAINT {} PRIMARY KEY ({})",
-            self.ident(&table.primary_key.name),
-            self.idents(&table.primary_key.columns)
-        ));
-        for unique in &table.uniques {
-            lines.push(format!(
-                "CONSTRAINT {} UNIQUE ({})",
-                self.ident(&unique.name),
-                self.idents(&unique.columns)
-            ));
-        }
-        for check in &table.checks {
-            lines.push(format!(
-                "CONSTRAINT {} CHECK ({})",
-                self.ident(&check.name),
-                check.expr
-            ));
-        }
+        lines.push(self.primary_key_line(table));
+        let (uniques, checks) = self.unique_and_check_lines(table);
+        lines.extend(uniques);
+        lines.extend(checks);
         // A foreign key to this table's own unique index must wait for the index.
         let keyed = |cols: &[String]| {
             let mut cols = cols.to_vec();

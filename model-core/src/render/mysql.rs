@@ -555,28 +555,13 @@ impl Render for MySql {
         for column in &table.columns {
             lines.push(self.definition(cx, &table.name, column, !column.nullable, None)?);
         }
-        lines.push(format!(
-            "CONSTRAINT {} PRIMARY KEY ({})",
-            self.ident(&table.primary_key.name),
-            self.idents(&table.primary_key.columns)
-        ));
-        for unique in &table.uniques {
-            lines.push(format!(
-                "CONSTRAINT {} UNIQUE ({})",
-                self.ident(&unique.name),
-                self.idents(&unique.columns)
-            ));
-        }
+        lines.push(self.primary_key_line(table));
+        let (uniques, checks) = self.unique_and_check_lines(table);
+        lines.extend(uniques);
         for index in &table.indexes {
             lines.push(self.inline_index(cx, &table.name, index)?);
         }
-        for check in &table.checks {
-            lines.push(format!(
-                "CONSTRAINT {} CHECK ({})",
-                self.ident(&check.name),
-                check.expr
-            ));
-        }
+        lines.extend(checks);
         for fk in &table.foreign_keys {
             self.check_foreign_key(&table.name, fk)?;
             // The index InnoDB would make for it, written out (see `plan/mysql.rs`).

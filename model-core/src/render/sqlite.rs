@@ -138,26 +138,11 @@ impl Sqlite {
             lines.push(line);
         }
         if identity_key.is_none() {
-            lines.push(format!(
-                "CONSTRAINT {} PRIMARY KEY ({})",
-                self.ident(&table.primary_key.name),
-                self.idents(&table.primary_key.columns)
-            ));
+            lines.push(self.primary_key_line(table));
         }
-        for unique in &table.uniques {
-            lines.push(format!(
-                "CONSTRAINT {} UNIQUE ({})",
-                self.ident(&unique.name),
-                self.idents(&unique.columns)
-            ));
-        }
-        for check in &table.checks {
-            lines.push(format!(
-                "CONSTRAINT {} CHECK ({})",
-                self.ident(&check.name),
-                check.expr
-            ));
-        }
+        let (uniques, checks) = self.unique_and_check_lines(table);
+        lines.extend(uniques);
+        lines.extend(checks);
         for column in &table.columns {
             if let Some(check) = self.enum_check(cx, &table.name, &column.name, &column.ty) {
                 lines.push(check);
