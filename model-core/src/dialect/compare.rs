@@ -356,23 +356,7 @@ fn mysql_tokens(sql: &str) -> Vec<String> {
             i += 1;
         }
     }
-    while tokens.len() >= 2 && tokens[0] == "(" && tokens[tokens.len() - 1] == ")" {
-        let mut depth = 0usize;
-        let encloses = tokens.iter().enumerate().all(|(k, t)| {
-            match t.as_str() {
-                "(" => depth += 1,
-                ")" => depth -= 1,
-                _ => {}
-            }
-            depth > 0 || k == tokens.len() - 1
-        });
-        if !encloses {
-            break;
-        }
-        tokens.remove(0);
-        tokens.pop();
-    }
-    tokens
+    unwrap_parentheses(tokens)
 }
 
 /// SQLite's rules. Types compare by the spelling the SQLite renderer writes (`INTEGER` for
@@ -608,24 +592,7 @@ fn sqlite_tokens(sql: &str) -> Vec<String> {
             i += 1;
         }
     }
-    // `(a) OR (b)` keeps its parentheses: only a pair around everything is dropped.
-    while tokens.len() >= 2 && tokens[0] == "(" && tokens[tokens.len() - 1] == ")" {
-        let mut depth = 0usize;
-        let encloses = tokens.iter().enumerate().all(|(k, t)| {
-            match t.as_str() {
-                "(" => depth += 1,
-                ")" => depth -= 1,
-                _ => {}
-            }
-            depth > 0 || k == tokens.len() - 1
-        });
-        if !encloses {
-            break;
-        }
-        tokens.remove(0);
-        tokens.pop();
-    }
-    tokens
+    unwrap_parentheses(tokens)
 }
 
 /// Lowercases SQL outside string literals and quoted identifiers, and folds white space:
@@ -1028,6 +995,26 @@ pub fn is_narrowing(from: &ColumnType, to: &ColumnType) -> bool {
     }
 }
 
+/// `tokens` without the pairs of parentheses around all of them: `(a) OR (b)` keeps its own.
+fn unwrap_parentheses(mut tokens: Vec<String>) -> Vec<String> {
+    while tokens.len() >= 2 && tokens[0] == "(" && tokens[tokens.len() - 1] == ")" {
+        let mut depth = 0usize;
+        let encloses = tokens.iter().enumerate().all(|(k, t)| {
+            match t.as_str() {
+                "(" => depth += 1,
+                ")" => depth -= 1,
+                _ => {}
+            }
+            depth > 0 || k == tokens.len() - 1
+        });
+        if !encloses {
+            break;
+        }
+        tokens.remove(0);
+        tokens.pop();
+    }
+    tokens
+}
 #[cfg(test)]
 mod tests {
     use super::*;
