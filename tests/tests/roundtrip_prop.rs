@@ -24,7 +24,7 @@ use model_core::schema::{
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-use sqlx::{Executor, Row};
+use sqlx::Executor;
 use tests::scenario::pg_plan;
 use tests::scenario::{apply, assert_introspects_to, sql, sql_between};
 use tests::TestDb;
@@ -567,32 +567,49 @@ fn rows(schema: &Schema) -> String {
     out
 }
 
-/// Every row of every table, as text, keyed by table and id, limited to `columns`.
+/// The query of each table of `schema` (by name) that reads every row as one text, its
+/// `keep` columns each read by `column` and joined by `row`, ordered by id.
+fn dump_queries(
+    schema: &Schema,
+    keep: impl Fn(&str, &Column) -> bool,
+    column: impl Fn(&str) -> String,
+    row: impl Fn(&[String]) -> String,
+) -> Vec<(String, String)> {
+    schema
+        .tables
+        .values()
+        .map(|table| {
+            let columns: Vec<String> = table
+                .columns
+                .iter()
+                .filter(|c| keep(&table.name, c))
+                .map(|c| column(&c.name))
+                .collect();
+            let sql = format!("SELECT {} FROM {} ORDER BY id", row(&columns), table.name);
+            (table.name.clone(), sql)
+        })
+        .collect()
+}
+
+/// Every row of every table, as text, keyed by table and id, limited to `keep` columns.
 async fn dump(
     pool: &sqlx::PgPool,
     schema: &Schema,
     keep: impl Fn(&str, &Column) -> bool,
 ) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
-    for table in schema.tables.values() {
-        let cols: Vec<&Column> = table
-            .columns
-            .iter()
-            .filter(|c| keep(&table.name, c))
-            .collect();
-        let select = cols
-            .iter()
-            .map(|c| format!("COALESCE(\"{}\"::text, 'NULL')", c.name))
-            .collect::<Vec<_>>()
-            .join(" || '|' || ");
-        let rows = sqlx::query(&format!("SELECT {select} FROM {} ORDER BY id", table.name))
+    let queries = dump_queries(
+        schema,
+        keep,
+        |c| format!("COALESCE(\"{c}\"::text, 'NULL')"),
+        |cs| cs.join(" || '|' || "),
+    );
+    for (table, sql) in queries {
+        let rows = sqlx::query_scalar(&sql)
             .fetch_all(pool)
             .await
             .expect("dump rows");
-        out.insert(
-            table.name.clone(),
-            rows.iter().map(|r| r.get::<String, _>(0)).collect(),
-        );
+        out.insert(table, rows);
     }
     out
 }
@@ -795,15 +812,24 @@ fn random_schema_pairs_round_trip_on_postgres() {
 /// The same schema without what SQLite cannot express (arrays, and so GIN indexes):
 /// array columns become integer or text ones.
 fn for_sqlite(spec: &SchemaSpec) -> SchemaSpec {
+    without_arrays(spec, 2)
+}
+
+/// `spec` with its array columns (types 9 and 10) as integer and `text` (a type number)
+/// columns.
+fn without_arrays(spec: &SchemaSpec, text: u8) -> SchemaSpec {
     let mut spec = spec.clone();
-    for table in spec.tables.iter_mut().flatten() {
-        for column in table.columns.iter_mut().flatten() {
-            column.ty = match column.ty {
-                9 => 0,
-                10 => 2,
-                other => other,
-            };
-        }
+    for column in spec
+        .tables
+        .iter_mut()
+        .flatten()
+        .flat_map(|t| t.columns.iter_mut().flatten())
+    {
+        column.ty = match column.ty {
+            9 => 0,
+            10 => text,
+            other => other,
+        };
     }
     spec
 }
@@ -815,20 +841,18 @@ async fn dump_sqlite(
     keep: impl Fn(&str, &Column) -> bool,
 ) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
-    for table in schema.tables.values() {
-        let select = table
-            .columns
-            .iter()
-            .filter(|c| keep(&table.name, c))
-            .map(|c| format!("COALESCE(CAST(\"{}\" AS TEXT), 'NULL')", c.name))
-            .collect::<Vec<_>>()
-            .join(" || '|' || ");
-        let rows: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT {select} FROM {} ORDER BY id", table.name))
-                .fetch_all(pool)
-                .await
-                .expect("dump rows");
-        out.insert(table.name.clone(), rows);
+    let queries = dump_queries(
+        schema,
+        keep,
+        |c| format!("COALESCE(CAST(\"{c}\" AS TEXT), 'NULL')"),
+        |cs| cs.join(" || '|' || "),
+    );
+    for (table, sql) in queries {
+        let rows = sqlx::query_scalar(&sql)
+            .fetch_all(pool)
+            .await
+            .expect("dump rows");
+        out.insert(table, rows);
     }
     out
 }
@@ -928,16 +952,11 @@ fn random_schema_pairs_round_trip_on_sqlite() {
 /// partial and expression indexes go (MariaDB has neither), and `LONGTEXT`/`JSON` columns
 /// are not indexed (MySQL keys them only by a prefix).
 fn for_mysql(spec: &SchemaSpec) -> SchemaSpec {
-    let mut spec = spec.clone();
+    let mut spec = without_arrays(spec, 4);
     for table in spec.tables.iter_mut().flatten() {
         table.partial_index = false;
         table.expr_index = false;
         for column in table.columns.iter_mut().flatten() {
-            column.ty = match column.ty {
-                9 => 0,
-                10 => 4,
-                other => other,
-            };
             if matches!(column.ty, 2 | 11) {
                 column.indexed = false;
             }
@@ -954,22 +973,18 @@ async fn dump_mysql(
     keep: impl Fn(&str, &Column) -> bool,
 ) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
-    for table in schema.tables.values() {
-        let select = table
-            .columns
-            .iter()
-            .filter(|c| keep(&table.name, c))
-            .map(|c| format!("COALESCE(HEX(`{}`), 'NULL')", c.name))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let rows: Vec<String> = sqlx::query_scalar(&format!(
-            "SELECT CAST(CONCAT_WS('|', {select}) AS CHAR) FROM `{}` ORDER BY id",
-            table.name
-        ))
-        .fetch_all(pool)
-        .await
-        .expect("dump rows");
-        out.insert(table.name.clone(), rows);
+    let queries = dump_queries(
+        schema,
+        keep,
+        |c| format!("COALESCE(HEX(`{c}`), 'NULL')"),
+        |cs| format!("CAST(CONCAT_WS('|', {}) AS CHAR)", cs.join(", ")),
+    );
+    for (table, sql) in queries {
+        let rows = sqlx::query_scalar(&sql)
+            .fetch_all(pool)
+            .await
+            .expect("dump rows");
+        out.insert(table, rows);
     }
     out
 }
