@@ -511,7 +511,36 @@ fn mysql_text(row: &sqlx::mysql::MySqlRow, i: usize) -> String {
 /// stable order: per table its comment, columns (by name), indexes with their keys, foreign
 /// keys and checks.
 pub async fn mysql_catalog(pool: &sqlx::MySqlPool) -> String {
-    let text = mysql_text;
+    const COLUMNS: &str = "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, \
+        COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND \
+        TABLE_NAME = ? ORDER BY COLUMN_NAME";
+    const INDEXES: &str = "SELECT INDEX_NAME, NON_UNIQUE = 0, GROUP_CONCAT(CONCAT(COALESCE(\
+        COLUMN_NAME, '<expression>'), ' ', COALESCE(COLLATION, '')) ORDER BY SEQ_IN_INDEX \
+        SEPARATOR ', ') FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND \
+        TABLE_NAME = ? GROUP BY INDEX_NAME, NON_UNIQUE ORDER BY INDEX_NAME";
+    const FOREIGN_KEYS: &str = "SELECT k.CONSTRAINT_NAME, GROUP_CONCAT(k.COLUMN_NAME ORDER BY \
+        k.ORDINAL_POSITION), k.REFERENCED_TABLE_NAME, GROUP_CONCAT(k.REFERENCED_COLUMN_NAME \
+        ORDER BY k.ORDINAL_POSITION), r.UPDATE_RULE, r.DELETE_RULE \
+        FROM information_schema.KEY_COLUMN_USAGE k JOIN \
+        information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = \
+        k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = \
+        k.TABLE_NAME WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? \
+        GROUP BY k.CONSTRAINT_NAME, k.REFERENCED_TABLE_NAME, r.UPDATE_RULE, r.DELETE_RULE \
+        ORDER BY k.CONSTRAINT_NAME";
+    const CHECKS: &str = "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM \
+        information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND \
+        TABLE_NAME = ? ORDER BY CONSTRAINT_NAME";
+    // Every row of `sql` about `table`, each column as text.
+    let rows = |sql: &'static str, table: String| async move {
+        let rows = sqlx::query(sql)
+            .bind(table)
+            .fetch_all(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}: {sql}"));
+        rows.iter()
+            .map(|r| (0..r.len()).map(|i| mysql_text(r, i)).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
     let tables = sqlx::query(
         "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES \
          WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT IN ('_sqlx_migrations', \
@@ -522,82 +551,28 @@ pub async fn mysql_catalog(pool: &sqlx::MySqlPool) -> String {
     .expect("tables");
     let mut out = String::new();
     for table in tables {
-        let name = text(&table, 0);
-        out.push_str(&format!("table {name} comment {:?}\n", text(&table, 1)));
-        let columns = sqlx::query(
-            "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT \
-             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
-             ORDER BY COLUMN_NAME",
-        )
-        .bind(&name)
-        .fetch_all(pool)
-        .await
-        .expect("columns");
-        for row in columns {
+        let name = mysql_text(&table, 0);
+        out.push_str(&format!(
+            "table {name} comment {:?}\n",
+            mysql_text(&table, 1)
+        ));
+        for r in rows(COLUMNS, name.clone()).await {
             out.push_str(&format!(
                 "  column {} {} null={} default={} {} comment {:?}\n",
-                text(&row, 0),
-                text(&row, 1),
-                text(&row, 2),
-                text(&row, 3),
-                text(&row, 4),
-                text(&row, 5)
+                r[0], r[1], r[2], r[3], r[4], r[5]
             ));
         }
-        let indexes = sqlx::query(
-            "SELECT INDEX_NAME, NON_UNIQUE, GROUP_CONCAT(CONCAT(COALESCE(COLUMN_NAME, \
-             '<expression>'), ' ', COALESCE(COLLATION, '')) ORDER BY SEQ_IN_INDEX SEPARATOR ', ') \
-             FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
-             GROUP BY INDEX_NAME, NON_UNIQUE ORDER BY INDEX_NAME",
-        )
-        .bind(&name)
-        .fetch_all(pool)
-        .await
-        .expect("indexes");
-        for row in indexes {
-            out.push_str(&format!(
-                "  index {} unique={} ({})\n",
-                text(&row, 0),
-                text(&row, 1) == "0",
-                text(&row, 2)
-            ));
+        for r in rows(INDEXES, name.clone()).await {
+            out.push_str(&format!("  index {} unique={} ({})\n", r[0], r[1], r[2]));
         }
-        let foreign_keys = sqlx::query(
-            "SELECT k.CONSTRAINT_NAME, GROUP_CONCAT(k.COLUMN_NAME ORDER BY k.ORDINAL_POSITION), \
-             k.REFERENCED_TABLE_NAME, GROUP_CONCAT(k.REFERENCED_COLUMN_NAME ORDER BY \
-             k.ORDINAL_POSITION), r.UPDATE_RULE, r.DELETE_RULE \
-             FROM information_schema.KEY_COLUMN_USAGE k JOIN \
-             information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = \
-             k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = \
-             k.TABLE_NAME WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? \
-             GROUP BY k.CONSTRAINT_NAME, k.REFERENCED_TABLE_NAME, r.UPDATE_RULE, r.DELETE_RULE \
-             ORDER BY k.CONSTRAINT_NAME",
-        )
-        .bind(&name)
-        .fetch_all(pool)
-        .await
-        .expect("foreign keys");
-        for row in foreign_keys {
+        for r in rows(FOREIGN_KEYS, name.clone()).await {
             out.push_str(&format!(
                 "  foreign key {} ({}) -> {}({}) ON UPDATE {} ON DELETE {}\n",
-                text(&row, 0),
-                text(&row, 1),
-                text(&row, 2),
-                text(&row, 3),
-                text(&row, 4),
-                text(&row, 5)
+                r[0], r[1], r[2], r[3], r[4], r[5]
             ));
         }
-        let checks = sqlx::query(
-            "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
-             WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME",
-        )
-        .bind(&name)
-        .fetch_all(pool)
-        .await
-        .expect("checks");
-        for row in checks {
-            out.push_str(&format!("  check {} {}\n", text(&row, 0), text(&row, 1)));
+        for r in rows(CHECKS, name.clone()).await {
+            out.push_str(&format!("  check {} {}\n", r[0], r[1]));
         }
     }
     out

@@ -291,32 +291,11 @@ fn mysql_tokens(sql: &str) -> Vec<String> {
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
-        } else if c == '-' && chars.get(i + 1) == Some(&'-') || c == '#' {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
-            i += 2;
-            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
-                i += 1;
-            }
-            i += 2;
+        } else if let Some(after) = past_comment(&chars, i, true) {
+            i = after;
         } else if c == '`' {
-            i += 1;
-            let mut text = String::new();
-            while i < chars.len() {
-                if chars[i] == '`' {
-                    if chars.get(i + 1) == Some(&'`') {
-                        text.push('`');
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                text.push(chars[i]);
-                i += 1;
-            }
-            i += 1;
+            let (text, after) = quoted(&chars, i, '`');
+            i = after;
             tokens.push(text.to_lowercase());
         } else if c == '\'' || c == '"' {
             let rest: String = chars[i..].iter().collect();
@@ -335,15 +314,10 @@ fn mysql_tokens(sql: &str) -> Vec<String> {
                     i = chars.len();
                 }
             }
-        } else if c.is_alphanumeric() || c == '_' || c == '.' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
-            {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            tokens.push(match word.to_lowercase().as_str() {
+        } else if is_word_char(c) {
+            let (word, after) = word_at(&chars, i);
+            i = after;
+            tokens.push(match word.as_str() {
                 "true" => "1".into(),
                 "false" => "0".into(),
                 w => super::expression::mysql_function_name(w),
@@ -544,33 +518,11 @@ fn sqlite_tokens(sql: &str) -> Vec<String> {
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
-        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
-            i += 2;
-            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
-                i += 1;
-            }
-            i += 2;
+        } else if let Some(after) = past_comment(&chars, i, false) {
+            i = after;
         } else if matches!(c, '\'' | '"' | '`' | '[') {
-            let close = if c == '[' { ']' } else { c };
-            i += 1;
-            let mut text = String::new();
-            while i < chars.len() {
-                if chars[i] == close {
-                    if close != ']' && chars.get(i + 1) == Some(&close) {
-                        text.push(close);
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                text.push(chars[i]);
-                i += 1;
-            }
-            i += 1;
+            let (text, after) = quoted(&chars, i, if c == '[' { ']' } else { c });
+            i = after;
             if c == '\'' && tokens.last().is_some_and(|t| t == "x") {
                 // The digits of a blob literal ignore case.
                 tokens.push(format!("'{}'", text.to_ascii_lowercase()));
@@ -579,14 +531,10 @@ fn sqlite_tokens(sql: &str) -> Vec<String> {
             } else {
                 tokens.push(text.to_lowercase());
             }
-        } else if c.is_alphanumeric() || c == '_' || c == '.' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
-            {
-                i += 1;
-            }
-            tokens.push(chars[start..i].iter().collect::<String>().to_lowercase());
+        } else if is_word_char(c) {
+            let (word, after) = word_at(&chars, i);
+            i = after;
+            tokens.push(word);
         } else {
             tokens.push(c.to_string());
             i += 1;
@@ -993,6 +941,59 @@ pub fn is_narrowing(from: &ColumnType, to: &ColumnType) -> bool {
         (Custom { .. }, _) | (_, Custom { .. }) => false,
         _ => true,
     }
+}
+
+/// Where a comment that starts at `i` ends (`--` to the end of the line, `#` too when
+/// `hash`, `/* ... */`), if one starts there.
+fn past_comment(chars: &[char], i: usize, hash: bool) -> Option<usize> {
+    let c = chars[i];
+    if c == '-' && chars.get(i + 1) == Some(&'-') || hash && c == '#' {
+        let mut i = i;
+        while i < chars.len() && chars[i] != '\n' {
+            i += 1;
+        }
+        Some(i)
+    } else if c == '/' && chars.get(i + 1) == Some(&'*') {
+        let mut i = i + 2;
+        while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+            i += 1;
+        }
+        Some(i + 2)
+    } else {
+        None
+    }
+}
+
+/// The text quoted from `i` (its opening quote) to `close`, a doubled `close` standing for
+/// itself (not for `]`), and where it ends.
+fn quoted(chars: &[char], i: usize, close: char) -> (String, usize) {
+    let mut i = i + 1;
+    let mut text = String::new();
+    while i < chars.len() {
+        if chars[i] == close {
+            if close != ']' && chars.get(i + 1) == Some(&close) {
+                text.push(close);
+                i += 2;
+                continue;
+            }
+            break;
+        }
+        text.push(chars[i]);
+        i += 1;
+    }
+    (text, i + 1)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '.'
+}
+
+/// The word (letters, digits, `_`, `.`) from `i`, lowercased, and where it ends.
+fn word_at(chars: &[char], i: usize) -> (String, usize) {
+    let end = (i..chars.len())
+        .find(|&j| !is_word_char(chars[j]))
+        .unwrap_or(chars.len());
+    (chars[i..end].iter().collect::<String>().to_lowercase(), end)
 }
 
 /// `tokens` without the pairs of parentheses around all of them: `(a) OR (b)` keeps its own.

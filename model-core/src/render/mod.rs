@@ -462,6 +462,23 @@ pub trait Render: SqlDialect {
             .join(", ")
     }
 
+    /// `UPDATE` giving the NULLs of a column `value` (a declared backfill), typed as `ty`.
+    fn fill_nulls(
+        &self,
+        cx: &Context,
+        table: &str,
+        column: &str,
+        value: &ColumnDefault,
+        ty: Option<&ColumnType>,
+    ) -> Result<String, RenderError> {
+        let c = self.ident(column);
+        Ok(format!(
+            "UPDATE {} SET {c} = {} WHERE {c} IS NULL;",
+            self.ident(table),
+            self.typed_default(cx, value, ty)?
+        ))
+    }
+
     /// `CONSTRAINT <name> PRIMARY KEY (...)` as written inside `CREATE TABLE`.
     fn primary_key_line(&self, table: &Table) -> String {
         format!(
@@ -963,11 +980,7 @@ pub trait Render: SqlDialect {
         let c = self.ident(column);
         let mut out = Vec::new();
         if let Some(value) = backfill {
-            out.push(format!(
-                "UPDATE {} SET {c} = {} WHERE {c} IS NULL;",
-                self.ident(table),
-                self.typed_default(cx, value, cx.column_type(table, column))?
-            ));
+            out.push(self.fill_nulls(cx, table, column, value, cx.column_type(table, column))?);
         }
         out.push(self.alter_table(table, &format!("ALTER COLUMN {c} SET NOT NULL")));
         Ok(out)

@@ -660,12 +660,7 @@ impl Render for MySql {
         let mut target = self.target_column(cx, table, column)?;
         let mut out = Vec::new();
         if let Some(value) = backfill {
-            let c = self.ident(column);
-            out.push(format!(
-                "UPDATE {} SET {c} = {} WHERE {c} IS NULL;",
-                self.ident(table),
-                self.typed_default(cx, value, Some(&target.ty))?
-            ));
+            out.push(self.fill_nulls(cx, table, column, value, Some(&target.ty))?);
         }
         target.nullable = false;
         out.push(self.modify(cx, table, &target, None)?);
