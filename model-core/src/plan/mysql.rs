@@ -37,10 +37,10 @@
 
 use std::collections::BTreeSet;
 
-use super::postgres::{strip_enum_hints, Phases};
+use super::postgres::{create_tables, drop_tables, strip_enum_hints, Phases};
 use super::{Plan, Planner, Step};
 use crate::dialect::Dialect;
-use crate::diff::{dependency_order, renamed_default, Changes, EnumChange, KeptTable};
+use crate::diff::{renamed_default, Changes, EnumChange, KeptTable};
 use crate::operation::{EnumUsage, Operation};
 use crate::render::mysql_covered as covered;
 use crate::schema::{ColumnType, Enum, ForeignKey, Index, IndexKey, IndexTarget, Schema, Table};
@@ -121,8 +121,8 @@ impl Planner for MySql {
                 phases.push(op.clone());
             }
         }
-        dropped(&changes.dropped, &mut phases);
-        created(&changes.created, &mut phases);
+        drop_tables(&changes.dropped, &mut phases, |_| {});
+        create_tables(&changes.created, &mut phases);
         let operations = identity_around_keys(foreign_key_indexes(phases.concat(), old, new));
         let rules = Dialect::Mysql.equivalence();
         Plan {
@@ -181,61 +181,6 @@ fn usages(
     }
     out.sort_by(|a, b| (&a.table, &a.column).cmp(&(&b.table, &b.column)));
     out
-}
-
-/// Dropped tables: foreign keys that form cycles among them, and foreign keys to kept
-/// tables, dropped first; then the tables, referencing tables first.
-fn dropped(dropped: &[&Table], phases: &mut Phases) {
-    let names: BTreeSet<&str> = dropped.iter().map(|t| t.name.as_str()).collect();
-    let (order, cycle_fks) = dependency_order(dropped, &names);
-    for (table, fk) in &cycle_fks {
-        phases.push(Operation::DropForeignKey {
-            table: table.clone(),
-            foreign_key: fk.clone(),
-        });
-    }
-    for table in &order {
-        for fk in &table.foreign_keys {
-            if !names.contains(fk.ref_table.as_str()) {
-                phases.push(Operation::DropForeignKey {
-                    table: table.name.clone(),
-                    foreign_key: fk.clone(),
-                });
-            }
-        }
-    }
-    for table in order.iter().rev() {
-        let mut table = (*table).clone();
-        table.foreign_keys.retain(|fk| {
-            names.contains(fk.ref_table.as_str())
-                && !cycle_fks
-                    .iter()
-                    .any(|(t, c)| *t == table.name && c.name == fk.name)
-        });
-        phases.push(Operation::DropTable { table });
-    }
-}
-
-/// New tables, referenced tables first; a foreign-key cycle is closed by a later
-/// `AddForeignKey`.
-fn created(created: &[&Table], phases: &mut Phases) {
-    let names: BTreeSet<&str> = created.iter().map(|t| t.name.as_str()).collect();
-    let (order, cycle_fks) = dependency_order(created, &names);
-    for table in order {
-        let mut table = table.clone();
-        table.foreign_keys.retain(|fk| {
-            !cycle_fks
-                .iter()
-                .any(|(t, c)| *t == table.name && c.name == fk.name)
-        });
-        phases.push(Operation::CreateTable { table });
-    }
-    for (table, fk) in cycle_fks {
-        phases.push(Operation::AddForeignKey {
-            table,
-            foreign_key: fk,
-        });
-    }
 }
 
 /// `AUTO_INCREMENT` needs a key on its column: an identity that goes away goes before its

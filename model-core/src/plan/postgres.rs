@@ -486,30 +486,10 @@ impl Context<'_, '_> {
         out
     }
 
-    /// Dropped tables: referencing tables first; foreign keys between dropped tables that
-    /// form cycles are dropped first, and foreign keys to kept tables with the other
-    /// foreign-key drops (a kept table's key may be about to change under them).
+    /// Dropped tables (see [`drop_tables`]); a column detached from an enum type being
+    /// swapped is dropped as the text it is then.
     fn dropped(&self, dropped: &[&Table], swaps: &Swaps, phases: &mut Phases) {
-        let dropped_names: BTreeSet<&str> = dropped.iter().map(|t| t.name.as_str()).collect();
-        let (order, cycle_fks) = dependency_order(dropped, &dropped_names);
-        for (table, fk) in &cycle_fks {
-            phases.push(Operation::DropForeignKey {
-                table: table.clone(),
-                foreign_key: fk.clone(),
-            });
-        }
-        for table in &order {
-            for fk in &table.foreign_keys {
-                if !dropped_names.contains(fk.ref_table.as_str()) {
-                    phases.push(Operation::DropForeignKey {
-                        table: table.name.clone(),
-                        foreign_key: fk.clone(),
-                    });
-                }
-            }
-        }
-        for table in order.iter().rev() {
-            let mut table = (*table).clone();
+        drop_tables(dropped, phases, |table| {
             for column in &mut table.columns {
                 if swaps
                     .detached
@@ -523,36 +503,12 @@ impl Context<'_, '_> {
                     .as_ref()
                     .map(|d| renamed_default(d, &column.ty, self.old, self.new));
             }
-            table.foreign_keys.retain(|fk| {
-                dropped_names.contains(fk.ref_table.as_str())
-                    && !cycle_fks
-                        .iter()
-                        .any(|(t, c)| *t == table.name && c.name == fk.name)
-            });
-            phases.push(Operation::DropTable { table });
-        }
+        });
     }
 
-    /// New tables, referenced tables first; a foreign-key cycle is closed by a later
-    /// `AddForeignKey`.
+    /// New tables (see [`create_tables`]).
     fn created(&self, created: &[&Table], phases: &mut Phases) {
-        let created_names: BTreeSet<&str> = created.iter().map(|t| t.name.as_str()).collect();
-        let (order, cycle_fks) = dependency_order(created, &created_names);
-        for table in order {
-            let mut table = table.clone();
-            table.foreign_keys.retain(|fk| {
-                !cycle_fks
-                    .iter()
-                    .any(|(t, c)| *t == table.name && c.name == fk.name)
-            });
-            phases.push(Operation::CreateTable { table });
-        }
-        for (table, fk) in cycle_fks {
-            phases.push(Operation::AddForeignKey {
-                table,
-                foreign_key: fk,
-            });
-        }
+        create_tables(created, phases);
     }
 
     /// When `operations` add enum values and use one of them, moves the operations on those
@@ -714,5 +670,62 @@ pub(super) fn strip_enum_hints(definition: &Enum) -> Enum {
                 renamed_from: None,
             })
             .collect(),
+    }
+}
+
+/// Dropped tables: foreign keys between them that form cycles, and foreign keys to kept tables
+/// (a kept table's key may be about to change under them), are dropped first; then the tables,
+/// referencing tables first, each as `adjust` leaves it (how its down re-creates it).
+pub(super) fn drop_tables(dropped: &[&Table], phases: &mut Phases, adjust: impl Fn(&mut Table)) {
+    let names: BTreeSet<&str> = dropped.iter().map(|t| t.name.as_str()).collect();
+    let (order, cycle_fks) = dependency_order(dropped, &names);
+    for (table, fk) in &cycle_fks {
+        phases.push(Operation::DropForeignKey {
+            table: table.clone(),
+            foreign_key: fk.clone(),
+        });
+    }
+    for table in &order {
+        for fk in &table.foreign_keys {
+            if !names.contains(fk.ref_table.as_str()) {
+                phases.push(Operation::DropForeignKey {
+                    table: table.name.clone(),
+                    foreign_key: fk.clone(),
+                });
+            }
+        }
+    }
+    for table in order.iter().rev() {
+        let mut table = (*table).clone();
+        adjust(&mut table);
+        table.foreign_keys.retain(|fk| {
+            names.contains(fk.ref_table.as_str())
+                && !cycle_fks
+                    .iter()
+                    .any(|(t, c)| *t == table.name && c.name == fk.name)
+        });
+        phases.push(Operation::DropTable { table });
+    }
+}
+
+/// New tables, referenced tables first; a foreign-key cycle is closed by a later
+/// `AddForeignKey`.
+pub(super) fn create_tables(created: &[&Table], phases: &mut Phases) {
+    let names: BTreeSet<&str> = created.iter().map(|t| t.name.as_str()).collect();
+    let (order, cycle_fks) = dependency_order(created, &names);
+    for table in order {
+        let mut table = table.clone();
+        table.foreign_keys.retain(|fk| {
+            !cycle_fks
+                .iter()
+                .any(|(t, c)| *t == table.name && c.name == fk.name)
+        });
+        phases.push(Operation::CreateTable { table });
+    }
+    for (table, fk) in cycle_fks {
+        phases.push(Operation::AddForeignKey {
+            table,
+            foreign_key: fk,
+        });
     }
 }
