@@ -150,6 +150,40 @@ enum Command {
         /// The version of the migration (or a unique prefix of it).
         version: String,
     },
+    /// Write Rust models for the tables of a live database (adopting a database that exists).
+    ///
+    /// Reads the database the URL names and writes one `#[derive(Table)]` struct per table and
+    /// one `#[derive(DbEnum)]` enum per enum type, with every name, default, key, index, check
+    /// and foreign key the derives would not generate the same way. What models cannot express
+    /// (views, functions, triggers, ...) is listed at the top of the file and on stderr. Works
+    /// from a companion binary that links no models yet.
+    #[command(
+        after_help = "Examples:\n  migrate-gen pull --out src/models.rs     write the models (then `mod models;` in lib.rs)\n  \
+            migrate-gen pull > models.rs             print them instead\n  \
+            migrate-gen baseline                     then: the first migration, recorded as applied"
+    )]
+    Pull {
+        /// The file to write (whole or not at all); printed on stdout when not given.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+        /// Replace the file when it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write the first migration for the models and record the database as already at it.
+    ///
+    /// For a database that has the models' schema already (after `pull`): the migration
+    /// creates everything from nothing for other databases, and this one is stamped at it
+    /// without running anything. Refused when the database differs from the models, or when
+    /// the directory has migrations already.
+    #[command(
+        after_help = "Examples:\n  migrate-gen baseline\n  migrate-gen baseline \"adopt the billing database\""
+    )]
+    Baseline {
+        /// What the migration is called.
+        #[arg(default_value = "baseline")]
+        message: String,
+    },
     /// Create or drop the database that the URL names (on its server).
     #[command(
         subcommand,
@@ -357,20 +391,21 @@ where
     }
     // One time for every migration a run writes, whatever the dialect.
     global.now = Some(chrono::Utc::now());
-    // The models' schema is the same whatever the dialect.
-    let outcome = if dialects.len() == 1 || matches!(cli.command, Command::Snapshot) {
-        dispatch(cli.command, &dir, &global)
-    } else if let Err(failure) = can_generate_all(&cli.command, &dialects, &dir, &global) {
-        Err(failure)
-    } else {
-        crate::project::for_dialects(
-            &dialects,
-            &dir,
-            &global,
-            cli.command.reads_a_database(),
-            |dir, global| dispatch(cli.command.clone(), dir, global),
-        )
-    };
+    // The models' schema is the same whatever the dialect; `pull` reads no directory.
+    let outcome =
+        if dialects.len() == 1 || matches!(cli.command, Command::Snapshot | Command::Pull { .. }) {
+            dispatch(cli.command, &dir, &global)
+        } else if let Err(failure) = can_generate_all(&cli.command, &dialects, &dir, &global) {
+            Err(failure)
+        } else {
+            crate::project::for_dialects(
+                &dialects,
+                &dir,
+                &global,
+                cli.command.reads_a_database(),
+                |dir, global| dispatch(cli.command.clone(), dir, global),
+            )
+        };
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
@@ -518,5 +553,7 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
             command::server::drop(&global, command::server::DropOptions { yes, force })
         }
         Command::Adopt { version } => command::adopt::run(&dir, &global, &version),
+        Command::Baseline { message } => command::pull::baseline(&dir, &global, &message),
+        Command::Pull { out, force } => command::pull::pull(&global, out.as_deref(), force),
     }
 }

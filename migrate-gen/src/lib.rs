@@ -20,6 +20,7 @@ mod cli;
 mod command;
 mod options;
 mod project;
+mod pull;
 mod report;
 mod scratch;
 

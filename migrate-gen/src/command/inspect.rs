@@ -21,7 +21,7 @@ const LOOSE: DiffOptions = DiffOptions {
 };
 
 /// How a difference reads: what the database has compared with the snapshot.
-fn describe(op: &Operation) -> String {
+pub(crate) fn describe(op: &Operation) -> String {
     use Operation::*;
     let kind = match op {
         CreateTable { .. }

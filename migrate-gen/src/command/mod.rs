@@ -5,6 +5,7 @@ pub(crate) mod check;
 pub(crate) mod database;
 pub(crate) mod generate;
 pub(crate) mod inspect;
+pub(crate) mod pull;
 pub(crate) mod server;
 pub(crate) mod snapshot;
 

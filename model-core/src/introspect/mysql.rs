@@ -528,6 +528,44 @@ async fn indexes(
     Ok(())
 }
 
+/// What the database holds that models cannot declare: views, triggers, routines, events,
+/// generated columns, partitioning and full-text or spatial indexes (see
+/// [`Extras`](super::Extras)).
+pub async fn extras(conn: &mut MySqlConnection) -> Result<super::Extras, sqlx::Error> {
+    let queries = [
+        "SELECT CONCAT('view ', TABLE_NAME) AS x FROM information_schema.VIEWS \
+         WHERE TABLE_SCHEMA = DATABASE()",
+        "SELECT CONCAT('trigger ', TRIGGER_NAME, ' on ', EVENT_OBJECT_TABLE) \
+         AS x FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()",
+        "SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) AS x FROM information_schema.ROUTINES \
+         WHERE ROUTINE_SCHEMA = DATABASE()",
+        "SELECT CONCAT('event ', EVENT_NAME) AS x FROM information_schema.EVENTS \
+         WHERE EVENT_SCHEMA = DATABASE()",
+        "SELECT CONCAT('generated column ', TABLE_NAME, '.', COLUMN_NAME, \
+         ': pulled as a plain column') AS x FROM information_schema.COLUMNS \
+         WHERE TABLE_SCHEMA = DATABASE() AND (EXTRA LIKE '%GENERATED%' OR IS_GENERATED = 'ALWAYS')",
+        "SELECT DISTINCT CONCAT('partitioning of ', TABLE_NAME) AS x FROM information_schema.PARTITIONS \
+         WHERE TABLE_SCHEMA = DATABASE() AND PARTITION_NAME IS NOT NULL",
+        "SELECT DISTINCT CONCAT(LOWER(INDEX_TYPE), ' index ', INDEX_NAME, ' on ', TABLE_NAME) \
+         AS x FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
+         AND INDEX_TYPE IN ('FULLTEXT', 'SPATIAL')",
+    ];
+    let mut objects = Vec::new();
+    for query in queries {
+        let rows: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT CAST(x AS CHAR) FROM ({query}) AS q"))
+                .fetch_all(&mut *conn)
+                .await?;
+        objects.extend(rows);
+    }
+    objects.sort();
+    objects.dedup();
+    Ok(super::Extras {
+        objects,
+        extensions: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

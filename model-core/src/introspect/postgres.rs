@@ -46,7 +46,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
 
     let tables = sqlx::query(
         "SELECT c.oid::bigint AS oid, c.relname AS name, obj_description(c.oid, 'pg_class') AS comment \
-         FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' \
+         FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition \
          AND c.relname <> '_sqlx_migrations' ORDER BY c.relname",
     )
     .fetch_all(&mut *conn)
@@ -87,7 +87,7 @@ async fn columns(conn: &mut PgConnection, table: i64) -> Result<Vec<Column>, sql
         "SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, \
          t.typtype::text AS typtype, et.typtype::text AS elemtype, et.typname AS elemname, t.typname AS typname, \
          a.attnotnull AS not_null, a.attidentity::text AS identity, \
-         pg_get_expr(d.adbin, d.adrelid) AS default, col_description(a.attrelid, a.attnum) AS comment \
+         CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS default, col_description(a.attrelid, a.attnum) AS comment \
          FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
          LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
@@ -423,6 +423,118 @@ async fn constraints(
         }
     }
     Ok(())
+}
+
+/// Objects of the extension itself are not the database's own: they come and go with it.
+const NOT_FROM_AN_EXTENSION: &str =
+    "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.objid = o.oid AND x.deptype = 'e')";
+
+/// What the `public` schema holds that models cannot declare, and the extensions its tables
+/// use (see [`Extras`](super::Extras)).
+pub async fn extras(conn: &mut PgConnection) -> Result<super::Extras, sqlx::Error> {
+    let queries = [
+        // Relations other than plain tables, partitions, and sequences no column owns.
+        format!(
+            "SELECT CASE o.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' \
+             WHEN 'p' THEN 'partitioned table ' WHEN 'f' THEN 'foreign table ' \
+             WHEN 'S' THEN 'sequence ' ELSE 'partition ' END || quote_ident(o.relname) \
+             || CASE WHEN o.relispartition THEN ' (a partition of ' || \
+                (SELECT quote_ident(p.relname) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent \
+                 WHERE i.inhrelid = o.oid LIMIT 1) || ')' ELSE '' END \
+             FROM pg_class o WHERE o.relnamespace = 'public'::regnamespace AND {NOT_FROM_AN_EXTENSION} \
+             AND (o.relkind IN ('v', 'm', 'p', 'f') OR (o.relkind = 'r' AND o.relispartition) \
+                  OR (o.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d \
+                      WHERE d.objid = o.oid AND d.deptype IN ('a', 'i'))))"
+        ),
+        // Tables that inherit from others (not partitions).
+        "SELECT 'inheritance: table ' || quote_ident(c.relname) || ' inherits from ' || quote_ident(p.relname) \
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent \
+         WHERE c.relnamespace = 'public'::regnamespace AND NOT c.relispartition"
+            .to_owned(),
+        format!(
+            "SELECT CASE o.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' \
+             WHEN 'w' THEN 'window function ' ELSE 'function ' END || o.oid::regprocedure::text \
+             FROM pg_proc o WHERE o.pronamespace = 'public'::regnamespace AND {NOT_FROM_AN_EXTENSION}"
+        ),
+        "SELECT 'trigger ' || quote_ident(t.tgname) || ' on ' || quote_ident(c.relname) \
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
+         WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace"
+            .to_owned(),
+        "SELECT 'row-level security policy ' || quote_ident(p.polname) || ' on ' || quote_ident(c.relname) \
+         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = 'public'::regnamespace \
+         UNION ALL SELECT 'row-level security enabled on ' || quote_ident(c.relname) FROM pg_class c \
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relrowsecurity"
+            .to_owned(),
+        "SELECT 'rule ' || quote_ident(r.rulename) || ' on ' || quote_ident(c.relname) \
+         FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
+         WHERE r.rulename <> '_RETURN' AND c.relnamespace = 'public'::regnamespace"
+            .to_owned(),
+        format!(
+            "SELECT CASE o.typtype WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range type ' \
+             WHEN 'm' THEN 'multirange type ' ELSE 'composite type ' END || quote_ident(o.typname) \
+             FROM pg_type o WHERE o.typnamespace = 'public'::regnamespace AND {NOT_FROM_AN_EXTENSION} \
+             AND (o.typtype IN ('d', 'r', 'm') OR (o.typtype = 'c' AND \
+                  (SELECT relkind FROM pg_class WHERE oid = o.typrelid) = 'c'))"
+        ),
+        "SELECT 'exclusion constraint ' || quote_ident(k.conname) || ' on ' || quote_ident(c.relname) \
+         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid \
+         WHERE k.contype = 'x' AND c.relnamespace = 'public'::regnamespace"
+            .to_owned(),
+        "SELECT 'generated column ' || quote_ident(c.relname) || '.' || quote_ident(a.attname) \
+         || ' (GENERATED ALWAYS AS (' || pg_get_expr(d.adbin, d.adrelid) || ') STORED): pulled as a plain column' \
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+         JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+         WHERE a.attgenerated <> '' AND c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+            .to_owned(),
+        "SELECT 'collation: column ' || quote_ident(c.relname) || '.' || quote_ident(a.attname) \
+         || ' uses collation ' || quote_ident(l.collname) || ': pulled with the default collation' \
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid \
+         JOIN pg_collation l ON l.oid = a.attcollation \
+         WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation \
+         AND c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+            .to_owned(),
+        // Tables in other schemas: pull reads `public` only.
+        "SELECT 'schema ' || quote_ident(n.nspname) || ' (' || count(c.oid) || ' tables): only public is pulled' \
+         FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p') \
+         WHERE n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' \
+         GROUP BY n.nspname"
+            .to_owned(),
+    ];
+    let mut objects = Vec::new();
+    for query in &queries {
+        let rows: Vec<String> = sqlx::query_scalar(query).fetch_all(&mut *conn).await?;
+        objects.extend(rows);
+    }
+    objects.sort();
+    objects.dedup();
+
+    let rows = sqlx::query(
+        "SELECT e.extname::text AS extension, \
+         ARRAY(SELECT DISTINCT c.relname::text FROM pg_depend d \
+               JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid \
+               JOIN pg_attribute a ON (a.atttypid = t.oid OR a.atttypid = t.typarray) AND a.attnum > 0 \
+               JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'r' AND NOT c.relispartition \
+                    AND c.relnamespace = 'public'::regnamespace \
+               WHERE d.refobjid = e.oid AND d.deptype = 'e' \
+               UNION \
+               SELECT c.relname::text FROM pg_depend d \
+               JOIN pg_index i ON d.classid = 'pg_opclass'::regclass AND d.objid = ANY (i.indclass::oid[]) \
+               JOIN pg_class c ON c.oid = i.indrelid AND c.relnamespace = 'public'::regnamespace \
+                    AND NOT c.relispartition \
+               WHERE d.refobjid = e.oid AND d.deptype = 'e' \
+               ORDER BY 1) AS tables \
+         FROM pg_extension e WHERE e.extname <> 'plpgsql' ORDER BY e.extname",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut extensions = Vec::new();
+    for row in rows {
+        extensions.push((row.try_get("extension")?, row.try_get("tables")?));
+    }
+    Ok(super::Extras {
+        objects,
+        extensions,
+    })
 }
 
 #[cfg(test)]

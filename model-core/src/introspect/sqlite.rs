@@ -738,6 +738,48 @@ fn parse_index(sql: &str) -> Result<Index, String> {
     })
 }
 
+/// What the database holds that models cannot declare: views, triggers, virtual tables and
+/// generated columns (see [`Extras`](super::Extras)).
+pub async fn extras(conn: &mut SqliteConnection) -> Result<super::Extras, sqlx::Error> {
+    let mut objects = Vec::new();
+    for row in sqlx::query(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master \
+         WHERE type IN ('view', 'trigger', 'table') ORDER BY name",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let kind: String = row.try_get("type")?;
+        let name: String = row.try_get("name")?;
+        let table: String = row.try_get("tbl_name")?;
+        let sql: Option<String> = row.try_get("sql")?;
+        match kind.as_str() {
+            "view" => objects.push(format!("view {name}")),
+            "trigger" => objects.push(format!("trigger {name} on {table}")),
+            _ if skipped(&name) => {}
+            _ if sql.as_deref().is_some_and(is_virtual) => {
+                objects.push(format!("virtual table {name}"));
+            }
+            _ => {
+                let generated: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (2, 3) ORDER BY cid",
+                )
+                .bind(&name)
+                .fetch_all(&mut *conn)
+                .await?;
+                objects.extend(generated.into_iter().map(|column| {
+                    format!("generated column {name}.{column}: pulled as a plain column")
+                }));
+            }
+        }
+    }
+    objects.sort();
+    Ok(super::Extras {
+        objects,
+        extensions: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

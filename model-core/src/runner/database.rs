@@ -114,6 +114,24 @@ impl Database {
         }
     }
 
+    /// What the database holds beyond tables and enums (see
+    /// [`Extras`](crate::introspect::Extras)).
+    pub async fn extras(&mut self) -> Result<crate::introspect::Extras, RunnerError> {
+        match self {
+            Database::Postgres(pg) => crate::introspect::postgres::extras(pg.connection())
+                .await
+                .map_err(RunnerError::Database),
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(b) => crate::introspect::sqlite::extras(b.connection())
+                .await
+                .map_err(RunnerError::Database),
+            #[cfg(feature = "mysql")]
+            Database::Mysql(b) => crate::introspect::mysql::extras(b.connection())
+                .await
+                .map_err(RunnerError::Database),
+        }
+    }
+
     /// The schema the database holds, read from its catalogs.
     pub async fn introspect(&mut self) -> Result<Schema, RunnerError> {
         match self {
