@@ -187,12 +187,26 @@ pub(crate) fn write(
     let mut used_types: BTreeSet<String> = TAKEN_TYPES.iter().map(|s| (*s).to_owned()).collect();
 
     // MySQL keeps enums inline in the column type: each becomes an enum of its own.
+    let mut inline_origin: BTreeMap<String, String> = BTreeMap::new();
     if dialect == Dialect::Mysql {
         for table in schema.tables.values_mut() {
             for column in &mut table.columns {
                 if let ColumnType::Custom { sql } = &column.ty {
                     if let Some(values) = inline_enum(sql) {
-                        let name = format!("{}_{}", table.name, column.name);
+                        // Named as the Rust enum will be: `InvoiceState` for invoices.state.
+                        let wanted = format!(
+                            "{}_{}",
+                            singular(&table.name).to_snake_case(),
+                            column.name.to_snake_case()
+                        );
+                        let mut name = wanted.clone();
+                        let mut n = 2;
+                        while schema.enums.contains_key(&name) {
+                            name = format!("{wanted}_{n}");
+                            n += 1;
+                        }
+                        inline_origin
+                            .insert(name.clone(), format!("{}.{}", table.name, column.name));
                         schema.enums.insert(
                             name.clone(),
                             Enum {
@@ -243,7 +257,7 @@ pub(crate) fn write(
             name.clone(),
             EnumOut {
                 ident,
-                sql_name: name.clone(),
+                sql_name: inline_origin.get(name).unwrap_or(name).clone(),
                 values,
             },
         );
@@ -419,13 +433,11 @@ impl Writer<'_> {
         if let Some(Some(rule)) = rule {
             attrs.push(format!("rename_all = {}", lit(rule)));
         }
-        let mut s = String::from("#[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]\n");
+        let mut s = String::new();
         if self.dialect == Dialect::Mysql {
-            s.push_str(&format!(
-                "/// The values of column `{}`.\n",
-                out.sql_name.replace('`', "")
-            ));
+            s.push_str(&format!("/// The values of column {}.\n", out.sql_name));
         }
+        s.push_str("#[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]\n");
         if !attrs.is_empty() {
             s.push_str(&format!("#[db_enum({})]\n", attrs.join(", ")));
         }
@@ -538,7 +550,7 @@ impl Writer<'_> {
             if check.name != naming::check(name, &check.expr) {
                 parts.push(format!("name = {}", lit(&check.name)));
             }
-            parts.push(format!("expr = {}", lit(&check.expr)));
+            parts.push(format!("expr = {}", lit(&self.portable(&check.expr))));
             extra_table_attrs.push(format!("check({})", parts.join(", ")));
         }
 
@@ -704,7 +716,7 @@ impl Writer<'_> {
             .map(|key| {
                 let mut k = match &key.target {
                     IndexTarget::Column(c) => key_column(c),
-                    IndexTarget::Expression(e) => format!("({e})"),
+                    IndexTarget::Expression(e) => format!("({})", self.portable(e)),
                 };
                 if let Some(opclass) = &key.opclass {
                     k.push(' ');
@@ -734,7 +746,7 @@ impl Writer<'_> {
             parts.push(format!("method = {}", lit(method.as_str())));
         }
         if let Some(predicate) = &index.predicate {
-            parts.push(format!("where = {}", lit(predicate)));
+            parts.push(format!("where = {}", lit(&self.portable(predicate))));
         }
         format!("index({})", parts.join(", "))
     }
@@ -883,6 +895,61 @@ impl Writer<'_> {
         }
     }
 
+    /// An SQL expression as the models write it: MySQL's `backquoted` identifiers become
+    /// plain ones (or "double-quoted" ones where a plain one would not do), as everywhere else.
+    fn portable(&self, sql: &str) -> String {
+        if self.dialect != Dialect::Mysql {
+            return sql.to_owned();
+        }
+        let mut out = String::with_capacity(sql.len());
+        let mut chars = sql.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => {
+                    out.push(c);
+                    // A string literal, copied as it is ('' and \' stay inside it).
+                    while let Some(d) = chars.next() {
+                        out.push(d);
+                        if d == '\\' {
+                            if let Some(e) = chars.next() {
+                                out.push(e);
+                            }
+                        } else if d == '\'' {
+                            if chars.peek() == Some(&'\'') {
+                                out.push(chars.next().unwrap_or('\''));
+                            } else {
+                                break;
+                            }
+                        }
+                    }
+                }
+                '`' => {
+                    let mut name = String::new();
+                    while let Some(d) = chars.next() {
+                        if d == '`' {
+                            if chars.peek() == Some(&'`') {
+                                chars.next();
+                                name.push('`');
+                                continue;
+                            }
+                            break;
+                        }
+                        name.push(d);
+                    }
+                    if model_core::dialect::is_plain_identifier(&name)
+                        && !model_core::dialect::is_reserved(&name)
+                    {
+                        out.push_str(&name);
+                    } else {
+                        out.push_str(&format!("\"{}\"", name.replace('"', "\"\"")));
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
     /// `default = <Rust literal>` where one says it, else `default_sql = "..."`.
     fn default_attr(&self, column: &Column) -> Option<String> {
         let default = column.default.as_ref()?;
@@ -910,17 +977,12 @@ impl Writer<'_> {
                     ColumnType::BigInt if i32::try_from(n).is_err() => format!("{n}i64"),
                     _ => n.to_string(),
                 }),
+            // Only a literal the derive spells back the same way (`1.5`, not `1` or `1e3`).
             (ColumnType::Real | ColumnType::Double, None) => trimmed
                 .parse::<f64>()
                 .ok()
-                .filter(|f| f.is_finite() && !trimmed.contains(['e', 'E']))
-                .map(|_| {
-                    if trimmed.contains('.') {
-                        trimmed.to_owned()
-                    } else {
-                        format!("{trimmed}.0")
-                    }
-                }),
+                .filter(|f| f.is_finite() && format!("{f:?}") == trimmed)
+                .map(|_| trimmed.to_owned()),
             (ColumnType::Text | ColumnType::Varchar { .. }, Some(text)) => Some(lit(&text)),
             (ColumnType::Enum { name }, Some(text)) => self.enums.get(name).and_then(|e| {
                 e.values
@@ -932,7 +994,7 @@ impl Writer<'_> {
         };
         Some(match rust {
             Some(rust) => format!("default = {rust}"),
-            None => format!("default_sql = {}", lit(trimmed)),
+            None => format!("default_sql = {}", lit(&self.portable(trimmed))),
         })
     }
 }
