@@ -32,10 +32,11 @@ pub use cli::run;
 pub mod exit {
     /// Success, including "No changes".
     pub const OK: u8 = 0;
-    /// `check`, `drift` or `verify` found differences (listed on stdout).
+    /// `check`, `drift`, `verify` or `baseline` found differences (listed on stdout).
     pub const DIFFERENCES: u8 = 1;
     /// Bad usage: unknown command or flag, missing argument, a target that names no migration,
-    /// `adopt` of a migration that has a snapshot already.
+    /// `adopt` of a migration that has a snapshot already, `pull` of a database without
+    /// tables or onto a file that exists (without `--force`).
     pub const USAGE: u8 = 2;
     /// The models cannot be read: an empty registry or an inconsistent set of models.
     pub const MODELS: u8 = 3;

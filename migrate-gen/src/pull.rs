@@ -586,10 +586,20 @@ impl Writer<'_> {
             if *field != column.name {
                 attrs.push(format!("name = {}", lit(&column.name)));
             }
-            let (rust, type_attrs, raw) = self.rust_type(table, column);
+            let serial = self.serial(table, column);
+            let (rust, type_attrs, raw) = match serial {
+                Some((pseudo, rust)) => (
+                    rust.to_owned(),
+                    vec![format!("sql_type = {}", lit(pseudo))],
+                    true,
+                ),
+                None => self.rust_type(table, column),
+            };
             attrs.extend(type_attrs);
-            if let Some(default) = self.default_attr(column) {
-                attrs.push(default);
+            if serial.is_none() {
+                if let Some(default) = self.default_attr(column) {
+                    attrs.push(default);
+                }
             }
             // The identity the derive would give, against the database's.
             let single_key = table.primary_key.columns.len() == 1 && primary;
@@ -645,6 +655,36 @@ impl Writer<'_> {
         }
         s.push_str(&format!("pub struct {ident} {{\n{body}}}\n"));
         s
+    }
+
+    /// A PostgreSQL `serial` column (an integer whose default is the next value of the
+    /// sequence `<table>_<column>_seq`): its pseudo-type and Rust type. A default from another
+    /// sequence is noted: a database built from the migrations would not have it.
+    fn serial(&mut self, table: &Table, column: &Column) -> Option<(&'static str, &'static str)> {
+        if self.dialect != Dialect::Postgres || column.identity.is_some() {
+            return None;
+        }
+        let Some(ColumnDefault::Sql(default)) = &column.default else {
+            return None;
+        };
+        let kind = match column.ty {
+            ColumnType::Integer => ("serial", "i32"),
+            ColumnType::BigInt => ("bigserial", "i64"),
+            ColumnType::SmallInt => ("smallserial", "i16"),
+            _ => None?,
+        };
+        if *default == model_core::dialect::serial_default(&table.name, &column.name)
+            && !column.nullable
+        {
+            return Some(kind);
+        }
+        if default.starts_with("nextval(") {
+            self.notes.push(format!(
+                "sequence behind column {}.{} ({default}): the models keep the default but do not create the sequence; a database built from the migrations needs it created first (a hand-written migration)",
+                table.name, column.name
+            ));
+        }
+        None
     }
 
     /// The extensions to declare on `table`: those whose types or operator classes it uses,
@@ -1057,11 +1097,11 @@ fn guess_rust_type(sql: &str) -> String {
         "serde_json::Value"
     } else if starts(&["bool", "tinyint(1)"]) {
         "bool"
-    } else if starts(&["bigint", "int8"]) {
+    } else if starts(&["bigint", "int8", "bigserial", "serial8"]) {
         "i64"
-    } else if starts(&["smallint", "int2", "tinyint"]) {
+    } else if starts(&["smallint", "int2", "tinyint", "smallserial", "serial2"]) {
         "i16"
-    } else if starts(&["int", "mediumint"]) {
+    } else if starts(&["int", "mediumint", "serial"]) {
         "i32"
     } else if starts(&["double", "float", "real"]) {
         "f64"

@@ -266,6 +266,8 @@ async fn a_postgres_database_round_trips_through_pulled_models() {
         "initially_deferred",
         "extensions = [",
         "#[column(sql_type = \"citext\"",
+        "#[column(primary_key, sql_type = \"serial\")]\n    pub id: i32,",
+        "#[column(sql_type = \"bigserial\")]\n    pub ticket_no: i64,",
         "method = \"gin\"",
         "DESC NULLS LAST",
         "where = ",
@@ -300,4 +302,113 @@ async fn a_mariadb_database_round_trips_through_pulled_models() {
     assert!(models.contains("// - view "), "{models}");
     assert!(models.contains("// - trigger "), "{models}");
     assert!(models.contains("// - procedure "), "{models}");
+}
+
+/// Runs the reference binary (any companion binary pulls) from `dir`.
+fn reference(dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migrate-gen"))
+        .args(args)
+        .current_dir(dir)
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("run migrate-gen")
+}
+
+fn one_error_line(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(out.stdout.is_empty(), "{}", text(out));
+    stderr
+}
+
+#[tokio::test]
+async fn bad_input_is_one_line_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let models = tmp.path().join("models.rs");
+    let args = ["pull", "--out", "models.rs"];
+
+    // A server that is not there.
+    let out = reference(tmp.path(), "postgres://postgres@127.0.0.1:1/app", &args);
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out));
+    one_error_line(&out);
+    assert!(!models.exists());
+
+    // Not a database URL.
+    let out = reference(tmp.path(), "postgres//127.0.0.1/app", &args);
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out));
+    assert!(one_error_line(&out).contains("is not a database URL"));
+
+    // A SQLite file that is not there is not created.
+    let missing = tmp.path().join("missing.db");
+    let url = format!("sqlite://{}", missing.display());
+    let out = reference(tmp.path(), &url, &args);
+    assert_eq!(out.status.code(), Some(7), "{}", text(&out));
+    assert!(one_error_line(&out).contains("does not exist"));
+    assert!(!missing.exists());
+
+    // A database with nothing in it.
+    let empty = TestDb::postgres().await;
+    let out = reference(tmp.path(), &empty.url, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        one_error_line(&out).contains("has no tables in schema public: nothing to pull"),
+        "{}",
+        text(&out)
+    );
+    assert!(!models.exists());
+
+    // A file that exists is kept unless --force says otherwise.
+    let db = TestDb::postgres().await;
+    execute(
+        &db.url,
+        "CREATE TABLE \"Display Names\" (\"Display Name\" text PRIMARY KEY, \"type\" int, \"123abc\" bool)",
+    )
+    .await;
+    std::fs::write(&models, "// mine\n").unwrap();
+    let out = reference(tmp.path(), &db.url, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(one_error_line(&out).contains("pass --force"));
+    assert_eq!(std::fs::read_to_string(&models).unwrap(), "// mine\n");
+    let out = reference(
+        tmp.path(),
+        &db.url,
+        &["pull", "--out", "models.rs", "--force"],
+    );
+    ok(out);
+    let written = std::fs::read_to_string(&models).unwrap();
+    assert!(written.contains("pub struct DisplayName {"), "{written}");
+    assert!(
+        written.contains("#[column(primary_key, name = \"Display Name\")]\n    #[sqlx(rename = \"Display Name\")]\n    pub display_name: String,"),
+        "{written}"
+    );
+    assert!(written.contains("pub r#type: Option<i32>,"), "{written}");
+    assert!(written.contains("pub _123abc: Option<bool>,"), "{written}");
+    // Nothing but the file itself: no temporary left beside it.
+    let names: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["models.rs"]);
+
+    // Without --out, the file goes to stdout and the notes to stderr.
+    let out = reference(tmp.path(), &db.url, &["pull"]);
+    assert_eq!(ok(out), written);
+
+    // `baseline` refuses a directory that has migrations already, before connecting.
+    let dir = tmp.path().join("migrations");
+    let out = reference(
+        tmp.path(),
+        "postgres://postgres@127.0.0.1:1/app",
+        &[
+            "baseline",
+            "--dir",
+            repo().join("examples/todo/migrations").to_str().unwrap(),
+            "--dialect",
+            "postgres",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out));
+    assert!(one_error_line(&out).contains("use `migrate-gen stamp <version>`"));
+    assert!(!dir.exists());
 }

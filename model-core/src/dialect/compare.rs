@@ -38,6 +38,24 @@ impl Equivalence for Postgres {
     fn default_sql(&self, default: &ColumnDefault) -> String {
         default_sql(default)
     }
+
+    /// A `serial` column (`sql_type = "serial"`) is stored as an integer column whose default
+    /// takes the next value of the sequence it owns.
+    fn stored(&self, schema: &Schema) -> Schema {
+        let mut out = schema.clone();
+        for table in out.tables.values_mut() {
+            for column in &mut table.columns {
+                if let Some(ty) = super::serial_type(&column.ty) {
+                    column.ty = ty;
+                    column.default = Some(ColumnDefault::Sql(super::serial_default(
+                        &table.name,
+                        &column.name,
+                    )));
+                }
+            }
+        }
+        out
+    }
 }
 
 /// MySQL's and MariaDB's rules. Types compare by the spelling the MySQL renderer writes

@@ -171,6 +171,32 @@ pub trait SqlDialect: Sync {
     fn column_type(&self, ty: &ColumnType, schema: &Schema) -> Result<String, RenderError>;
 }
 
+/// The integer type a PostgreSQL `serial` pseudo-type (`sql_type = "serial"`, `bigserial`,
+/// `smallserial` and their `serialN` synonyms) creates, if `ty` is one.
+pub fn serial_type(ty: &ColumnType) -> Option<ColumnType> {
+    let ColumnType::Custom { sql } = ty else {
+        return None;
+    };
+    match sql.trim().to_ascii_lowercase().as_str() {
+        "serial" | "serial4" => Some(ColumnType::Integer),
+        "bigserial" | "serial8" => Some(ColumnType::BigInt),
+        "smallserial" | "serial2" => Some(ColumnType::SmallInt),
+        _ => None,
+    }
+}
+
+/// The default PostgreSQL gives a `serial` column `column` of `table`, as it prints it back:
+/// the next value of the sequence the column owns, `<table>_<column>_seq`.
+pub fn serial_default(table: &str, column: &str) -> String {
+    let sequence = format!("{table}_{column}_seq");
+    let name = if is_plain_identifier(&sequence) && !is_reserved(&sequence) {
+        sequence
+    } else {
+        format!("\"{}\"", sequence.replace('"', "\"\""))
+    };
+    format!("nextval('{}'::regclass)", name.replace('\'', "''"))
+}
+
 /// Lowercase ASCII letters, digits and underscores, not starting with a digit.
 pub fn is_plain_identifier(name: &str) -> bool {
     let mut chars = name.chars();
