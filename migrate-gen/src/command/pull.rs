@@ -8,7 +8,7 @@ use model_core::dialect::Dialect;
 use model_core::generate::{new_migrations, GenerateError, Request};
 use model_core::operation::Operation;
 use model_core::plan::plan;
-use model_core::runner::{load, mask_password, Runner};
+use model_core::runner::{load, mask_password, Database, Runner, RunnerError};
 
 use super::{fail, Failure, Outcome};
 use crate::exit;
@@ -54,7 +54,17 @@ pub(crate) fn pull(global: &Global, out: Option<&Path>, force: bool) -> Outcome 
         }
     }
     let (schema, extras, dialect) = runtime().block_on(async {
-        let mut database = connect(global).await?;
+        let mut database = match Database::connect(&url).await {
+            Ok(database) => database,
+            // Creating it would only give an empty database to pull from.
+            Err(RunnerError::NoDatabase { url, database }) => {
+                return Err(fail(
+                    exit::CONNECT,
+                    format!("database {database} does not exist on {url}: pull reads an existing database; check the URL"),
+                ))
+            }
+            Err(err) => return Err(runner_fail(err)),
+        };
         let schema = database.introspect().await.map_err(runner_fail)?;
         let extras = database.extras().await.map_err(runner_fail)?;
         Ok::<_, Failure>((schema, extras, database.dialect()))
@@ -201,7 +211,10 @@ pub(crate) fn baseline(path: &Path, global: &Global, message: &str) -> Outcome {
             global.reporter().answer(
                 &format!(
                     "The database differs from the models, so it cannot be recorded as their \
-                     first migration (pull again, or change the models):\n{}\n",
+                     first migration. Pull again if the models were edited since; an object \
+                     the models cannot express (pull lists them) must go from the database \
+                     first, or be kept out of the migrations: `generate`, then `stamp head`, \
+                     and `drift` will report it.\n{}\n",
                     listed.join("\n")
                 ),
                 serde_json::json!({ "baseline": null, "differences": listed }),
