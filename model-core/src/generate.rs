@@ -157,7 +157,159 @@ pub fn parts(
     if full.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(full.split(current))
+    if dialect != Dialect::Postgres {
+        return Ok(full.split(current));
+    }
+    let stages = lock_stages(last, current);
+    if stages.len() == 1 {
+        return Ok(full.split(current));
+    }
+    // One migration per stage, each within the lock budget and atomic on its own.
+    let count = stages.len();
+    let mut out = Vec::new();
+    let mut before = last.clone();
+    for (i, stage) in stages.into_iter().enumerate() {
+        let step = plan(dialect, &before, &stage, options)?;
+        let label = (
+            format!("part {} of {count}", i + 1),
+            format!("part_{}_of_{count}", i + 1),
+        );
+        for mut part in step.split(&stage) {
+            part.reason = Some(match part.reason {
+                Some((reason, slug)) => (
+                    format!("{}, {reason}", label.0),
+                    format!("{}_{slug}", label.1),
+                ),
+                None => label.clone(),
+            });
+            out.push(part);
+        }
+        before = stage;
+    }
+    Ok(out)
+}
+
+/// The relation locks one PostgreSQL migration may take. Every relation a transaction creates
+/// (a table, its TOAST table and index, each index, an identity's sequence) stays locked until
+/// it commits, in a lock table shared by every session: `max_locks_per_transaction` (64 by
+/// default) × `max_connections` (100) entries. A third of a default server's table leaves room
+/// for the sessions of a running application.
+pub const LOCKS_PER_MIGRATION: usize = 2000;
+
+/// The relations creating `table` locks until commit.
+fn relations_created(table: &crate::schema::Table) -> usize {
+    // The table, its TOAST table and index, the primary key's index.
+    4 + table.indexes.len()
+        + table.uniques.len()
+        + table
+            .columns
+            .iter()
+            .filter(|c| c.identity.is_some())
+            .count()
+}
+
+/// The schemas a change passes through so that no migration creates more relations than
+/// [`LOCKS_PER_MIGRATION`]: the new tables, referenced ones first, in stages that each add as
+/// many as fit (with the enums they use, and without the foreign keys to tables not there yet
+/// or changed by the rest of the change); the last stage is `current` itself. A change that
+/// fits is one stage.
+fn lock_stages(last: &Schema, current: &Schema) -> Vec<Schema> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let renamed: BTreeSet<&str> = current
+        .tables
+        .values()
+        .filter_map(|t| t.renamed_from.as_deref())
+        .collect();
+    let created: BTreeMap<&str, &crate::schema::Table> = current
+        .tables
+        .iter()
+        .filter(|(name, t)| {
+            !last.tables.contains_key(*name)
+                && !t
+                    .renamed_from
+                    .as_deref()
+                    .is_some_and(|old| last.tables.contains_key(old))
+        })
+        .map(|(name, t)| (name.as_str(), t))
+        .collect();
+    let total: usize = created.values().map(|t| relations_created(t)).sum();
+    if total <= LOCKS_PER_MIGRATION {
+        return vec![current.clone()];
+    }
+    // Referenced tables first (Kahn's order, by name among the ready ones; a cycle is broken
+    // at its first name, its foreign keys then waiting for the last stage).
+    let mut needs: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, table) in &created {
+        let targets: BTreeSet<&str> = table
+            .foreign_keys
+            .iter()
+            .map(|fk| fk.ref_table.as_str())
+            .filter(|r| r != name && created.contains_key(r))
+            .collect();
+        needs.insert(name, targets.len());
+        for target in targets {
+            dependents.entry(target).or_default().push(name);
+        }
+    }
+    let mut ready: BTreeSet<&str> = needs
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(name, _)| *name)
+        .collect();
+    let mut order: Vec<&str> = Vec::new();
+    while order.len() < created.len() {
+        let next = match ready.pop_first() {
+            Some(name) => name,
+            None => *needs.keys().next().expect("tables remain"),
+        };
+        needs.remove(next);
+        order.push(next);
+        for dependent in dependents.get(next).into_iter().flatten() {
+            if let Some(n) = needs.get_mut(dependent) {
+                *n -= 1;
+                if *n == 0 {
+                    ready.insert(dependent);
+                }
+            }
+        }
+    }
+
+    let mut stage = last.clone();
+    for (name, definition) in &current.enums {
+        stage
+            .enums
+            .entry(name.clone())
+            .or_insert_with(|| definition.clone());
+    }
+    let mut stages = Vec::new();
+    let mut used = 0;
+    for name in order {
+        let table = created[name];
+        let cost = relations_created(table);
+        if used > 0 && used + cost > LOCKS_PER_MIGRATION {
+            stages.push(stage.clone());
+            used = 0;
+        }
+        let mut table = table.clone();
+        table.foreign_keys.retain(|fk| {
+            let target = fk.ref_table.as_str();
+            if target == name || created.contains_key(target) {
+                // Itself, or a new table of an earlier stage or of this one, placed before.
+                target == name || stage.tables.contains_key(target)
+            } else {
+                // A table the change leaves as it is.
+                !renamed.contains(target)
+                    && last.tables.contains_key(target)
+                    && last.tables.get(target) == current.tables.get(target)
+            }
+        });
+        stage.tables.insert(name.to_owned(), table);
+        used += cost;
+    }
+    stages.push(current.clone());
+    stages.dedup();
+    stages
 }
 
 /// The up and down files of one migration leading from `before` to `after`. A plan with a

@@ -89,6 +89,7 @@ pub mod render;
 pub mod runner;
 pub mod schema;
 pub mod snapshot;
+pub mod synthetic;
 pub mod testing;
 mod types;
 

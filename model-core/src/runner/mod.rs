@@ -451,6 +451,13 @@ pub(crate) fn bookkeeping(
 
 pub(crate) fn database_message(err: &sqlx::Error) -> String {
     match err {
+        // PostgreSQL's lock table is full: say what fills it and the two ways out.
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("53200") => format!(
+            "{}: the migration locks more relations in one transaction than the server's lock \
+             table holds (max_locks_per_transaction × max_connections); generate it again (big \
+             changes are written as several migrations) or raise max_locks_per_transaction",
+            db.message()
+        ),
         sqlx::Error::Database(db) => db.message().to_owned(),
         other => other.to_string(),
     }
