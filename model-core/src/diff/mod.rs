@@ -1036,47 +1036,71 @@ pub(crate) fn dependency_order<'t>(
     tables: &[&'t Table],
     names: &BTreeSet<&str>,
 ) -> (Vec<&'t Table>, Vec<(String, ForeignKey)>) {
-    let mut remaining: BTreeMap<&str, &'t Table> =
-        tables.iter().map(|t| (t.name.as_str(), *t)).collect();
+    // Kahn's algorithm: each table waits for the foreign keys it has to other given tables;
+    // the ready table first by name is placed next, which releases the keys to it.
+    let by_name: BTreeMap<&str, &'t Table> = tables.iter().map(|t| (t.name.as_str(), *t)).collect();
+    let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut dependents: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for (name, table) in &by_name {
+        let mut count = 0;
+        for fk in &table.foreign_keys {
+            let target = fk.ref_table.as_str();
+            if target != *name && names.contains(target) && by_name.contains_key(target) {
+                count += 1;
+                dependents
+                    .entry(target)
+                    .or_default()
+                    .push((name, fk.name.as_str()));
+            }
+        }
+        waiting.insert(name, count);
+    }
+    let mut ready: BTreeSet<&str> = waiting
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(name, _)| *name)
+        .collect();
     let mut order = Vec::new();
     let mut set_aside: Vec<(String, ForeignKey)> = Vec::new();
+    let mut aside: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut done: BTreeSet<&str> = BTreeSet::new();
-    while !remaining.is_empty() {
-        let ready = remaining
-            .iter()
-            .find(|(name, table)| {
-                table.foreign_keys.iter().all(|fk| {
-                    fk.ref_table == **name
-                        || !names.contains(fk.ref_table.as_str())
-                        || done.contains(fk.ref_table.as_str())
-                        || set_aside
-                            .iter()
-                            .any(|(t, f)| t == *name && f.name == fk.name)
+    while !waiting.is_empty() {
+        let Some(name) = ready.pop_first() else {
+            // A cycle: set aside the first blocking foreign key of the first table.
+            let (name, _) = waiting.iter().next().expect("not empty");
+            let name = *name;
+            let fk = by_name[name]
+                .foreign_keys
+                .iter()
+                .find(|fk| {
+                    fk.ref_table != name
+                        && names.contains(fk.ref_table.as_str())
+                        && by_name.contains_key(fk.ref_table.as_str())
+                        && !done.contains(fk.ref_table.as_str())
+                        && !aside.contains(&(name, fk.name.as_str()))
                 })
-            })
-            .map(|(name, _)| *name);
-        match ready {
-            Some(name) => {
-                order.push(remaining[name]);
-                done.insert(name);
-                remaining.remove(name);
+                .expect("a blocked table has a blocking foreign key");
+            aside.insert((name, fk.name.as_str()));
+            set_aside.push((name.to_owned(), fk.clone()));
+            let count = waiting.get_mut(name).expect("waiting");
+            *count -= 1;
+            if *count == 0 {
+                ready.insert(name);
             }
-            None => {
-                // A cycle: set aside the first blocking foreign key of the first table.
-                let (name, table) = remaining.iter().next().expect("not empty");
-                let fk = table
-                    .foreign_keys
-                    .iter()
-                    .find(|fk| {
-                        fk.ref_table != *name
-                            && names.contains(fk.ref_table.as_str())
-                            && !done.contains(fk.ref_table.as_str())
-                            && !set_aside
-                                .iter()
-                                .any(|(t, f)| t == name && f.name == fk.name)
-                    })
-                    .expect("a blocked table has a blocking foreign key");
-                set_aside.push(((*name).to_owned(), fk.clone()));
+            continue;
+        };
+        waiting.remove(name);
+        done.insert(name);
+        order.push(by_name[name]);
+        for (dependent, fk) in dependents.get(name).into_iter().flatten() {
+            if aside.contains(&(dependent, fk)) {
+                continue;
+            }
+            if let Some(count) = waiting.get_mut(dependent) {
+                *count -= 1;
+                if *count == 0 {
+                    ready.insert(dependent);
+                }
             }
         }
     }

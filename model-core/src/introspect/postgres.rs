@@ -56,47 +56,65 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
         names_by_oid.insert(row.try_get("oid")?, row.try_get("name")?);
     }
 
+    // Every table's columns, indexes and constraints in one query each, however many tables.
+    let mut columns = columns(conn).await?;
+    let mut indexes = indexes(conn).await?;
+    let mut constraint_rows: BTreeMap<i64, Vec<sqlx::postgres::PgRow>> = BTreeMap::new();
+    for row in constraint_query().fetch_all(&mut *conn).await? {
+        constraint_rows
+            .entry(row.try_get("table")?)
+            .or_default()
+            .push(row);
+    }
     for row in tables {
         let oid: i64 = row.try_get("oid")?;
         let name: String = row.try_get("name")?;
-        let columns = columns(conn, oid).await?;
         let mut table = Table {
             name: name.clone(),
             renamed_from: None,
             comment: row.try_get("comment")?,
-            columns,
+            columns: columns.remove(&oid).unwrap_or_default(),
             primary_key: PrimaryKey {
                 name: String::new(),
                 columns: Vec::new(),
             },
-            indexes: indexes(conn, oid).await?,
+            indexes: indexes.remove(&oid).unwrap_or_default(),
             uniques: Vec::new(),
             checks: Vec::new(),
             foreign_keys: Vec::new(),
             extensions: Vec::new(),
         };
-        constraints(conn, oid, &names_by_oid, &mut table).await?;
+        constraints(
+            constraint_rows.remove(&oid).unwrap_or_default(),
+            &names_by_oid,
+            &mut table,
+        )?;
         table.normalize();
         schema.tables.insert(name, table);
     }
     Ok(schema)
 }
 
-async fn columns(conn: &mut PgConnection, table: i64) -> Result<Vec<Column>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, \
+/// The tables `introspect` reads, as a subquery of their oids.
+const TABLES: &str = "(SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace \
+     AND c.relkind = 'r' AND NOT c.relispartition AND c.relname <> '_sqlx_migrations')";
+
+/// Every table's columns, by table oid, in order.
+async fn columns(conn: &mut PgConnection) -> Result<BTreeMap<i64, Vec<Column>>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT a.attrelid::bigint AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, \
          t.typtype::text AS typtype, et.typtype::text AS elemtype, et.typname AS elemname, t.typname AS typname, \
          a.attnotnull AS not_null, a.attidentity::text AS identity, \
          CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS default, col_description(a.attrelid, a.attnum) AS comment \
          FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
          LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-         WHERE a.attrelid = $1::bigint::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-    )
-    .bind(table)
+         WHERE a.attrelid IN {TABLES} AND a.attnum > 0 AND NOT a.attisdropped \
+         ORDER BY a.attrelid, a.attnum",
+    ))
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::new();
+    let mut out: BTreeMap<i64, Vec<Column>> = BTreeMap::new();
     for r in rows {
         let spelled: String = r.try_get("type")?;
         let typtype: String = r.try_get("typtype")?;
@@ -123,7 +141,7 @@ async fn columns(conn: &mut PgConnection, table: i64) -> Result<Vec<Column>, sql
         };
         let default: Option<String> = r.try_get("default")?;
         let default = default.map(|d| temporal_default(&ty, strip_literal_cast(&d)));
-        out.push(Column {
+        out.entry(r.try_get("table")?).or_default().push(Column {
             name: r.try_get("name")?,
             ty,
             nullable: !r.try_get::<bool, _>("not_null")?,
@@ -275,43 +293,34 @@ pub fn strip_literal_cast(expr: &str) -> String {
     expr.to_owned()
 }
 
-async fn indexes(conn: &mut PgConnection, table: i64) -> Result<Vec<Index>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT i.indexrelid::bigint AS oid, ic.relname AS name, i.indisunique AS unique, \
+/// Every table's indexes (other than those of constraints), by table oid, sorted by name.
+async fn indexes(conn: &mut PgConnection) -> Result<BTreeMap<i64, Vec<Index>>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT i.indrelid::bigint AS table, ic.relname AS name, i.indisunique AS unique, \
          am.amname AS method, pg_get_expr(i.indpred, i.indrelid) AS predicate, \
-         i.indnkeyatts AS nkeys, string_to_array(i.indkey::text, ' ')::int2[] AS keys, \
+         string_to_array(i.indkey::text, ' ')::int2[] AS keys, \
          string_to_array(i.indoption::text, ' ')::int2[] AS options, \
-         string_to_array(i.indclass::text, ' ')::bigint[] AS classes \
+         ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) \
+               FROM generate_series(1, i.indnkeyatts::int) k ORDER BY k) AS definitions, \
+         ARRAY(SELECT CASE WHEN o.opcdefault THEN '' ELSE o.opcname::text END \
+               FROM unnest(i.indclass::oid[]) WITH ORDINALITY c(class, n) \
+               JOIN pg_opclass o ON o.oid = c.class ORDER BY c.n) AS opclasses \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
-         WHERE i.indrelid = $1::bigint::oid \
+         WHERE i.indrelid IN {TABLES} \
          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) \
-         ORDER BY ic.relname",
-    )
-    .bind(table)
+         ORDER BY i.indrelid, ic.relname",
+    ))
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::new();
+    let mut out: BTreeMap<i64, Vec<Index>> = BTreeMap::new();
     for r in rows {
-        let oid: i64 = r.try_get("oid")?;
-        let nkeys: i16 = r.try_get("nkeys")?;
         let keys: Vec<i16> = r.try_get("keys")?;
         let options: Vec<i16> = r.try_get("options")?;
-        let classes: Vec<i64> = r.try_get("classes")?;
+        let definitions: Vec<String> = r.try_get("definitions")?;
+        let opclasses: Vec<String> = r.try_get("opclasses")?;
         let mut index_keys = Vec::new();
-        for k in 0..usize::try_from(nkeys).unwrap_or(0) {
-            let text: String =
-                sqlx::query_scalar("SELECT pg_get_indexdef($1::bigint::oid, $2, true)")
-                    .bind(oid)
-                    .bind(i32::try_from(k + 1).unwrap_or(1))
-                    .fetch_one(&mut *conn)
-                    .await?;
-            let opclass: Option<String> = sqlx::query_scalar(
-                "SELECT CASE WHEN opcdefault THEN NULL ELSE opcname::text END FROM pg_opclass WHERE oid = $1::bigint::oid",
-            )
-            .bind(classes.get(k).copied().unwrap_or(0))
-            .fetch_optional(&mut *conn)
-            .await?
-            .flatten();
+        for (k, text) in definitions.iter().enumerate() {
+            let opclass = opclasses.get(k).filter(|o| !o.is_empty()).cloned();
             let option = options.get(k).copied().unwrap_or(0);
             let desc = option & 1 != 0;
             let nulls_first = option & 2 != 0;
@@ -323,7 +332,7 @@ async fn indexes(conn: &mut PgConnection, table: i64) -> Result<Vec<Index>, sqlx
                     .unwrap_or(text);
                 IndexTarget::Expression(text.to_owned())
             } else {
-                IndexTarget::Column(text.trim_matches('"').to_owned())
+                IndexTarget::Column(text.trim().trim_matches('"').to_owned())
             };
             index_keys.push(IndexKey {
                 target,
@@ -338,7 +347,7 @@ async fn indexes(conn: &mut PgConnection, table: i64) -> Result<Vec<Index>, sqlx
             });
         }
         let method: String = r.try_get("method")?;
-        out.push(Index {
+        out.entry(r.try_get("table")?).or_default().push(Index {
             name: r.try_get("name")?,
             keys: index_keys,
             unique: r.try_get("unique")?,
@@ -359,14 +368,10 @@ fn action(code: &str) -> ReferentialAction {
     }
 }
 
-async fn constraints(
-    conn: &mut PgConnection,
-    table: i64,
-    names_by_oid: &BTreeMap<i64, String>,
-    out: &mut Table,
-) -> Result<(), sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT c.conname AS name, c.contype::text AS kind, \
+/// Every table's constraints, with the table's oid as `table`, by table and name.
+fn constraint_query<'q>() -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    sqlx::query(
+        "SELECT c.conrelid::bigint AS table, c.conname AS name, c.contype::text AS kind, \
          ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o) \
                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) AS columns, \
          ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, o) \
@@ -374,12 +379,18 @@ async fn constraints(
          c.confrelid::bigint AS ref_table, c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update, \
          c.condeferrable AS deferrable, c.condeferred AS deferred, \
          pg_get_constraintdef(c.oid, true) AS definition \
-         FROM pg_constraint c WHERE c.conrelid = $1::bigint::oid AND c.contype IN ('p', 'u', 'c', 'f') \
-         ORDER BY c.conname",
+         FROM pg_constraint c WHERE c.conrelid IN (SELECT c.oid FROM pg_class c \
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition) \
+         AND c.contype IN ('p', 'u', 'c', 'f') ORDER BY c.conrelid, c.conname",
     )
-    .bind(table)
-    .fetch_all(&mut *conn)
-    .await?;
+}
+
+/// One table's constraints from its rows of [`constraint_query`].
+fn constraints(
+    rows: Vec<sqlx::postgres::PgRow>,
+    names_by_oid: &BTreeMap<i64, String>,
+    out: &mut Table,
+) -> Result<(), sqlx::Error> {
     for r in rows {
         let name: String = r.try_get("name")?;
         let columns: Vec<String> = r.try_get("columns")?;
