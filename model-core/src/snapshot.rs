@@ -76,10 +76,16 @@ impl Snapshot {
 
     /// Reads a snapshot, refusing formats newer than [`FORMAT_VERSION`].
     pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(SnapshotError::Invalid)?;
-        let version = value
-            .get("format_version")
+        // The version first, skipping the rest without building it, so that a newer format
+        // is named as such rather than as a parse error; then the snapshot itself.
+        #[derive(Deserialize)]
+        struct Version {
+            format_version: Option<serde_json::Value>,
+        }
+        let version = serde_json::from_str::<Version>(text)
+            .map_err(SnapshotError::Invalid)?
+            .format_version
+            .as_ref()
             .and_then(serde_json::Value::as_u64)
             .ok_or(SnapshotError::MissingVersion)?;
         if version > u64::from(FORMAT_VERSION) {
@@ -88,6 +94,6 @@ impl Snapshot {
                 supported: FORMAT_VERSION,
             });
         }
-        serde_json::from_value(value).map_err(SnapshotError::Invalid)
+        serde_json::from_str(text).map_err(SnapshotError::Invalid)
     }
 }

@@ -201,6 +201,8 @@ struct Differ<'a, 'r> {
     loose: bool,
     /// New table name → old table name, for tables in both (same name or declared rename).
     table_pairs: BTreeMap<&'a str, &'a str>,
+    /// The same pairs the other way: old table name → new table name.
+    renamed_to: BTreeMap<&'a str, &'a str>,
 }
 
 impl<'a, 'r> Differ<'a, 'r> {
@@ -217,12 +219,14 @@ impl<'a, 'r> Differ<'a, 'r> {
                 }
             }
         }
+        let renamed_to = table_pairs.iter().map(|(new, old)| (*old, *new)).collect();
         Self {
             old,
             new,
             rules,
             loose: false,
             table_pairs,
+            renamed_to,
         }
     }
 
@@ -265,10 +269,7 @@ impl<'a, 'r> Differ<'a, 'r> {
 
     /// The new name of an old table, if it is kept.
     fn new_name_of(&self, old_table: &str) -> Option<&'a str> {
-        self.table_pairs
-            .iter()
-            .find(|(_, old)| **old == old_table)
-            .map(|(new, _)| *new)
+        self.renamed_to.get(old_table).copied()
     }
 
     fn run(self, options: DiffOptions) -> Result<Changes<'a>, DiffError> {
@@ -348,6 +349,10 @@ impl<'a, 'r> Differ<'a, 'r> {
         for (new_name, old_name) in &self.table_pairs {
             let old_table = &self.old.tables[*old_name];
             let new_table = &self.new.tables[*new_name];
+            if old_table == new_table {
+                // Nothing of it changes, so none of its keys does.
+                continue;
+            }
             let pairs = &column_pairs[new_name];
             let is_retyped = |c: &String| retyped.contains(&((*new_name).to_owned(), c.clone()));
             let mut mark = |columns: &[String]| {
@@ -420,8 +425,20 @@ impl<'a, 'r> Differ<'a, 'r> {
             }
         }
 
-        // Constraints and indexes of kept tables.
+        // Constraints and indexes of kept tables. A table that is the same in both schemas
+        // has nothing to change but foreign keys to a key that changes elsewhere.
+        let unchanged = |table: &KeptTable<'_>| {
+            table.old == table.new
+                && !table.new.foreign_keys.iter().any(|fk| {
+                    let mut referenced = fk.ref_columns.clone();
+                    referenced.sort();
+                    rekeyed.contains(&(fk.ref_table.clone(), referenced))
+                })
+        };
         for table in &mut kept {
+            if unchanged(table) {
+                continue;
+            }
             let pairs = &column_pairs[table.new.name.as_str()];
             self.table_objects(
                 &table.new.name,
@@ -443,6 +460,9 @@ impl<'a, 'r> Differ<'a, 'r> {
 
         // Column changes, then comments (new tables carry theirs).
         for table in &mut kept {
+            if table.old == table.new {
+                continue;
+            }
             let pairs = &column_pairs[table.new.name.as_str()];
             self.columns(
                 &table.new.name,

@@ -76,6 +76,19 @@ pub fn render_between(
     target: &Schema,
     other: &Schema,
 ) -> Result<Vec<RenderedOperation>, RenderError> {
+    // Most changes leave nothing of `other` that `target` lacks: no copy is needed then.
+    let complete = other.tables.iter().all(|(name, table)| {
+        target
+            .tables
+            .get(name)
+            .is_some_and(|t| table.columns.iter().all(|c| t.column(&c.name).is_some()))
+    }) && other
+        .enums
+        .keys()
+        .all(|name| target.enums.contains_key(name));
+    if complete {
+        return render(dialect, operations, target);
+    }
     let mut merged = target.clone();
     for (name, table) in &other.tables {
         let merged_table = merged
