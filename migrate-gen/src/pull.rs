@@ -714,7 +714,11 @@ impl Writer<'_> {
             .indexes
             .iter()
             .map(|index| {
-                let keys: Vec<String> = index.keys.iter().map(key_words).collect();
+                let keys: Vec<String> = index
+                    .keys
+                    .iter()
+                    .map(model_core::__private::key_words)
+                    .collect();
                 index.name != naming::index(&table.name, &keys)
             })
             .collect();
@@ -1066,18 +1070,6 @@ fn plain_single_column(index: &Index) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// The words an index key adds to a generated name (as the derive counts them).
-fn key_words(key: &model_core::schema::IndexKey) -> String {
-    let mut words = match &key.target {
-        IndexTarget::Column(c) => c.clone(),
-        IndexTarget::Expression(e) => e.clone(),
-    };
-    if key.order == Some(SortOrder::Desc) {
-        words.push_str(" desc");
-    }
-    words
 }
 
 /// A Rust type for an SQL type without a mapping, from its spelling.

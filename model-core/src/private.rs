@@ -447,7 +447,8 @@ fn index_features(index: &Index) -> Vec<String> {
     out
 }
 
-fn key_words(key: &IndexKey) -> String {
+/// The words an index key contributes to a generated index name.
+pub fn key_words(key: &IndexKey) -> String {
     let mut words = match &key.target {
         IndexTarget::Column(c) => c.clone(),
         IndexTarget::Expression(e) => e.clone(),

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use model_core::generate::{new_migrations, GenerateError, Request};
-use model_core::migration::{MigrationDir, NewMigration};
+use model_core::migration::{MigrationDir, MigrationFiles, NewMigration};
 use model_core::schema::Schema;
 
 use super::{fail, Failure, Outcome};
@@ -129,24 +129,38 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> Outcome {
         Ok(written) => written,
         Err(err) => return Err(fail(exit::IO, err)),
     };
-    for (files, notes) in written.into_iter().zip(notes) {
-        say_notes(global, &notes, &files.up);
-        global.reporter().event(
-            &format!("Wrote {}\n", files.up.display()),
-            serde_json::json!({
-                "event": "wrote",
-                "version": files.version,
-                "up": files.up.display().to_string(),
-                "down": files.down.display().to_string(),
-                "snapshot": files.snapshot_path.display().to_string(),
-                "warnings": notes
-                    .iter()
-                    .map(|n| format!("{}: {}", n.kind, n.text))
-                    .collect::<Vec<_>>(),
-            }),
-        )?;
+    for (files, notes) in written.iter().zip(notes) {
+        wrote(global, files, &notes)?;
     }
     Ok(exit::OK)
+}
+
+/// "Wrote <up file>", after the warnings its header lists.
+fn wrote(global: &Global, files: &MigrationFiles, notes: &[Note]) -> Result<(), Failure> {
+    say_notes(global, notes, &files.up);
+    global.reporter().event(
+        &format!("Wrote {}\n", files.up.display()),
+        serde_json::json!({
+            "event": "wrote",
+            "version": files.version,
+            "up": files.up.display().to_string(),
+            "down": files.down.display().to_string(),
+            "snapshot": files.snapshot_path.display().to_string(),
+            "warnings": notes
+                .iter()
+                .map(|n| format!("{}: {}", n.kind, n.text))
+                .collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// [`wrote`] for migrations already on disk: the warnings are read from their up files.
+pub(crate) fn report_written(global: &Global, written: &[MigrationFiles]) -> Result<(), Failure> {
+    for files in written {
+        let up = std::fs::read_to_string(&files.up).unwrap_or_default();
+        wrote(global, files, &header_notes(&up))?;
+    }
+    Ok(())
 }
 
 /// `generate --amend`: the newest migration generated again from its parent to the models.

@@ -264,17 +264,7 @@ pub(crate) fn baseline(path: &Path, global: &Global, message: &str) -> Outcome {
             return Err(failure);
         }
         let head = written.last().map(|f| format!("{}_{}", f.version, f.slug));
-        for files in &written {
-            global.reporter().event(
-                &format!("Wrote {}\n", files.up.display()),
-                serde_json::json!({
-                    "event": "wrote",
-                    "version": files.version,
-                    "up": files.up.display().to_string(),
-                    "down": files.down.display().to_string(),
-                }),
-            )?;
-        }
+        super::generate::report_written(global, &written)?;
         global.reporter().event(
             &format!(
                 "Stamped: the database is recorded at {} without running it; `upgrade` applies \
