@@ -389,6 +389,18 @@ where
         global.database_url =
             crate::project::embedded_url(&root, model_core::dialect::Dialect::Sqlite);
     }
+    if let (Some(schema), Some(url)) = (&global.schema, &global.database_url) {
+        match model_core::runner::Database::dialect_of(url) {
+            Some(model_core::dialect::Dialect::Postgres) | None => {}
+            Some(other) => {
+                eprintln!(
+                    "error: --schema {schema}: schemas are PostgreSQL's, and {} is a {other} database",
+                    model_core::runner::mask_password(url)
+                );
+                return ExitCode::from(exit::UNSUPPORTED);
+            }
+        }
+    }
     // One time for every migration a run writes, whatever the dialect.
     global.now = Some(chrono::Utc::now());
     // The models' schema is the same whatever the dialect; `pull` reads no directory.
@@ -512,7 +524,12 @@ fn can_generate_all(
 /// Runs one command on one directory.
 fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::report::Outcome {
     let dir = dir.to_path_buf();
-    let global = global.clone();
+    let mut global = global.clone();
+    // Commands that record versions make the `--schema` they work in.
+    global.create_schema = matches!(
+        command,
+        Command::Upgrade { sql: false, .. } | Command::Stamp { .. } | Command::Baseline { .. }
+    );
     match command {
         Command::Snapshot => command::snapshot::run(),
         Command::Generate {

@@ -25,6 +25,11 @@ pub(crate) struct Global {
     /// several.
     #[arg(long = "dialect", value_name = "DIALECT", global = true, value_parser = parse_dialect)]
     pub only: Option<model_core::dialect::Dialect>,
+    /// A PostgreSQL schema to work in instead of `public` (one database, a schema per tenant):
+    /// migrations, the version table and the lock are that schema's. `upgrade`, `stamp` and
+    /// `baseline` create it when it is missing.
+    #[arg(long, value_name = "NAME", global = true, value_parser = parse_schema)]
+    pub schema: Option<String>,
     /// Print only errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -41,6 +46,21 @@ pub(crate) struct Global {
     /// dialects gets the same version in each directory).
     #[arg(skip)]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether the command may create the `--schema` it works in.
+    #[arg(skip)]
+    pub create_schema: bool,
+}
+
+/// A schema name as an unquoted PostgreSQL identifier spells it, so that it reads the same
+/// everywhere (`tenant_42`).
+fn parse_schema(name: &str) -> Result<String, String> {
+    if model_core::dialect::is_plain_identifier(name) && name.len() <= 63 {
+        Ok(name.to_owned())
+    } else {
+        Err(format!(
+            "`{name}` is not a schema name: lowercase letters, digits and underscores, not starting with a digit, at most 63 bytes"
+        ))
+    }
 }
 
 fn parse_dialect(name: &str) -> Result<model_core::dialect::Dialect, String> {

@@ -53,6 +53,7 @@ fn code_of(err: &RunnerError) -> u8 {
     match err {
         RunnerError::Connect { .. }
         | RunnerError::NoDatabase { .. }
+        | RunnerError::NoSchema { .. }
         | RunnerError::BadUrl { .. } => exit::CONNECT,
         RunnerError::Statement { .. } | RunnerError::Migration { .. } => exit::MIGRATION_FAILED,
         RunnerError::UnknownVersion { .. }
@@ -275,5 +276,18 @@ pub(crate) fn same_dialect(dir: &MigrationDir, database: Dialect) -> Result<(), 
 }
 
 pub(crate) async fn connect(global: &Global) -> Result<Database, Failure> {
-    Database::connect(url(global)?).await.map_err(runner_fail)
+    let mut database = Database::connect(url(global)?).await.map_err(runner_fail)?;
+    in_schema(&mut database, global).await?;
+    Ok(database)
+}
+
+/// Moves a connection into the `--schema` of the command line, if there is one.
+pub(crate) async fn in_schema(database: &mut Database, global: &Global) -> Result<(), Failure> {
+    if let Some(schema) = &global.schema {
+        database
+            .use_schema(schema, global.create_schema)
+            .await
+            .map_err(runner_fail)?;
+    }
+    Ok(())
 }

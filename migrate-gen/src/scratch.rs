@@ -32,9 +32,16 @@ impl Scratch {
         }
     }
 
-    /// Connects to the scratch database.
-    pub(crate) async fn connect(&self) -> Result<Database, Failure> {
-        self.0.connect().await.map_err(runner_fail)
+    /// Connects to the scratch database, in the `--schema` of the command line (created).
+    pub(crate) async fn connect(
+        &self,
+        global: &crate::options::Global,
+    ) -> Result<Database, Failure> {
+        let mut database = self.0.connect().await.map_err(runner_fail)?;
+        let mut global = global.clone();
+        global.create_schema = true;
+        crate::project::in_schema(&mut database, &global).await?;
+        Ok(database)
     }
 
     /// Drops the scratch database (closing any connection still open to it).

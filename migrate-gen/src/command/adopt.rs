@@ -51,7 +51,7 @@ pub(crate) fn run(path: &Path, global: &Global, version: &str) -> Outcome {
             same_dialect(&dir, dialect)?;
         }
         let scratch = Scratch::create(&url, "adopt").await?;
-        let result = replay(&migrations, index, &scratch, path).await;
+        let result = replay(&migrations, index, &scratch, path, global).await;
         scratch.drop().await;
         result
     });
@@ -95,8 +95,9 @@ async fn replay(
     index: usize,
     scratch: &Scratch,
     path: &Path,
+    global: &Global,
 ) -> Result<Schema, Failure> {
-    let backend = scratch.connect().await?;
+    let backend = scratch.connect(global).await?;
     let mut runner = Runner::new(backend, migrations, path.display().to_string());
     runner
         .upgrade(

@@ -170,7 +170,7 @@ pub(crate) fn verify(path: &Path, global: &Global) -> Outcome {
             same_dialect(&dir, dialect)?;
         }
         let scratch = Scratch::create(&url, "verify").await?;
-        let result = match scratch.connect().await {
+        let result = match scratch.connect(global).await {
             Ok(database) => verify_in(&dir, &migrations, database, global, path).await,
             Err(failure) => Err(Err(failure)),
         };

@@ -65,6 +65,7 @@ pub(crate) fn pull(global: &Global, out: Option<&Path>, force: bool) -> Outcome 
             }
             Err(err) => return Err(runner_fail(err)),
         };
+        crate::project::in_schema(&mut database, global).await?;
         let schema = database.introspect().await.map_err(runner_fail)?;
         let extras = database.extras().await.map_err(runner_fail)?;
         Ok::<_, Failure>((schema, extras, database.dialect()))
@@ -72,8 +73,11 @@ pub(crate) fn pull(global: &Global, out: Option<&Path>, force: bool) -> Outcome 
     let origin = mask_password(&url);
     if schema.tables.is_empty() {
         let what = match dialect {
-            Dialect::Postgres => " in schema public",
-            _ => "",
+            Dialect::Postgres => format!(
+                " in schema {}",
+                global.schema.as_deref().unwrap_or("public")
+            ),
+            _ => String::new(),
         };
         return Err(fail(
             exit::USAGE,

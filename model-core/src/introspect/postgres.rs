@@ -1,5 +1,6 @@
 //! PostgreSQL introspection from the system catalogs (`pg_class`, `pg_attribute`,
-//! `pg_constraint`, `pg_index`, `pg_enum`), for the `public` schema.
+//! `pg_constraint`, `pg_index`, `pg_enum`), for the connection's current schema (`public`, or
+//! the schema `--schema` names).
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ use crate::schema::{
     SortOrder, Table, Unique,
 };
 
-/// Reads the `public` schema (tables other than sqlx's version table, and enum types).
+/// Reads the current schema (tables other than sqlx's version table, and enum types).
 pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> {
     let mut schema = Schema::new();
     // Defaults of time types print in the session's zone; read them in UTC.
@@ -22,7 +23,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
     for row in sqlx::query(
         "SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels \
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
-         WHERE t.typnamespace = 'public'::regnamespace GROUP BY t.typname",
+         WHERE t.typnamespace = current_schema()::regnamespace GROUP BY t.typname",
     )
     .fetch_all(&mut *conn)
     .await?
@@ -46,7 +47,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
 
     let tables = sqlx::query(
         "SELECT c.oid::bigint AS oid, c.relname AS name, obj_description(c.oid, 'pg_class') AS comment \
-         FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition \
+         FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND NOT c.relispartition \
          AND c.relname <> '_sqlx_migrations' ORDER BY c.relname",
     )
     .fetch_all(&mut *conn)
@@ -96,7 +97,8 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
 }
 
 /// The tables `introspect` reads, as a subquery of their oids.
-const TABLES: &str = "(SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace \
+const TABLES: &str =
+    "(SELECT c.oid FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace \
      AND c.relkind = 'r' AND NOT c.relispartition AND c.relname <> '_sqlx_migrations')";
 
 /// Every table's columns, by table oid, in order.
@@ -380,7 +382,7 @@ fn constraint_query<'q>() -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgr
          c.condeferrable AS deferrable, c.condeferred AS deferred, \
          pg_get_constraintdef(c.oid, true) AS definition \
          FROM pg_constraint c WHERE c.conrelid IN (SELECT c.oid FROM pg_class c \
-         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition) \
+         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND NOT c.relispartition) \
          AND c.contype IN ('p', 'u', 'c', 'f') ORDER BY c.conrelid, c.conname",
     )
 }
@@ -440,7 +442,7 @@ fn constraints(
 const NOT_FROM_AN_EXTENSION: &str =
     "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.objid = o.oid AND x.deptype = 'e')";
 
-/// What the `public` schema holds that models cannot declare, and the extensions its tables
+/// What the current schema holds that models cannot declare, and the extensions its tables
 /// use (see [`Extras`](super::Extras)).
 pub async fn extras(conn: &mut PgConnection) -> Result<super::Extras, sqlx::Error> {
     let queries = [
@@ -452,7 +454,7 @@ pub async fn extras(conn: &mut PgConnection) -> Result<super::Extras, sqlx::Erro
              || CASE WHEN o.relispartition THEN ' (a partition of ' || \
                 (SELECT quote_ident(p.relname) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent \
                  WHERE i.inhrelid = o.oid LIMIT 1) || ')' ELSE '' END \
-             FROM pg_class o WHERE o.relnamespace = 'public'::regnamespace AND {NOT_FROM_AN_EXTENSION} \
+             FROM pg_class o WHERE o.relnamespace = current_schema()::regnamespace AND {NOT_FROM_AN_EXTENSION} \
              AND (o.relkind IN ('v', 'm', 'p', 'f') OR (o.relkind = 'r' AND o.relispartition) \
                   OR (o.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d \
                       WHERE d.objid = o.oid AND d.deptype IN ('a', 'i'))))"
@@ -460,54 +462,55 @@ pub async fn extras(conn: &mut PgConnection) -> Result<super::Extras, sqlx::Erro
         // Tables that inherit from others (not partitions).
         "SELECT 'inheritance: table ' || quote_ident(c.relname) || ' inherits from ' || quote_ident(p.relname) \
          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent \
-         WHERE c.relnamespace = 'public'::regnamespace AND NOT c.relispartition"
+         WHERE c.relnamespace = current_schema()::regnamespace AND NOT c.relispartition"
             .to_owned(),
         format!(
             "SELECT CASE o.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' \
              WHEN 'w' THEN 'window function ' ELSE 'function ' END || o.oid::regprocedure::text \
-             FROM pg_proc o WHERE o.pronamespace = 'public'::regnamespace AND {NOT_FROM_AN_EXTENSION}"
+             FROM pg_proc o WHERE o.pronamespace = current_schema()::regnamespace AND {NOT_FROM_AN_EXTENSION}"
         ),
         "SELECT 'trigger ' || quote_ident(t.tgname) || ' on ' || quote_ident(c.relname) \
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
-         WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace"
+         WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
             .to_owned(),
         "SELECT 'row-level security policy ' || quote_ident(p.polname) || ' on ' || quote_ident(c.relname) \
-         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = 'public'::regnamespace \
+         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = current_schema()::regnamespace \
          UNION ALL SELECT 'row-level security enabled on ' || quote_ident(c.relname) FROM pg_class c \
-         WHERE c.relnamespace = 'public'::regnamespace AND c.relrowsecurity"
+         WHERE c.relnamespace = current_schema()::regnamespace AND c.relrowsecurity"
             .to_owned(),
         "SELECT 'rule ' || quote_ident(r.rulename) || ' on ' || quote_ident(c.relname) \
          FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
-         WHERE r.rulename <> '_RETURN' AND c.relnamespace = 'public'::regnamespace"
+         WHERE r.rulename <> '_RETURN' AND c.relnamespace = current_schema()::regnamespace"
             .to_owned(),
         format!(
             "SELECT CASE o.typtype WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range type ' \
              WHEN 'm' THEN 'multirange type ' ELSE 'composite type ' END || quote_ident(o.typname) \
-             FROM pg_type o WHERE o.typnamespace = 'public'::regnamespace AND {NOT_FROM_AN_EXTENSION} \
+             FROM pg_type o WHERE o.typnamespace = current_schema()::regnamespace AND {NOT_FROM_AN_EXTENSION} \
              AND (o.typtype IN ('d', 'r', 'm') OR (o.typtype = 'c' AND \
                   (SELECT relkind FROM pg_class WHERE oid = o.typrelid) = 'c'))"
         ),
         "SELECT 'exclusion constraint ' || quote_ident(k.conname) || ' on ' || quote_ident(c.relname) \
          FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid \
-         WHERE k.contype = 'x' AND c.relnamespace = 'public'::regnamespace"
+         WHERE k.contype = 'x' AND c.relnamespace = current_schema()::regnamespace"
             .to_owned(),
         "SELECT 'generated column ' || quote_ident(c.relname) || '.' || quote_ident(a.attname) \
          || ' (GENERATED ALWAYS AS (' || pg_get_expr(d.adbin, d.adrelid) || ') STORED): pulled as a plain column' \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
          JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-         WHERE a.attgenerated <> '' AND c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+         WHERE a.attgenerated <> '' AND c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
             .to_owned(),
         "SELECT 'collation: column ' || quote_ident(c.relname) || '.' || quote_ident(a.attname) \
          || ' uses collation ' || quote_ident(l.collname) || ': pulled with the default collation' \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid \
          JOIN pg_collation l ON l.oid = a.attcollation \
          WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation \
-         AND c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+         AND c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
             .to_owned(),
-        // Tables in other schemas: pull reads `public` only.
-        "SELECT 'schema ' || quote_ident(n.nspname) || ' (' || count(c.oid) || ' tables): only public is pulled' \
+        // Tables in other schemas: pull reads the current one only.
+        "SELECT 'schema ' || quote_ident(n.nspname) || ' (' || count(c.oid) || ' tables): only ' \
+         || quote_ident(current_schema()) || ' is pulled' \
          FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p') \
-         WHERE n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' \
+         WHERE n.nspname NOT IN (current_schema(), 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' \
          GROUP BY n.nspname"
             .to_owned(),
     ];
@@ -525,12 +528,12 @@ pub async fn extras(conn: &mut PgConnection) -> Result<super::Extras, sqlx::Erro
                JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid \
                JOIN pg_attribute a ON (a.atttypid = t.oid OR a.atttypid = t.typarray) AND a.attnum > 0 \
                JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'r' AND NOT c.relispartition \
-                    AND c.relnamespace = 'public'::regnamespace \
+                    AND c.relnamespace = current_schema()::regnamespace \
                WHERE d.refobjid = e.oid AND d.deptype = 'e' \
                UNION \
                SELECT c.relname::text FROM pg_depend d \
                JOIN pg_index i ON d.classid = 'pg_opclass'::regclass AND d.objid = ANY (i.indclass::oid[]) \
-               JOIN pg_class c ON c.oid = i.indrelid AND c.relnamespace = 'public'::regnamespace \
+               JOIN pg_class c ON c.oid = i.indrelid AND c.relnamespace = current_schema()::regnamespace \
                     AND NOT c.relispartition \
                WHERE d.refobjid = e.oid AND d.deptype = 'e' \
                ORDER BY 1) AS tables \

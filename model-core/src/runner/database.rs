@@ -114,6 +114,18 @@ impl Database {
         }
     }
 
+    /// Works in the PostgreSQL schema `name` (see [`PgBackend::use_schema`]); other databases
+    /// have no schemas inside a database.
+    pub async fn use_schema(&mut self, name: &str, create: bool) -> Result<(), RunnerError> {
+        match self {
+            Database::Postgres(pg) => pg.use_schema(name, create).await,
+            #[allow(unreachable_patterns)]
+            other => Err(RunnerError::Unsupported {
+                what: format!("--schema on {} (a PostgreSQL option)", other.dialect()),
+            }),
+        }
+    }
+
     /// What the database holds beyond tables and enums (see
     /// [`Extras`](crate::introspect::Extras)).
     pub async fn extras(&mut self) -> Result<crate::introspect::Extras, RunnerError> {

@@ -147,6 +147,16 @@ pub enum RunnerError {
         /// The missing database.
         database: String,
     },
+    /// The schema `--schema` names does not exist (commands that only read never create it).
+    #[error(
+        "schema {schema} does not exist in database {database}; `upgrade --schema {schema}` creates it"
+    )]
+    NoSchema {
+        /// The database.
+        database: String,
+        /// The missing schema.
+        schema: String,
+    },
     /// The URL cannot be used.
     #[error("invalid database URL {url}: {message}")]
     BadUrl {

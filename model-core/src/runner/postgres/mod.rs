@@ -79,6 +79,40 @@ impl PgBackend {
     pub fn connection(&mut self) -> &mut PgConnection {
         &mut self.conn
     }
+
+    /// Works in schema `name` from now on: the session's `search_path` becomes `name, public`
+    /// (so extensions' types in `public` still resolve), so that migrations, the version table
+    /// and introspection are that schema's, and the advisory lock is the schema's own. With
+    /// `create`, a missing schema is created; otherwise it must exist.
+    pub async fn use_schema(&mut self, name: &str, create: bool) -> Result<(), RunnerError> {
+        let database: String = sqlx::query_scalar("SELECT current_database()")
+            .fetch_one(&mut self.conn)
+            .await?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
+                .bind(name)
+                .fetch_one(&mut self.conn)
+                .await?;
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        if !exists {
+            if !create {
+                return Err(RunnerError::NoSchema {
+                    database,
+                    schema: name.to_owned(),
+                });
+            }
+            self.conn
+                .execute(format!("CREATE SCHEMA IF NOT EXISTS {quoted}").as_str())
+                .await?;
+        }
+        self.conn
+            .execute(format!("SET search_path TO {quoted}, public").as_str())
+            .await?;
+        if name != "public" {
+            self.lock_id = lock_id(&format!("{database}.{name}"));
+        }
+        Ok(())
+    }
 }
 
 /// The databases every PostgreSQL server has, for reaching the server itself.
