@@ -61,7 +61,7 @@ enum Command {
     },
     /// Apply migrations: every pending one (head), the next N (+N), or up to a version.
     #[command(
-        after_help = "Examples:\n  migrate-gen upgrade\n  migrate-gen upgrade +1\n  migrate-gen upgrade 20261124070000\n  migrate-gen upgrade --sql --from 20261124070000"
+        after_help = "Examples:\n  migrate-gen upgrade\n  migrate-gen upgrade +1\n  migrate-gen upgrade 20261124070000\n  migrate-gen upgrade --sql --from 20261124070000\n  migrate-gen upgrade --targets tenants.txt --jobs 16 --canary 2    a database per tenant\n  migrate-gen upgrade --schemas 'tenant\\_%' --keep-going            a schema per tenant"
     )]
     Upgrade {
         /// `head` (default), `+N`, or a version.
@@ -73,6 +73,8 @@ enum Command {
         /// With --sql: the version the database is at (default: base, nothing applied).
         #[arg(long, value_name = "VERSION", requires = "sql")]
         from: Option<String>,
+        #[command(flatten)]
+        fleet: command::fleet::FleetArgs,
     },
     /// Revert migrations: the newest (-1, default), the newest N (-N), down to a version, or
     /// all (base).
@@ -91,7 +93,13 @@ enum Command {
         from: Option<String>,
     },
     /// Print the database's current version.
-    Current,
+    #[command(
+        after_help = "Examples:\n  migrate-gen current\n  migrate-gen current --targets tenants.txt --jobs 16    every database of the file\n  migrate-gen current --schemas 'tenant\\_%'            every tenant schema of the database"
+    )]
+    Current {
+        #[command(flatten)]
+        fleet: command::fleet::FleetArgs,
+    },
     /// List the migrations, oldest first; with a database URL, mark which are applied.
     #[command(
         after_help = "Examples:\n  migrate-gen history\n  migrate-gen history --verbose    with each migration's parent and operations\n  \
@@ -123,7 +131,10 @@ enum Command {
     Check,
     /// Compare a live database with the snapshot of the version it is at, and list what was
     /// added, removed or changed by hand. Exit 1 when it differs.
-    Drift,
+    Drift {
+        #[command(flatten)]
+        fleet: command::fleet::FleetArgs,
+    },
     /// Replay every migration into a scratch database on the server: compare the schema with
     /// each migration's snapshot after every step up, then every step down to base, then up
     /// again. Exit 1 at the first step that disagrees.
@@ -551,19 +562,42 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
                 command::generate::run(&dir, &global, options)
             }
         }
-        Command::Upgrade { target, sql, from } => {
-            command::database::upgrade(&dir, &global, &target, sql, from.as_deref())
+        Command::Upgrade {
+            target,
+            sql,
+            from,
+            fleet,
+        } if fleet.is_set() => {
+            if sql {
+                return Err(crate::report::fail(
+                    exit::USAGE,
+                    "--sql prints one script; it does not go with --targets or --schemas",
+                ));
+            }
+            let up = model_core::runner::UpTarget::parse(&target)
+                .map_err(crate::project::runner_fail)?;
+            let _ = from;
+            command::fleet::run(command::fleet::Kind::Upgrade(up), &dir, &global, &fleet)
         }
+        Command::Upgrade {
+            target, sql, from, ..
+        } => command::database::upgrade(&dir, &global, &target, sql, from.as_deref()),
         Command::Downgrade { target, sql, from } => {
             command::database::downgrade(&dir, &global, &target, sql, from.as_deref())
         }
-        Command::Current => command::database::current(&dir, &global),
+        Command::Current { fleet } if fleet.is_set() => {
+            command::fleet::run(command::fleet::Kind::Current, &dir, &global, &fleet)
+        }
+        Command::Current { .. } => command::database::current(&dir, &global),
         Command::History { verbose } => command::database::history(&dir, &global, verbose),
         Command::Heads => command::database::heads(&dir, &global),
         Command::Show { version } => command::database::show(&dir, &global, &version),
         Command::Stamp { target } => command::database::stamp(&dir, &global, &target),
         Command::Check => command::check::run(&dir, &global),
-        Command::Drift => command::inspect::drift(&dir, &global),
+        Command::Drift { fleet } if fleet.is_set() => {
+            command::fleet::run(command::fleet::Kind::Drift, &dir, &global, &fleet)
+        }
+        Command::Drift { .. } => command::inspect::drift(&dir, &global),
         Command::Verify => command::inspect::verify(&dir, &global),
         Command::Database(DatabaseCommand::Create) => command::server::create(&global),
         Command::Database(DatabaseCommand::Drop { yes, force }) => {

@@ -79,7 +79,7 @@ async fn live_schema(database: &mut Database) -> Result<Schema, Failure> {
     database.introspect().await.map_err(runner_fail)
 }
 
-fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, Failure> {
+pub(crate) fn snapshot_at(dir: &MigrationDir, index: Option<usize>) -> Result<Schema, Failure> {
     match index {
         None => Ok(Schema::new()),
         Some(i) => dir.migrations()[i]

@@ -3,6 +3,7 @@
 pub(crate) mod adopt;
 pub(crate) mod check;
 pub(crate) mod database;
+pub(crate) mod fleet;
 pub(crate) mod generate;
 pub(crate) mod inspect;
 pub(crate) mod pull;
