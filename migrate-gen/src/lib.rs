@@ -50,9 +50,11 @@ pub mod exit {
     /// Not supported: SQL the directory's dialect cannot express, or a database the runner
     /// does not handle yet.
     pub const UNSUPPORTED: u8 = 6;
-    /// The database cannot be reached, or its URL is invalid.
+    /// The database cannot be reached, it or its `--schema` does not exist, or its URL is
+    /// invalid.
     pub const CONNECT: u8 = 7;
-    /// A migration failed; the database stays at the previous version.
+    /// A migration failed; the database stays at the previous version. In a run over many
+    /// targets: a target failed, or was skipped after another failed.
     pub const MIGRATION_FAILED: u8 = 8;
     /// The database disagrees with the directory: it records a version the directory lacks,
     /// an applied migration was edited, or a failed migration left it dirty.
