@@ -536,6 +536,17 @@ fn can_generate_all(
 fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::report::Outcome {
     let dir = dir.to_path_buf();
     let mut global = global.clone();
+    if global.schema.is_some()
+        && matches!(
+            command,
+            Command::Upgrade { sql: true, .. } | Command::Downgrade { sql: true, .. }
+        )
+    {
+        return Err(crate::report::fail(
+            exit::USAGE,
+            "--sql prints SQL for the database's default schema; it does not go with --schema",
+        ));
+    }
     // Commands that record versions make the `--schema` they work in.
     global.create_schema = matches!(
         command,

@@ -48,6 +48,26 @@ async fn tenants_in_schemas_of_one_database() {
     let schemas = "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'";
     assert_eq!(scalar(&db.url, schemas).await, 0);
 
+    // The database's own schema is migrated too; a tenant schema never reads its version
+    // table, nor falls through to its tables.
+    cli::ok(run(&dir, &db.url, &["upgrade"]));
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    sqlx::query("CREATE SCHEMA tenant_x")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let out = cli::ok(run(&dir, &db.url, &["current", "--schema", "tenant_x"]));
+    assert!(out.starts_with("base"), "{out}");
+    let out = run(
+        &dir,
+        &db.url,
+        &["downgrade", "base", "--schema", "tenant_x"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", cli::stderr(&out));
+    let out = cli::ok(run(&dir, &db.url, &["current"]));
+    assert!(out.contains("(head)"), "public still at head: {out}");
+
     // Two tenants, each upgraded in its own schema.
     for tenant in ["tenant_a", "tenant_b"] {
         let out = cli::ok(run(&dir, &db.url, &["upgrade", "--schema", tenant]));
@@ -60,13 +80,9 @@ async fn tenants_in_schemas_of_one_database() {
     };
     assert_eq!(scalar(&db.url, &tables("tenant_a")).await, 3);
     assert_eq!(scalar(&db.url, &tables("tenant_b")).await, 3);
-    assert_eq!(
-        scalar(&db.url, &tables("public")).await,
-        0,
-        "public untouched"
-    );
+    assert_eq!(scalar(&db.url, &tables("public")).await, 3, "public kept");
 
-    // Each reads as its own; the database's public schema is still at base.
+    // Each reads as its own.
     let out = cli::ok(run(&dir, &db.url, &["drift", "--schema", "tenant_a"]));
     assert!(out.starts_with("No drift"), "{out}");
     let out = cli::ok(run(
@@ -80,7 +96,8 @@ async fn tenants_in_schemas_of_one_database() {
     let out = cli::ok(run(&dir, &db.url, &["current", "--schema", "tenant_b"]));
     assert!(out.contains("(head)"), "{out}");
     let out = cli::ok(run(&dir, &db.url, &["current"]));
-    assert!(out.contains("base"), "{out}");
+    assert!(out.contains("(head)"), "{out}");
+    assert_eq!(scalar(&db.url, &tables("public")).await, 3);
     assert_eq!(scalar(&db.url, &tables("tenant_b")).await, 3);
 
     // A tenant's schema on its own: a table added there by hand is its drift only.
@@ -97,6 +114,10 @@ async fn tenants_in_schemas_of_one_database() {
     // verify replays into a scratch database, in a schema of that name.
     let out = cli::ok(run(&dir, &db.url, &["verify", "--schema", "tenant_c"]));
     assert!(out.contains("Verified"), "{out}");
+
+    // Offline SQL is the default schema's.
+    let out = run(&dir, &db.url, &["upgrade", "--sql", "--schema", "tenant_a"]);
+    assert_eq!(out.status.code(), Some(2), "{}", cli::stderr(&out));
 
     // Not a schema name, and not a PostgreSQL database.
     let out = run(&dir, &db.url, &["current", "--schema", "Tenant A"]);

@@ -275,13 +275,20 @@ fn lock_stages(last: &Schema, current: &Schema) -> Vec<Schema> {
         }
     }
 
+    // Every enum as the change leaves it from the first stage on (new tables may use new
+    // values; the planner commits added values before their use), except those it drops,
+    // which existing tables may use until the last stage. Every extension the new tables
+    // declare is created with the first of them.
     let mut stage = last.clone();
     for (name, definition) in &current.enums {
-        stage
-            .enums
-            .entry(name.clone())
-            .or_insert_with(|| definition.clone());
+        stage.enums.insert(name.clone(), definition.clone());
     }
+    let mut extensions: Vec<String> = created
+        .values()
+        .flat_map(|t| t.extensions.iter().cloned())
+        .collect();
+    extensions.sort();
+    extensions.dedup();
     let mut stages = Vec::new();
     let mut used = 0;
     for name in order {
@@ -304,6 +311,10 @@ fn lock_stages(last: &Schema, current: &Schema) -> Vec<Schema> {
                     && last.tables.get(target) == current.tables.get(target)
             }
         });
+        if !extensions.is_empty() {
+            table.extensions.append(&mut extensions);
+            table.normalize();
+        }
         stage.tables.insert(name.to_owned(), table);
         used += cost;
     }

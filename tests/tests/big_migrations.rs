@@ -141,3 +141,61 @@ async fn applies_and_reverts(tables: usize, parts: usize) {
     assert_eq!(count, 0);
     db.close().await.unwrap();
 }
+
+/// New tables of an early part may use what the change does to an existing enum (a new
+/// value as a default) and an extension another new table declares: both come first.
+#[tokio::test]
+async fn early_parts_see_the_changes_new_tables_use() {
+    use model_core::schema::{ColumnDefault, ColumnType, Value};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut schema = synthetic::schema(1000, None);
+    // The last table declares citext; the first one uses its type.
+    let last_name = synthetic::table_name(999);
+    schema
+        .tables
+        .get_mut(&last_name)
+        .unwrap()
+        .extensions
+        .push("citext".into());
+    let first = schema.tables.get_mut(&synthetic::table_name(0)).unwrap();
+    first.columns[2].ty = ColumnType::Custom {
+        sql: "citext".into(),
+    };
+    // An enum that exists before the change gains a value, which the first table's default
+    // uses.
+    let mut before = Schema::new();
+    let mut state = schema.enums["state_00000"].clone();
+    state.values.retain(|v| v.name != "archived");
+    before.enums.insert(state.name.clone(), state);
+    let first = schema.tables.get_mut(&synthetic::table_name(0)).unwrap();
+    let column = first
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "state")
+        .unwrap();
+    column.default = Some(ColumnDefault::Value(Value::Text("archived".into())));
+
+    // The enum exists first (a migration of its own), then the tables.
+    let mut dir = MigrationDir::open(tmp.path(), Dialect::Postgres).unwrap();
+    let first_migration = new_migrations(
+        &dir,
+        &before,
+        &Request {
+            message: "states".into(),
+            allow_destructive: false,
+            empty: false,
+            now: chrono::Utc::now() - chrono::Duration::hours(1),
+        },
+    )
+    .unwrap();
+    dir.write_all(first_migration).unwrap();
+    let names = generate(tmp.path(), &schema, "create everything");
+    assert!(names.len() > 5, "{names:?}");
+
+    let mut db = ScratchDatabase::new(&tests::postgres_url(), tmp.path())
+        .await
+        .unwrap();
+    db.migrate_to("head").await.unwrap();
+    db.migrate_to("base").await.unwrap();
+    db.close().await.unwrap();
+}

@@ -1060,17 +1060,15 @@ pub(crate) fn dependency_order<'t>(
     // the ready table first by name is placed next, which releases the keys to it.
     let by_name: BTreeMap<&str, &'t Table> = tables.iter().map(|t| (t.name.as_str(), *t)).collect();
     let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut dependents: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    // Foreign keys by (table, position): names need not be unique (SQLite's unnamed ones).
+    let mut dependents: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
     for (name, table) in &by_name {
         let mut count = 0;
-        for fk in &table.foreign_keys {
+        for (k, fk) in table.foreign_keys.iter().enumerate() {
             let target = fk.ref_table.as_str();
             if target != *name && names.contains(target) && by_name.contains_key(target) {
                 count += 1;
-                dependents
-                    .entry(target)
-                    .or_default()
-                    .push((name, fk.name.as_str()));
+                dependents.entry(target).or_default().push((name, k));
             }
         }
         waiting.insert(name, count);
@@ -1082,25 +1080,26 @@ pub(crate) fn dependency_order<'t>(
         .collect();
     let mut order = Vec::new();
     let mut set_aside: Vec<(String, ForeignKey)> = Vec::new();
-    let mut aside: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut aside: BTreeSet<(&str, usize)> = BTreeSet::new();
     let mut done: BTreeSet<&str> = BTreeSet::new();
     while !waiting.is_empty() {
         let Some(name) = ready.pop_first() else {
             // A cycle: set aside the first blocking foreign key of the first table.
             let (name, _) = waiting.iter().next().expect("not empty");
             let name = *name;
-            let fk = by_name[name]
+            let (k, fk) = by_name[name]
                 .foreign_keys
                 .iter()
-                .find(|fk| {
+                .enumerate()
+                .find(|(k, fk)| {
                     fk.ref_table != name
                         && names.contains(fk.ref_table.as_str())
                         && by_name.contains_key(fk.ref_table.as_str())
                         && !done.contains(fk.ref_table.as_str())
-                        && !aside.contains(&(name, fk.name.as_str()))
+                        && !aside.contains(&(name, *k))
                 })
                 .expect("a blocked table has a blocking foreign key");
-            aside.insert((name, fk.name.as_str()));
+            aside.insert((name, k));
             set_aside.push((name.to_owned(), fk.clone()));
             let count = waiting.get_mut(name).expect("waiting");
             *count -= 1;
@@ -1112,8 +1111,8 @@ pub(crate) fn dependency_order<'t>(
         waiting.remove(name);
         done.insert(name);
         order.push(by_name[name]);
-        for (dependent, fk) in dependents.get(name).into_iter().flatten() {
-            if aside.contains(&(dependent, fk)) {
+        for (dependent, k) in dependents.get(name).into_iter().flatten() {
+            if aside.contains(&(dependent, *k)) {
                 continue;
             }
             if let Some(count) = waiting.get_mut(dependent) {

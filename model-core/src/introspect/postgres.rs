@@ -23,7 +23,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
     for row in sqlx::query(
         "SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels \
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
-         WHERE t.typnamespace = current_schema()::regnamespace GROUP BY t.typname",
+         WHERE t.typnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) GROUP BY t.typname",
     )
     .fetch_all(&mut *conn)
     .await?
@@ -47,7 +47,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
 
     let tables = sqlx::query(
         "SELECT c.oid::bigint AS oid, c.relname AS name, obj_description(c.oid, 'pg_class') AS comment \
-         FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND NOT c.relispartition \
+         FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relkind = 'r' AND NOT c.relispartition \
          AND c.relname <> '_sqlx_migrations' ORDER BY c.relname",
     )
     .fetch_all(&mut *conn)
@@ -98,7 +98,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
 
 /// The tables `introspect` reads, as a subquery of their oids.
 const TABLES: &str =
-    "(SELECT c.oid FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace \
+    "(SELECT c.oid FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) \
      AND c.relkind = 'r' AND NOT c.relispartition AND c.relname <> '_sqlx_migrations')";
 
 /// Every table's columns, by table oid, in order.
@@ -382,7 +382,7 @@ fn constraint_query<'q>() -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgr
          c.condeferrable AS deferrable, c.condeferred AS deferred, \
          pg_get_constraintdef(c.oid, true) AS definition \
          FROM pg_constraint c WHERE c.conrelid IN (SELECT c.oid FROM pg_class c \
-         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND NOT c.relispartition) \
+         WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relkind = 'r' AND NOT c.relispartition) \
          AND c.contype IN ('p', 'u', 'c', 'f') ORDER BY c.conrelid, c.conname",
     )
 }
@@ -454,7 +454,7 @@ pub async fn extras(conn: &mut PgConnection) -> Result<super::Extras, sqlx::Erro
              || CASE WHEN o.relispartition THEN ' (a partition of ' || \
                 (SELECT quote_ident(p.relname) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent \
                  WHERE i.inhrelid = o.oid LIMIT 1) || ')' ELSE '' END \
-             FROM pg_class o WHERE o.relnamespace = current_schema()::regnamespace AND {NOT_FROM_AN_EXTENSION} \
+             FROM pg_class o WHERE o.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND {NOT_FROM_AN_EXTENSION} \
              AND (o.relkind IN ('v', 'm', 'p', 'f') OR (o.relkind = 'r' AND o.relispartition) \
                   OR (o.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d \
                       WHERE d.objid = o.oid AND d.deptype IN ('a', 'i'))))"
@@ -462,49 +462,49 @@ pub async fn extras(conn: &mut PgConnection) -> Result<super::Extras, sqlx::Erro
         // Tables that inherit from others (not partitions).
         "SELECT 'inheritance: table ' || quote_ident(c.relname) || ' inherits from ' || quote_ident(p.relname) \
          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent \
-         WHERE c.relnamespace = current_schema()::regnamespace AND NOT c.relispartition"
+         WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND NOT c.relispartition"
             .to_owned(),
         format!(
             "SELECT CASE o.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' \
              WHEN 'w' THEN 'window function ' ELSE 'function ' END || o.oid::regprocedure::text \
-             FROM pg_proc o WHERE o.pronamespace = current_schema()::regnamespace AND {NOT_FROM_AN_EXTENSION}"
+             FROM pg_proc o WHERE o.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND {NOT_FROM_AN_EXTENSION}"
         ),
         "SELECT 'trigger ' || quote_ident(t.tgname) || ' on ' || quote_ident(c.relname) \
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
-         WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+         WHERE NOT t.tgisinternal AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
             .to_owned(),
         "SELECT 'row-level security policy ' || quote_ident(p.polname) || ' on ' || quote_ident(c.relname) \
-         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = current_schema()::regnamespace \
+         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) \
          UNION ALL SELECT 'row-level security enabled on ' || quote_ident(c.relname) FROM pg_class c \
-         WHERE c.relnamespace = current_schema()::regnamespace AND c.relrowsecurity"
+         WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relrowsecurity"
             .to_owned(),
         "SELECT 'rule ' || quote_ident(r.rulename) || ' on ' || quote_ident(c.relname) \
          FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
-         WHERE r.rulename <> '_RETURN' AND c.relnamespace = current_schema()::regnamespace"
+         WHERE r.rulename <> '_RETURN' AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
             .to_owned(),
         format!(
             "SELECT CASE o.typtype WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range type ' \
              WHEN 'm' THEN 'multirange type ' ELSE 'composite type ' END || quote_ident(o.typname) \
-             FROM pg_type o WHERE o.typnamespace = current_schema()::regnamespace AND {NOT_FROM_AN_EXTENSION} \
+             FROM pg_type o WHERE o.typnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND {NOT_FROM_AN_EXTENSION} \
              AND (o.typtype IN ('d', 'r', 'm') OR (o.typtype = 'c' AND \
                   (SELECT relkind FROM pg_class WHERE oid = o.typrelid) = 'c'))"
         ),
         "SELECT 'exclusion constraint ' || quote_ident(k.conname) || ' on ' || quote_ident(c.relname) \
          FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid \
-         WHERE k.contype = 'x' AND c.relnamespace = current_schema()::regnamespace"
+         WHERE k.contype = 'x' AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
             .to_owned(),
         "SELECT 'generated column ' || quote_ident(c.relname) || '.' || quote_ident(a.attname) \
          || ' (GENERATED ALWAYS AS (' || pg_get_expr(d.adbin, d.adrelid) || ') STORED): pulled as a plain column' \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
          JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-         WHERE a.attgenerated <> '' AND c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
+         WHERE a.attgenerated <> '' AND c.relkind = 'r' AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
             .to_owned(),
         "SELECT 'collation: column ' || quote_ident(c.relname) || '.' || quote_ident(a.attname) \
          || ' uses collation ' || quote_ident(l.collname) || ': pulled with the default collation' \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid \
          JOIN pg_collation l ON l.oid = a.attcollation \
          WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attcollation <> t.typcollation \
-         AND c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
+         AND c.relkind = 'r' AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
             .to_owned(),
         // Tables in other schemas: pull reads the current one only.
         "SELECT 'schema ' || quote_ident(n.nspname) || ' (' || count(c.oid) || ' tables): only ' \
@@ -528,12 +528,12 @@ pub async fn extras(conn: &mut PgConnection) -> Result<super::Extras, sqlx::Erro
                JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid \
                JOIN pg_attribute a ON (a.atttypid = t.oid OR a.atttypid = t.typarray) AND a.attnum > 0 \
                JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'r' AND NOT c.relispartition \
-                    AND c.relnamespace = current_schema()::regnamespace \
+                    AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) \
                WHERE d.refobjid = e.oid AND d.deptype = 'e' \
                UNION \
                SELECT c.relname::text FROM pg_depend d \
                JOIN pg_index i ON d.classid = 'pg_opclass'::regclass AND d.objid = ANY (i.indclass::oid[]) \
-               JOIN pg_class c ON c.oid = i.indrelid AND c.relnamespace = current_schema()::regnamespace \
+               JOIN pg_class c ON c.oid = i.indrelid AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) \
                     AND NOT c.relispartition \
                WHERE d.refobjid = e.oid AND d.deptype = 'e' \
                ORDER BY 1) AS tables \

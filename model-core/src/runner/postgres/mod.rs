@@ -18,6 +18,9 @@ pub use script::PgOffline;
 pub struct PgBackend {
     conn: PgConnection,
     lock_id: i64,
+    /// The version table: `_sqlx_migrations`, or `"<schema>"._sqlx_migrations` with
+    /// `--schema` (never another schema's, whatever the search path finds).
+    table: String,
 }
 
 impl PgBackend {
@@ -72,6 +75,7 @@ impl PgBackend {
         Ok(Self {
             conn,
             lock_id: lock_id(&database),
+            table: "_sqlx_migrations".to_owned(),
         })
     }
 
@@ -105,12 +109,27 @@ impl PgBackend {
                 .execute(format!("CREATE SCHEMA IF NOT EXISTS {quoted}").as_str())
                 .await?;
         }
+        // The schema first; then only the schemas that hold extensions (their types and
+        // functions), so that nothing of the migrations' own falls through to another schema.
+        let others: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT format('%I', n.nspname) FROM pg_extension e \
+             JOIN pg_namespace n ON n.oid = e.extnamespace \
+             WHERE n.nspname NOT IN ($1, 'pg_catalog') ORDER BY 1",
+        )
+        .bind(name)
+        .fetch_all(&mut self.conn)
+        .await?;
+        let path = std::iter::once(quoted.clone())
+            .chain(others)
+            .collect::<Vec<_>>()
+            .join(", ");
         self.conn
-            .execute(format!("SET search_path TO {quoted}, public").as_str())
+            .execute(format!("SET search_path TO {path}").as_str())
             .await?;
         if name != "public" {
             self.lock_id = lock_id(&format!("{database}.{name}"));
         }
+        self.table = format!("{quoted}._sqlx_migrations");
         Ok(())
     }
 }
@@ -223,6 +242,7 @@ pub fn quote_identifier(name: &str) -> String {
 
 async fn execute_all(
     conn: &mut PgConnection,
+    table: &str,
     migration: &MigrationScript,
     direction: Direction,
     statements: &[String],
@@ -240,10 +260,10 @@ async fn execute_all(
     }
     match direction {
         Direction::Up => {
-            sqlx::query(
-                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-                 VALUES ($1, $2, TRUE, $3, -1)",
-            )
+            sqlx::query(&format!(
+                "INSERT INTO {table} (version, description, success, checksum, execution_time) \
+                 VALUES ($1, $2, TRUE, $3, -1)"
+            ))
             .bind(migration.version)
             .bind(&migration.description)
             .bind(migration.checksum())
@@ -252,7 +272,7 @@ async fn execute_all(
             .map_err(|e| bookkeeping(migration, direction, &e))?;
         }
         Direction::Down => {
-            sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
+            sqlx::query(&format!("DELETE FROM {table} WHERE version = $1"))
                 .bind(migration.version)
                 .execute(&mut *conn)
                 .await
@@ -288,22 +308,25 @@ impl Backend for PgBackend {
     }
 
     async fn ensure_version_table(&mut self) -> Result<(), RunnerError> {
-        self.conn.execute(script::VERSION_TABLE).await?;
+        let create = script::VERSION_TABLE.replacen("_sqlx_migrations", &self.table, 1);
+        self.conn.execute(create.as_str()).await?;
         Ok(())
     }
 
     async fn applied(&mut self) -> Result<Vec<Applied>, RunnerError> {
-        let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+            .bind(&self.table)
             .fetch_one(&mut self.conn)
             .await?;
         if !exists {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT version, description, \
              to_char(installed_on AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' AS installed, \
-             success, checksum FROM _sqlx_migrations ORDER BY version",
-        )
+             success, checksum FROM {} ORDER BY version",
+            self.table
+        ))
         .fetch_all(&mut self.conn)
         .await?;
         Ok(rows
@@ -334,17 +357,25 @@ impl Backend for PgBackend {
         };
         if transaction {
             let mut tx = self.conn.begin().await.map_err(failed)?;
-            execute_all(&mut tx, migration, direction, statements).await?;
+            execute_all(&mut tx, &self.table, migration, direction, statements).await?;
             tx.commit().await.map_err(failed)?;
-        } else if let Err(err) = execute_all(&mut self.conn, migration, direction, statements).await
+        } else if let Err(err) = execute_all(
+            &mut self.conn,
+            &self.table,
+            migration,
+            direction,
+            statements,
+        )
+        .await
         {
             // Half applied, outside a transaction: record the version as failed (sqlx's
             // `success = FALSE`), so that later runs stop until someone repairs and stamps.
             if direction == Direction::Up {
-                let _ = sqlx::query(
-                    "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                let _ = sqlx::query(&format!(
+                    "INSERT INTO {} (version, description, success, checksum, execution_time) \
                      VALUES ($1, $2, FALSE, $3, -1) ON CONFLICT (version) DO UPDATE SET success = FALSE",
-                )
+                    self.table
+                ))
                 .bind(migration.version)
                 .bind(&migration.description)
                 .bind(migration.checksum())
@@ -355,20 +386,24 @@ impl Backend for PgBackend {
         }
         let took = start.elapsed();
         if direction == Direction::Up {
-            sqlx::query("UPDATE _sqlx_migrations SET execution_time = $1 WHERE version = $2")
-                .bind(i64::try_from(took.as_nanos()).unwrap_or(i64::MAX))
-                .bind(migration.version)
-                .execute(&mut self.conn)
-                .await?;
+            sqlx::query(&format!(
+                "UPDATE {} SET execution_time = $1 WHERE version = $2",
+                self.table
+            ))
+            .bind(i64::try_from(took.as_nanos()).unwrap_or(i64::MAX))
+            .bind(migration.version)
+            .execute(&mut self.conn)
+            .await?;
         }
         Ok(took)
     }
 
     async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError> {
-        sqlx::query(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+        sqlx::query(&format!(
+            "INSERT INTO {} (version, description, success, checksum, execution_time) \
              VALUES ($1, $2, TRUE, $3, 0)",
-        )
+            self.table
+        ))
         .bind(migration.version)
         .bind(&migration.description)
         .bind(migration.checksum())
@@ -378,7 +413,7 @@ impl Backend for PgBackend {
     }
 
     async fn forget(&mut self, version: i64) -> Result<(), RunnerError> {
-        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
+        sqlx::query(&format!("DELETE FROM {} WHERE version = $1", self.table))
             .bind(version)
             .execute(&mut self.conn)
             .await?;
