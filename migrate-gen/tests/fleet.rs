@@ -9,17 +9,6 @@ use tests::{cli, TestDb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_migrate-gen");
 
-fn history(root: &Path) -> std::path::PathBuf {
-    let dir = root.join("postgres");
-    std::fs::create_dir_all(&dir).unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/todo/migrations/postgres");
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
-    dir
-}
-
 fn run(dir: &Path, url: &str, args: &[&str]) -> Output {
     cli::run_dialect(BIN, dir, url, args)
 }
@@ -35,7 +24,7 @@ fn json(out: &Output) -> Vec<serde_json::Value> {
 #[tokio::test]
 async fn databases_of_a_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = history(tmp.path());
+    let dir = cli::reference_postgres_history(tmp.path());
     let dbs = [
         TestDb::postgres().await,
         TestDb::postgres().await,
@@ -147,7 +136,7 @@ async fn databases_of_a_file() {
 #[tokio::test]
 async fn schemas_of_a_database() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = history(tmp.path());
+    let dir = cli::reference_postgres_history(tmp.path());
     let db = TestDb::postgres().await;
     let pool = db.pg_pool().await;
     for tenant in ["tenant_1", "tenant_2", "tenant_3", "other"] {

@@ -8,18 +8,6 @@ use tests::{cli, TestDb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_migrate-gen");
 
-/// The reference app's PostgreSQL history, in `<root>/postgres`.
-fn history(root: &Path) -> std::path::PathBuf {
-    let dir = root.join("postgres");
-    std::fs::create_dir_all(&dir).unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/todo/migrations/postgres");
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
-    dir
-}
-
 fn run(dir: &Path, url: &str, args: &[&str]) -> Output {
     cli::run_dialect(BIN, dir, url, args)
 }
@@ -34,7 +22,7 @@ async fn scalar(url: &str, sql: &str) -> i64 {
 #[tokio::test]
 async fn tenants_in_schemas_of_one_database() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = history(tmp.path());
+    let dir = cli::reference_postgres_history(tmp.path());
     let db = TestDb::postgres().await;
 
     // Reading a schema that is not there is an error, and creates nothing.

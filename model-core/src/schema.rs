@@ -110,6 +110,22 @@ pub struct Column {
     pub comment: Option<String>,
 }
 
+impl Column {
+    /// A column with no default, identity, hints or comment.
+    pub fn new(name: impl Into<String>, ty: ColumnType, nullable: bool) -> Self {
+        Self {
+            name: name.into(),
+            ty,
+            nullable,
+            default: None,
+            identity: None,
+            renamed_from: None,
+            backfill_sql: None,
+            comment: None,
+        }
+    }
+}
+
 /// A column type, independent of any SQL dialect. Each dialect renders it
 /// (see [`crate::dialect`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -14,16 +14,7 @@ use crate::schema::{
 };
 
 fn column(name: &str, ty: ColumnType, nullable: bool) -> Column {
-    Column {
-        name: name.into(),
-        ty,
-        nullable,
-        default: None,
-        identity: None,
-        renamed_from: None,
-        backfill_sql: None,
-        comment: None,
-    }
+    Column::new(name, ty, nullable)
 }
 
 /// The name of table `i`.

@@ -125,3 +125,16 @@ pub fn companion(args_var: &str, run: impl FnOnce(Vec<String>) -> std::process::
         .unwrap_or(255);
     std::process::exit(i32::from(number));
 }
+
+/// Copies the reference app's PostgreSQL history into `<root>/postgres` (the layout of a
+/// project with several dialects, for [`run_dialect`]) and returns that directory.
+pub fn reference_postgres_history(root: &Path) -> std::path::PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/todo/migrations/postgres");
+    let dir = root.join("postgres");
+    std::fs::create_dir_all(&dir).expect("create the directory");
+    for entry in std::fs::read_dir(from).expect("the reference history") {
+        let entry = entry.expect("a directory entry");
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy a migration");
+    }
+    dir
+}

@@ -3,16 +3,7 @@ use crate::dialect::{MySql, Postgres, Sqlite};
 use crate::schema::{IndexKey, IndexMethod};
 
 fn column(name: &str, ty: ColumnType, nullable: bool) -> Column {
-    Column {
-        name: name.into(),
-        ty,
-        nullable,
-        default: None,
-        identity: None,
-        renamed_from: None,
-        backfill_sql: None,
-        comment: None,
-    }
+    Column::new(name, ty, nullable)
 }
 
 fn tasks() -> Table {
