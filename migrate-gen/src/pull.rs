@@ -227,6 +227,63 @@ pub(crate) fn write(
         }
     }
 
+    // SQLite keeps an enum as text with a CHECK `ck_<table>_<column>_enum` listing its values,
+    // as migrate-gen writes it: such a column is an enum again (named as on MySQL).
+    if dialect == Dialect::Sqlite {
+        for table in schema.tables.values_mut() {
+            let mut kept = Vec::new();
+            for check in std::mem::take(&mut table.checks) {
+                let found = table.columns.iter().position(|c| {
+                    c.ty == ColumnType::Text
+                        && naming::enum_check(&table.name, &c.name) == check.name
+                });
+                let values = found.and_then(|i| {
+                    let column = &table.columns[i].name;
+                    sqlite_enum_values(&check.expr).filter(|values| {
+                        model_core::dialect::Sqlite
+                            .enum_check_expr(column, values.iter().map(String::as_str))
+                            .split_whitespace()
+                            .eq(check.expr.split_whitespace())
+                    })
+                });
+                let (Some(i), Some(values)) = (found, values) else {
+                    kept.push(check);
+                    continue;
+                };
+                let wanted = format!(
+                    "{}_{}",
+                    singular(&table.name).to_snake_case(),
+                    table.columns[i].name.to_snake_case()
+                );
+                let mut name = wanted.clone();
+                let mut n = 2;
+                while schema.enums.contains_key(&name) {
+                    name = format!("{wanted}_{n}");
+                    n += 1;
+                }
+                inline_origin.insert(
+                    name.clone(),
+                    format!("{}.{}", table.name, table.columns[i].name),
+                );
+                schema.enums.insert(
+                    name.clone(),
+                    Enum {
+                        name: name.clone(),
+                        values: values
+                            .into_iter()
+                            .map(|v| model_core::schema::EnumValue {
+                                name: v,
+                                renamed_from: None,
+                            })
+                            .collect(),
+                    },
+                );
+                table.columns[i].ty = ColumnType::Enum { name };
+            }
+            table.checks = kept;
+        }
+    }
+
     let mut w = Writer {
         schema: &schema,
         dialect,
@@ -365,6 +422,13 @@ pub(crate) fn write(
     })
 }
 
+/// The values of `column IN ('a', 'b')`, the CHECK that stands for an enum on SQLite.
+fn sqlite_enum_values(expr: &str) -> Option<Vec<String>> {
+    let start = expr.find(" IN (")? + " IN (".len();
+    let inner = expr[start..].trim_end().strip_suffix(')')?;
+    inline_enum(&format!("enum({inner})"))
+}
+
 /// The values of MySQL's `enum('a','b')`.
 fn inline_enum(sql: &str) -> Option<Vec<String>> {
     let trimmed = sql.trim();
@@ -427,14 +491,14 @@ impl Writer<'_> {
                     .all(|(value, variant)| renamed(variant, *rule) == *value)
             });
         let mut attrs = Vec::new();
-        if self.dialect != Dialect::Mysql {
+        if self.dialect == Dialect::Postgres {
             attrs.push(format!("name = {}", lit(&out.sql_name)));
         }
         if let Some(Some(rule)) = rule {
             attrs.push(format!("rename_all = {}", lit(rule)));
         }
         let mut s = String::new();
-        if self.dialect == Dialect::Mysql {
+        if self.dialect != Dialect::Postgres {
             s.push_str(&format!("/// The values of column {}.\n", out.sql_name));
         }
         s.push_str("#[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]\n");

@@ -290,6 +290,17 @@ async fn a_sqlite_database_round_trips_through_pulled_models() {
     let models = round_trip(&project, &source, &empty).await;
     assert!(models.contains("// - view "), "{models}");
     assert!(models.contains("// - trigger "), "{models}");
+    // An enum column as migrate-gen writes it for SQLite is an enum again.
+    for expected in [
+        "/// The values of column releases.channel.",
+        "pub enum ReleaseChannel {",
+        "#[column(default = ReleaseChannel::Stable)]\n    pub channel: ReleaseChannel,",
+    ] {
+        assert!(
+            models.contains(expected),
+            "{expected:?} is not in:\n{models}"
+        );
+    }
 }
 
 #[tokio::test]
