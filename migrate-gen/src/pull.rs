@@ -193,32 +193,12 @@ pub(crate) fn write(
             for column in &mut table.columns {
                 if let ColumnType::Custom { sql } = &column.ty {
                     if let Some(values) = inline_enum(sql) {
-                        // Named as the Rust enum will be: `InvoiceState` for invoices.state.
-                        let wanted = format!(
-                            "{}_{}",
-                            singular(&table.name).to_snake_case(),
-                            column.name.to_snake_case()
-                        );
-                        let mut name = wanted.clone();
-                        let mut n = 2;
-                        while schema.enums.contains_key(&name) {
-                            name = format!("{wanted}_{n}");
-                            n += 1;
-                        }
-                        inline_origin
-                            .insert(name.clone(), format!("{}.{}", table.name, column.name));
-                        schema.enums.insert(
-                            name.clone(),
-                            Enum {
-                                name: name.clone(),
-                                values: values
-                                    .into_iter()
-                                    .map(|v| model_core::schema::EnumValue {
-                                        name: v,
-                                        renamed_from: None,
-                                    })
-                                    .collect(),
-                            },
+                        let name = column_enum(
+                            &mut schema.enums,
+                            &mut inline_origin,
+                            &table.name,
+                            &column.name,
+                            values,
                         );
                         column.ty = ColumnType::Enum { name };
                     }
@@ -250,33 +230,12 @@ pub(crate) fn write(
                     kept.push(check);
                     continue;
                 };
-                let wanted = format!(
-                    "{}_{}",
-                    singular(&table.name).to_snake_case(),
-                    table.columns[i].name.to_snake_case()
-                );
-                let mut name = wanted.clone();
-                let mut n = 2;
-                while schema.enums.contains_key(&name) {
-                    name = format!("{wanted}_{n}");
-                    n += 1;
-                }
-                inline_origin.insert(
-                    name.clone(),
-                    format!("{}.{}", table.name, table.columns[i].name),
-                );
-                schema.enums.insert(
-                    name.clone(),
-                    Enum {
-                        name: name.clone(),
-                        values: values
-                            .into_iter()
-                            .map(|v| model_core::schema::EnumValue {
-                                name: v,
-                                renamed_from: None,
-                            })
-                            .collect(),
-                    },
+                let name = column_enum(
+                    &mut schema.enums,
+                    &mut inline_origin,
+                    &table.name,
+                    &table.columns[i].name,
+                    values,
                 );
                 table.columns[i].ty = ColumnType::Enum { name };
             }
@@ -420,6 +379,44 @@ pub(crate) fn write(
         enums: w.enums.len(),
         crates,
     })
+}
+
+/// Declares the enum of one column (MySQL's inline `ENUM`, SQLite's CHECK), named as its Rust
+/// enum will be (`InvoiceState` for invoices.state, a number added on a clash), and returns
+/// its name; `origin` remembers the column for the enum's doc comment.
+fn column_enum(
+    enums: &mut BTreeMap<String, Enum>,
+    origin: &mut BTreeMap<String, String>,
+    table: &str,
+    column: &str,
+    values: Vec<String>,
+) -> String {
+    let wanted = format!(
+        "{}_{}",
+        singular(table).to_snake_case(),
+        column.to_snake_case()
+    );
+    let mut name = wanted.clone();
+    let mut n = 2;
+    while enums.contains_key(&name) {
+        name = format!("{wanted}_{n}");
+        n += 1;
+    }
+    origin.insert(name.clone(), format!("{table}.{column}"));
+    enums.insert(
+        name.clone(),
+        Enum {
+            name: name.clone(),
+            values: values
+                .into_iter()
+                .map(|v| model_core::schema::EnumValue {
+                    name: v,
+                    renamed_from: None,
+                })
+                .collect(),
+        },
+    );
+    name
 }
 
 /// The values of `column IN ('a', 'b')`, the CHECK that stands for an enum on SQLite.

@@ -68,16 +68,7 @@ impl ColumnBuilder {
         extensions: &'static [&'static str],
     ) -> Self {
         Self {
-            column: Column {
-                name: name.to_owned(),
-                ty,
-                nullable,
-                default: None,
-                identity: None,
-                renamed_from: None,
-                backfill_sql: None,
-                comment: None,
-            },
+            column: Column::new(name, ty, nullable),
             identity: IdentityChoice::Auto,
             extensions,
         }
