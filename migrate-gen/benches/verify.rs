@@ -22,6 +22,7 @@ fn history(root: &Path, count: usize) {
     for n in 1..=count {
         let mut migrations = MigrationDir::open(&dir, Dialect::Postgres).unwrap();
         let request = Request {
+            online: true,
             message: format!("table {n}"),
             allow_destructive: false,
             empty: false,

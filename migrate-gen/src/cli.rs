@@ -58,6 +58,11 @@ enum Command {
         /// Allow dropping tables, columns and enum values, and narrowing types.
         #[arg(long)]
         allow_destructive: bool,
+        /// PostgreSQL: write plain DDL, which blocks writes to the tables it changes while it
+        /// runs (for an empty database or a maintenance window), instead of the online forms
+        /// (indexes built CONCURRENTLY, constraints added NOT VALID then validated).
+        #[arg(long)]
+        blocking: bool,
     },
     /// Apply migrations: every pending one (head), the next N (+N), or up to a version.
     #[command(
@@ -508,6 +513,7 @@ fn can_generate_all(
         empty,
         dry_run: false,
         allow_destructive,
+        blocking,
     } = command
     else {
         return Ok(());
@@ -517,6 +523,7 @@ fn can_generate_all(
         empty: *empty,
         dry_run: true,
         allow_destructive: *allow_destructive,
+        blocking: *blocking,
     };
     for &dialect in dialects {
         let mut global = global.clone();
@@ -560,12 +567,14 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
             empty,
             dry_run,
             allow_destructive,
+            blocking,
         } => {
             let options = command::generate::Options {
                 message: message.unwrap_or_default(),
                 empty,
                 dry_run,
                 allow_destructive,
+                blocking,
             };
             if amend {
                 command::generate::amend(&dir, &global, options)

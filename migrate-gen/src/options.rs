@@ -1,6 +1,7 @@
 //! The options every command takes, where the commands can use them.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -30,6 +31,28 @@ pub(crate) struct Global {
     /// `baseline` create it when it is missing.
     #[arg(long, value_name = "NAME", global = true, value_parser = parse_schema)]
     pub schema: Option<String>,
+    /// PostgreSQL: how long a statement that blocks writes may wait for a lock before it gives
+    /// up and is tried again (e.g. 5s, 500ms, 1m; 0 waits forever). Queries on the table wait
+    /// behind it meanwhile.
+    #[arg(long, value_name = "DURATION", global = true, default_value = "5s", value_parser = parse_duration, help_heading = "Applying migrations")]
+    pub lock_timeout: Duration,
+    /// PostgreSQL: how many more times a statement (or a transactional migration) is tried
+    /// when its lock is not granted in time, after pauses that double from half a second.
+    #[arg(
+        long,
+        value_name = "N",
+        global = true,
+        default_value_t = 5,
+        help_heading = "Applying migrations"
+    )]
+    pub lock_retries: u32,
+    /// PostgreSQL: how long a statement that blocks writes may run (default: no limit).
+    #[arg(long, value_name = "DURATION", global = true, value_parser = parse_duration, help_heading = "Applying migrations")]
+    pub statement_timeout: Option<Duration>,
+    /// PostgreSQL: how long a statement that lets writes go on may run: concurrent index
+    /// builds, validations, batched fills (default: no limit).
+    #[arg(long, value_name = "DURATION", global = true, value_parser = parse_duration, help_heading = "Applying migrations")]
+    pub online_timeout: Option<Duration>,
     /// Print only errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -63,12 +86,43 @@ fn parse_schema(name: &str) -> Result<String, String> {
     }
 }
 
+/// A duration: a number with `ms`, `s`, `m` or `h` (`5s`, `500ms`); a bare number is seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. 5s, 500ms, 2m)"))?;
+    let seconds = match unit.trim() {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("`{text}` is not a duration (e.g. 5s, 500ms, 2m)")),
+    };
+    Ok(Duration::from_secs_f64(seconds))
+}
+
 fn parse_dialect(name: &str) -> Result<model_core::dialect::Dialect, String> {
     model_core::dialect::Dialect::from_name(name)
         .ok_or_else(|| format!("`{name}` is not a dialect (postgres, sqlite or mysql)"))
 }
 
 impl Global {
+    /// How statements wait for locks and how long they may run, from the command line.
+    pub(crate) fn lock_policy(&self) -> model_core::runner::LockPolicy {
+        let limit = |d: Duration| (!d.is_zero()).then_some(d);
+        model_core::runner::LockPolicy {
+            lock_timeout: limit(self.lock_timeout),
+            retries: self.lock_retries,
+            statement_timeout: self.statement_timeout.and_then(limit),
+            online_timeout: self.online_timeout.and_then(limit),
+        }
+    }
+
     /// The reporter for `--quiet` and `--json`.
     pub(crate) fn reporter(&self) -> Reporter {
         Reporter::new(self.quiet, self.json)

@@ -89,6 +89,7 @@ fn scratch_dir(label: &str) -> PathBuf {
 
 fn request(message: &str) -> Request {
     Request {
+        online: true,
         message: message.into(),
         allow_destructive: false,
         empty: false,

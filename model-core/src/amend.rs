@@ -132,26 +132,35 @@ pub fn amend(
         return Err(AmendError::NoChanges { migration: name });
     }
 
-    // What generation writes for this migration today; anything else was written by hand.
-    let regenerated = new_migrations(
-        &base,
-        &snapshot.schema,
-        &Request {
-            message: original_message.clone(),
-            allow_destructive: true,
-            empty: false,
-            now: request.now,
-        },
-    )?;
+    // What generation writes for this migration today (online or plain DDL); anything else
+    // was written by hand.
     let hand_written = |file: &std::path::Path| AmendError::HandWritten {
         migration: name.clone(),
         file: file.display().to_string(),
     };
-    match regenerated.as_slice() {
-        [one] if same_text(&one.up, &up) && same_text(&one.down, &down) => {}
-        [one] if same_text(&one.up, &up) => return Err(hand_written(&head.down)),
-        _ => return Err(hand_written(&head.up)),
+    let mut verdict = Err(hand_written(&head.up));
+    for online in [request.online, !request.online] {
+        let regenerated = new_migrations(
+            &base,
+            &snapshot.schema,
+            &Request {
+                message: original_message.clone(),
+                allow_destructive: true,
+                empty: false,
+                now: request.now,
+                online,
+            },
+        )?;
+        match regenerated.as_slice() {
+            [one] if same_text(&one.up, &up) && same_text(&one.down, &down) => {
+                verdict = Ok(());
+                break;
+            }
+            [one] if same_text(&one.up, &up) => verdict = Err(hand_written(&head.down)),
+            _ => {}
+        }
     }
+    verdict?;
 
     let message = if request.message.trim().is_empty() {
         original_message
@@ -166,6 +175,7 @@ pub fn amend(
             allow_destructive: request.allow_destructive,
             empty: false,
             now: request.now,
+            online: request.online,
         },
     )?;
     let mut new = match planned.len() {

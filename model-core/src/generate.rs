@@ -8,7 +8,7 @@
 use crate::dialect::{Dialect, RenderError};
 use crate::diff::{DiffError, DiffOptions};
 use crate::migration::{slug, DirectoryError, MigrationDir, NewMigration};
-use crate::plan::{plan, Part, Plan};
+use crate::plan::{online, plan, Part, Plan};
 use crate::render::{render_between, RenderedOperation};
 use crate::schema::Schema;
 use crate::snapshot::Snapshot;
@@ -24,6 +24,10 @@ pub struct Request {
     pub empty: bool,
     /// The generation time (for the version).
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Write the online forms of steps on tables that already exist (PostgreSQL; see
+    /// [`crate::plan::online`]); plain DDL otherwise, for an empty database or a maintenance
+    /// window.
+    pub online: bool,
 }
 
 /// Why no migration could be generated.
@@ -113,6 +117,11 @@ pub fn new_migrations(
     let mut parent_checksum = parent_checksum;
     let mut before = last;
     for (version, (after, plan, message, step_slug)) in (first..).zip(steps) {
+        let plan = if request.online && dir.dialect() == Dialect::Postgres {
+            online(plan, &before)
+        } else {
+            plan
+        };
         let (up, down) = files(
             dir.dialect(),
             &message,

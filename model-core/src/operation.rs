@@ -346,6 +346,86 @@ pub enum Operation {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         values: Vec<(String, Vec<(String, String)>)>,
     },
+    // Online forms (PostgreSQL, on tables that already hold rows): each takes locks that let
+    // writes go on, or holds a blocking lock only for a catalog change. See
+    // [`crate::plan::online`].
+    /// `CREATE INDEX CONCURRENTLY`: builds the index while writes go on (outside a
+    /// transaction).
+    CreateIndexConcurrently {
+        /// The table.
+        table: String,
+        /// The index.
+        index: Index,
+    },
+    /// `DROP INDEX CONCURRENTLY IF EXISTS` (outside a transaction).
+    DropIndexConcurrently {
+        /// The table.
+        table: String,
+        /// The index, for the inverse.
+        index: Index,
+    },
+    /// `ADD CONSTRAINT ... UNIQUE USING INDEX`: turns the unique index of the same name,
+    /// built concurrently before, into the constraint.
+    AddUniqueUsingIndex {
+        /// The table.
+        table: String,
+        /// The constraint.
+        unique: Unique,
+    },
+    /// `ADD CONSTRAINT ... PRIMARY KEY USING INDEX`, as [`Operation::AddUniqueUsingIndex`].
+    AddPrimaryKeyUsingIndex {
+        /// The table.
+        table: String,
+        /// The key.
+        key: PrimaryKey,
+    },
+    /// `ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID`: enforced for new rows at once, existing
+    /// rows checked later by [`Operation::ValidateConstraint`].
+    AddForeignKeyNotValid {
+        /// The table.
+        table: String,
+        /// The constraint.
+        foreign_key: ForeignKey,
+    },
+    /// `ADD CONSTRAINT ... CHECK (...) NOT VALID`, as [`Operation::AddForeignKeyNotValid`].
+    AddCheckNotValid {
+        /// The table.
+        table: String,
+        /// The constraint.
+        check: Check,
+    },
+    /// Drops a check that [`Operation::AddCheckNotValid`] added for a step of its own (the
+    /// `IS NOT NULL` check that lets `SET NOT NULL` skip its scan); the inverse adds it back
+    /// `NOT VALID`.
+    DropCheckNotValid {
+        /// The table.
+        table: String,
+        /// The constraint, for the inverse.
+        check: Check,
+    },
+    /// `VALIDATE CONSTRAINT`: checks existing rows while writes go on.
+    ValidateConstraint {
+        /// The table.
+        table: String,
+        /// The constraint.
+        name: String,
+    },
+    /// Fills a column's NULLs in batches, each committed on its own.
+    FillNulls {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The value (the declared `backfill_sql`, else the column default).
+        value: ColumnDefault,
+    },
+    /// Nothing to run: the down's place for an up operation that needs no undoing
+    /// (validating a constraint, filling NULLs), so that down operation `k` still undoes up
+    /// operation `count + 1 - k`.
+    Nothing {
+        /// The up operation's summary.
+        undoes: String,
+    },
 }
 
 impl Operation {
@@ -509,6 +589,17 @@ impl Operation {
                 columns: columns.into_iter().map(|(old, new)| (new, old)).collect(),
                 fill: Vec::new(),
             },
+            CreateIndexConcurrently { table, index } => DropIndexConcurrently { table, index },
+            DropIndexConcurrently { table, index } => CreateIndexConcurrently { table, index },
+            AddUniqueUsingIndex { table, unique } => DropUnique { table, unique },
+            AddPrimaryKeyUsingIndex { table, key } => DropPrimaryKey { table, key },
+            AddForeignKeyNotValid { table, foreign_key } => DropForeignKey { table, foreign_key },
+            AddCheckNotValid { table, check } => DropCheck { table, check },
+            DropCheckNotValid { table, check } => AddCheckNotValid { table, check },
+            ValidateConstraint { .. } | FillNulls { .. } => Nothing {
+                undoes: self.summary(),
+            },
+            Nothing { .. } => return None,
         })
     }
 
@@ -568,6 +659,31 @@ impl Operation {
                 format!("rebuild table {} as {}", from.name, to.name)
             }
             RebuildTable { to, .. } => format!("rebuild table {}", to.name),
+            CreateIndexConcurrently { table, index } => {
+                format!("create index {} on {table} concurrently", index.name)
+            }
+            DropIndexConcurrently { table, index } => {
+                format!("drop index {} on {table} concurrently", index.name)
+            }
+            AddUniqueUsingIndex { table, unique } => {
+                format!("add unique {} on {table} using its index", unique.name)
+            }
+            AddPrimaryKeyUsingIndex { table, key } => {
+                format!("add primary key {} on {table} using its index", key.name)
+            }
+            AddForeignKeyNotValid { table, foreign_key } => {
+                format!(
+                    "add foreign key {} on {table} (NOT VALID)",
+                    foreign_key.name
+                )
+            }
+            AddCheckNotValid { table, check } => {
+                format!("add check {} on {table} (NOT VALID)", check.name)
+            }
+            DropCheckNotValid { table, check } => format!("drop check {} on {table}", check.name),
+            ValidateConstraint { table, name } => format!("validate constraint {name} on {table}"),
+            FillNulls { table, column, .. } => format!("fill NULLs of {table}.{column} in batches"),
+            Nothing { undoes } => format!("nothing to undo for: {undoes}"),
         }
     }
 }

@@ -16,6 +16,7 @@ use model_core::testing::ScratchDatabase;
 fn generate(dir: &std::path::Path, schema: &Schema, message: &str) -> Vec<String> {
     let mut migrations = MigrationDir::open(dir, Dialect::Postgres).unwrap();
     let request = Request {
+        online: false,
         message: message.into(),
         allow_destructive: false,
         empty: false,
@@ -181,6 +182,7 @@ async fn early_parts_see_the_changes_new_tables_use() {
         &dir,
         &before,
         &Request {
+            online: false,
             message: "states".into(),
             allow_destructive: false,
             empty: false,

@@ -57,6 +57,7 @@ mod v2 {
 fn request(message: &str, seconds: u32) -> Request {
     use chrono::TimeZone;
     Request {
+        online: false,
         message: message.into(),
         allow_destructive: false,
         empty: false,

@@ -30,6 +30,7 @@ use tests::TestDb;
 fn request(message: &str, second: u32, allow_destructive: bool) -> Request {
     use chrono::TimeZone;
     Request {
+        online: false,
         message: message.into(),
         allow_destructive,
         empty: false,

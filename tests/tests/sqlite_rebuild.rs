@@ -107,6 +107,7 @@ fn schemas() -> (Schema, Schema) {
 fn request(message: &str, second: u32) -> Request {
     use chrono::TimeZone;
     Request {
+        online: false,
         message: message.into(),
         allow_destructive: false,
         empty: false,

@@ -16,6 +16,7 @@ pub(crate) struct Options {
     pub empty: bool,
     pub dry_run: bool,
     pub allow_destructive: bool,
+    pub blocking: bool,
 }
 
 /// The models, the directory and the request that `generate` and `--amend` work from.
@@ -31,6 +32,7 @@ fn inputs(
         allow_destructive: options.allow_destructive,
         empty: options.empty,
         now: global.now.unwrap_or_else(chrono::Utc::now),
+        online: !options.blocking,
     };
     Ok((current, dir, request))
 }

@@ -232,6 +232,7 @@ pub(crate) fn baseline(path: &Path, global: &Global, message: &str) -> Outcome {
             ));
         }
         let request = Request {
+            online: true,
             message: message.to_owned(),
             allow_destructive: false,
             empty: false,

@@ -48,7 +48,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
     let tables = sqlx::query(
         "SELECT c.oid::bigint AS oid, c.relname AS name, obj_description(c.oid, 'pg_class') AS comment \
          FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relkind = 'r' AND NOT c.relispartition \
-         AND c.relname <> '_sqlx_migrations' ORDER BY c.relname",
+         AND c.relname NOT IN ('_sqlx_migrations', '_migrate_gen_progress') ORDER BY c.relname",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -99,7 +99,7 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema, sqlx::Error> 
 /// The tables `introspect` reads, as a subquery of their oids.
 const TABLES: &str =
     "(SELECT c.oid FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) \
-     AND c.relkind = 'r' AND NOT c.relispartition AND c.relname <> '_sqlx_migrations')";
+     AND c.relkind = 'r' AND NOT c.relispartition AND c.relname NOT IN ('_sqlx_migrations', '_migrate_gen_progress'))";
 
 /// Every table's columns, by table oid, in order.
 async fn columns(conn: &mut PgConnection) -> Result<BTreeMap<i64, Vec<Column>>, sqlx::Error> {

@@ -10,6 +10,7 @@
 //! boundaries, each part with the schema it leaves behind.
 
 mod mysql;
+mod online;
 mod postgres;
 mod sqlite;
 
@@ -19,6 +20,7 @@ use crate::operation::Operation;
 use crate::schema::{ForeignKey, Schema};
 
 pub use mysql::MySql;
+pub use online::online;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 
@@ -124,10 +126,18 @@ impl Plan {
     }
 
     /// The down operations: inverses of the up operations in reverse order. Consecutive swaps
-    /// of one enum type (the inverses of several added values) are merged into one swap.
+    /// of one enum type (the inverses of several added values) are merged into one swap in a
+    /// migration that runs in one transaction; in one that runs statement by statement, down
+    /// operation `k` must undo exactly up operation `count + 1 - k`, so that what ran of a
+    /// failed up can be reverted.
     pub fn down(&self) -> Vec<Operation> {
+        let merge = self.transactional();
         let mut out: Vec<Operation> = Vec::new();
         for op in self.steps.iter().rev().filter_map(Step::inverse) {
+            if !merge {
+                out.push(op);
+                continue;
+            }
             if let (
                 Some(Operation::RecreateEnum {
                     to: prev_to,

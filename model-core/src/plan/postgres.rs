@@ -147,7 +147,14 @@ impl Phases {
             | DropNotNull { .. }
             | AlterDefault { .. }
             | AlterIdentity { .. }
-            | RebuildTable { .. } => &mut self.columns,
+            | RebuildTable { .. }
+            | FillNulls { .. } => &mut self.columns,
+            // The online forms are made from a plan already in order ([`super::online`]).
+            DropIndexConcurrently { .. } | DropCheckNotValid { .. } => &mut self.drops,
+            AddUniqueUsingIndex { .. } | AddPrimaryKeyUsingIndex { .. } => &mut self.add_keys,
+            CreateIndexConcurrently { .. } | AddCheckNotValid { .. } => &mut self.adds,
+            AddForeignKeyNotValid { .. } | ValidateConstraint { .. } => &mut self.add_fks,
+            Nothing { .. } => &mut self.comments,
         };
         phase.push(op);
     }

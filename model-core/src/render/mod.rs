@@ -352,18 +352,35 @@ fn statements(
                 values,
             },
         ),
+        CreateIndexConcurrently { .. }
+        | DropIndexConcurrently { .. }
+        | AddUniqueUsingIndex { .. }
+        | AddPrimaryKeyUsingIndex { .. }
+        | AddForeignKeyNotValid { .. }
+        | AddCheckNotValid { .. }
+        | DropCheckNotValid { .. }
+        | ValidateConstraint { .. }
+        | FillNulls { .. } => r.online(cx, op),
+        Nothing { .. } => Ok(Vec::new()),
     }?;
     Ok(RenderedOperation {
         summary: op.summary(),
-        notes: notes(r.name(), op),
+        notes: notes(r.name(), cx, op),
         statements,
     })
 }
 
 /// Notes for the reviewer: what an operation destroys, or when it may fail.
-fn notes(dialect: &str, op: &Operation) -> Vec<String> {
+fn notes(dialect: &str, cx: &Context, op: &Operation) -> Vec<String> {
     use Operation::*;
     let note = match op {
+        CreateIndexConcurrently { .. } => "Built while writes go on. If the build fails, PostgreSQL leaves the index invalid: `upgrade` drops it and builds it again when the migration resumes.".into(),
+        ValidateConstraint { .. } => "Reads every row while writes go on; fails if a row breaks the constraint (the steps before stay applied: fix the rows and `upgrade` again, or `downgrade` to revert them).".into(),
+        FillNulls { .. } => "Each batch commits on its own, so no row stays locked for long; rows written with NULL after it ran make the validation below fail.".into(),
+        // Made NOT NULL through a validated check: it cannot fail on NULLs.
+        SetNotNull { .. } if matches!(cx.later.first(), Some(DropCheckNotValid { .. })) => {
+            return Vec::new()
+        }
         // MySQL has no enum types: the columns are restated with the new values.
         RecreateEnum { to, .. } if dialect == "mysql" => format!(
             "Every column using enum {} is restated with the new values (MODIFY COLUMN may copy the table); rows holding a value that no longer exists make this step fail.",
@@ -456,6 +473,12 @@ pub trait Render: SqlDialect {
     /// Whether migrations can be rendered for this dialect at all.
     fn migrations(&self) -> Result<(), RenderError> {
         Ok(())
+    }
+
+    /// The online forms of operations ([`crate::plan::online`]): only PostgreSQL has them.
+    fn online(&self, cx: &Context, op: &Operation) -> Result<Vec<String>, RenderError> {
+        let _ = cx;
+        Err(unsupported(self, op.summary(), None, None))
     }
 
     /// Whether `schema` (every table a migration moves between) can exist in this dialect at

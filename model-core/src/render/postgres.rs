@@ -1,10 +1,13 @@
 //! PostgreSQL: what it writes differently from standard SQL.
 
-use crate::operation::{EnumDependent, EnumPosition, EnumUsage};
+use crate::operation::{EnumDependent, EnumPosition, EnumUsage, Operation};
 
 use super::{Context, Render};
 use crate::dialect::{type_name, Postgres, RenderError, SqlDialect};
 use crate::schema::{ColumnDefault, ColumnType, Enum, Identity, Index, IndexKey, Value};
+
+/// Rows per committed batch when NULLs are filled online.
+const FILL_BATCH: usize = 5000;
 
 impl Postgres {
     /// A user-defined type name (enum types).
@@ -33,6 +36,77 @@ impl Postgres {
 }
 
 impl Render for Postgres {
+    fn online(&self, cx: &Context, op: &Operation) -> Result<Vec<String>, RenderError> {
+        use Operation::*;
+        Ok(vec![match op {
+            CreateIndexConcurrently { table, index } => self
+                .index_definition(cx, table, index)?
+                .replacen("INDEX ", "INDEX CONCURRENTLY ", 1),
+            DropIndexConcurrently { index, .. } => format!(
+                "DROP INDEX CONCURRENTLY IF EXISTS {};",
+                self.ident(&index.name)
+            ),
+            AddUniqueUsingIndex { table, unique } => self.alter_table(
+                table,
+                &format!(
+                    "ADD CONSTRAINT {0} UNIQUE USING INDEX {0}",
+                    self.ident(&unique.name)
+                ),
+            ),
+            AddPrimaryKeyUsingIndex { table, key } => self.alter_table(
+                table,
+                &format!(
+                    "ADD CONSTRAINT {0} PRIMARY KEY USING INDEX {0}",
+                    self.ident(&key.name)
+                ),
+            ),
+            AddForeignKeyNotValid { table, foreign_key } => self.alter_table(
+                table,
+                &format!("ADD {} NOT VALID", self.foreign_key(foreign_key)),
+            ),
+            AddCheckNotValid { table, check } => self.alter_table(
+                table,
+                &format!(
+                    "ADD CONSTRAINT {} CHECK ({}) NOT VALID",
+                    self.ident(&check.name),
+                    check.expr
+                ),
+            ),
+            DropCheckNotValid { table, check } => self.alter_table(
+                table,
+                &format!("DROP CONSTRAINT IF EXISTS {}", self.ident(&check.name)),
+            ),
+            ValidateConstraint { table, name } => {
+                self.alter_table(table, &format!("VALIDATE CONSTRAINT {}", self.ident(name)))
+            }
+            // Batches of a few thousand rows, each committed on its own (a DO block may commit
+            // when it runs outside a transaction), so that no row stays locked for long.
+            FillNulls {
+                table,
+                column,
+                value,
+            } => {
+                let (t, c) = (self.ident(table), self.ident(column));
+                let value = self.typed_default(cx, value, cx.column_type(table, column))?;
+                format!(
+                    "DO $fill$\nDECLARE\n  filled bigint;\nBEGIN\n  LOOP\n    \
+                     UPDATE {t} SET {c} = {value} WHERE ctid = ANY (ARRAY(\n      \
+                     SELECT ctid FROM {t} WHERE {c} IS NULL LIMIT {FILL_BATCH}));\n    \
+                     GET DIAGNOSTICS filled = ROW_COUNT;\n    EXIT WHEN filled = 0;\n    \
+                     COMMIT;\n  END LOOP;\nEND\n$fill$;"
+                )
+            }
+            other => {
+                return Err(RenderError::Unsupported {
+                    dialect: self.name(),
+                    what: other.summary(),
+                    table: None,
+                    column: None,
+                })
+            }
+        }])
+    }
+
     /// Array literals are cast to the column's type (`ARRAY['a']` alone is `text[]`), and an
     /// empty array is `'{}'`.
     fn typed_default(

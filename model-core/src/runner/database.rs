@@ -114,6 +114,14 @@ impl Database {
         }
     }
 
+    /// Sets how statements wait for locks and how long they may run (PostgreSQL; see
+    /// [`LockPolicy`](super::LockPolicy)). Other databases keep their server's settings.
+    pub fn set_lock_policy(&mut self, policy: super::LockPolicy) {
+        if let Database::Postgres(pg) = self {
+            pg.set_lock_policy(policy);
+        }
+    }
+
     /// Works in the PostgreSQL schema `name` (see [`PgBackend::use_schema`]); other databases
     /// have no schemas inside a database.
     pub async fn use_schema(&mut self, name: &str, create: bool) -> Result<(), RunnerError> {

@@ -27,7 +27,9 @@ use std::time::Duration;
 pub use database::{with_database, Database, Server, ServerError, TemporaryDatabase};
 #[cfg(feature = "mysql")]
 pub use mysql::{MySqlBackend, MySqlOffline};
-pub use postgres::{connect_server, quote_identifier, PgBackend, PgOffline};
+pub use postgres::{
+    connect_server, quote_identifier, statement_kind, PgBackend, PgOffline, StatementKind,
+};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteBackend, SqliteOffline};
 
@@ -106,6 +108,52 @@ pub struct Progress {
     /// For a down that reverts a migration whose up stopped half-way: how many up statements
     /// had run (the down runs only their inverse).
     pub up_ran: Option<usize>,
+}
+
+/// How the runner waits for locks and bounds statements (PostgreSQL).
+///
+/// A DDL statement that waits for a lock makes every later query on its table wait behind it,
+/// so it waits at most `lock_timeout`, then the runner backs off and tries again, up to
+/// `retries` times. Statements that let writes go on while they run (`CREATE INDEX
+/// CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`) also let them go on while
+/// they wait (for every transaction that uses the table to end): they wait and run for at
+/// most `online_timeout` each; every other statement runs for at most `statement_timeout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockPolicy {
+    /// `lock_timeout` of statements that block writes while they wait; `None` waits forever.
+    pub lock_timeout: Option<Duration>,
+    /// Further attempts when a lock is not granted in time.
+    pub retries: u32,
+    /// `statement_timeout` of statements that block writes; `None`: no limit.
+    pub statement_timeout: Option<Duration>,
+    /// `lock_timeout` and `statement_timeout` of statements that let writes go on; `None`: no
+    /// limit.
+    pub online_timeout: Option<Duration>,
+}
+
+impl Default for LockPolicy {
+    fn default() -> Self {
+        Self {
+            lock_timeout: Some(Duration::from_secs(5)),
+            retries: 5,
+            statement_timeout: None,
+            online_timeout: None,
+        }
+    }
+}
+
+impl LockPolicy {
+    /// How long to wait before attempt `attempt` (1 for the first retry): doubling from
+    /// half a second up to 15 s, with up to a quarter more at random so that runners do not
+    /// retry in step.
+    pub fn backoff(attempt: u32) -> Duration {
+        let base = Duration::from_millis(500).saturating_mul(1 << attempt.saturating_sub(1).min(5));
+        let base = base.min(Duration::from_secs(15));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        base + base.mul_f64(f64::from(nanos % 1000) / 4000.0)
+    }
 }
 
 /// One run of a migration's script, as the runner hands it to a backend.

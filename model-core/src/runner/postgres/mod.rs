@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 
 use sqlx::{Connection, Executor, PgConnection, Row};
 
-use super::script::lock_id;
+use super::script::{cumulative_hash, lock_id, statement_hash};
 use super::{
     bookkeeping, database_message, first_line, mask_password, Applied, Backend, Direction, Job,
-    MigrationScript, RunnerError, ServerError,
+    LockPolicy, MigrationScript, Progress, RunnerError, ServerError,
 };
-pub use script::PgOffline;
+pub use script::{statement_kind, PgOffline, StatementKind};
 
 /// A PostgreSQL connection used by the runner.
 pub struct PgBackend {
@@ -21,6 +21,10 @@ pub struct PgBackend {
     /// The version table: `_sqlx_migrations`, or `"<schema>"._sqlx_migrations` with
     /// `--schema` (never another schema's, whatever the search path finds).
     table: String,
+    /// The progress table of migrations run statement by statement, beside `table`.
+    progress: String,
+    /// Lock and statement timeouts, and retries.
+    policy: LockPolicy,
 }
 
 impl PgBackend {
@@ -76,7 +80,14 @@ impl PgBackend {
             conn,
             lock_id: lock_id(&database),
             table: "_sqlx_migrations".to_owned(),
+            progress: "_migrate_gen_progress".to_owned(),
+            policy: LockPolicy::default(),
         })
+    }
+
+    /// Sets how statements wait for locks and how long they may run.
+    pub fn set_lock_policy(&mut self, policy: LockPolicy) {
+        self.policy = policy;
     }
 
     /// The connection, for tests and introspection.
@@ -130,6 +141,7 @@ impl PgBackend {
             self.lock_id = lock_id(&format!("{database}.{name}"));
         }
         self.table = format!("{quoted}._sqlx_migrations");
+        self.progress = format!("{quoted}._migrate_gen_progress");
         Ok(())
     }
 }
@@ -240,23 +252,101 @@ pub fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// A statement's failure: the runner's error, and whether it was a lock not granted within
+/// `lock_timeout` (worth another attempt).
+struct Failed {
+    error: RunnerError,
+    lock_not_granted: bool,
+}
+
+impl Failed {
+    fn statement(
+        migration: &MigrationScript,
+        direction: Direction,
+        index: usize,
+        statement: &str,
+        e: &sqlx::Error,
+    ) -> Self {
+        let lock_not_granted =
+            matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("55P03"));
+        Failed {
+            error: RunnerError::Statement {
+                migration: migration.name.clone(),
+                direction,
+                index: index + 1,
+                statement: first_line(statement),
+                message: database_message(e),
+            },
+            lock_not_granted,
+        }
+    }
+}
+
+impl From<RunnerError> for Failed {
+    fn from(error: RunnerError) -> Self {
+        Failed {
+            error,
+            lock_not_granted: false,
+        }
+    }
+}
+
+/// `SET [LOCAL] <name> = '<n>ms'`, 0 for no limit.
+fn timeout(name: &str, local: bool, value: Option<Duration>) -> String {
+    format!(
+        "SET {}{name} = '{}ms'",
+        if local { "LOCAL " } else { "" },
+        value.map_or(0, |d| d.as_millis().max(1))
+    )
+}
+
+/// The timeouts a statement of `kind` runs with under `policy`: `SET` statements.
+fn timeouts(policy: &LockPolicy, kind: StatementKind, local: bool) -> [String; 2] {
+    match kind {
+        StatementKind::Online => [
+            timeout("lock_timeout", local, policy.online_timeout),
+            timeout("statement_timeout", local, policy.online_timeout),
+        ],
+        StatementKind::Fill => [
+            timeout("lock_timeout", local, policy.lock_timeout),
+            timeout("statement_timeout", local, policy.online_timeout),
+        ],
+        StatementKind::Blocking => [
+            timeout("lock_timeout", local, policy.lock_timeout),
+            timeout("statement_timeout", local, policy.statement_timeout),
+        ],
+    }
+}
+
+/// Runs `statements` and the version bookkeeping on `conn` (a transaction), each statement with
+/// its kind's timeouts.
 async fn execute_all(
     conn: &mut PgConnection,
+    policy: &LockPolicy,
     table: &str,
     migration: &MigrationScript,
     direction: Direction,
     statements: &[String],
-) -> Result<(), RunnerError> {
+) -> Result<(), Failed> {
+    let mut current = None;
     for (i, statement) in statements.iter().enumerate() {
+        let kind = statement_kind(statement);
+        if current != Some(kind) {
+            for set in timeouts(policy, kind, true) {
+                conn.execute(set.as_str())
+                    .await
+                    .map_err(|e| Failed::from(bookkeeping(migration, direction, &e)))?;
+            }
+            current = Some(kind);
+        }
         conn.execute(statement.as_str())
             .await
-            .map_err(|e| RunnerError::Statement {
-                migration: migration.name.clone(),
-                direction,
-                index: i + 1,
-                statement: first_line(statement),
-                message: database_message(&e),
-            })?;
+            .map_err(|e| Failed::statement(migration, direction, i, statement, &e))?;
+    }
+    for set in timeouts(policy, StatementKind::Blocking, true) {
+        conn.execute(set.as_str())
+            .await
+            .map_err(|e| Failed::from(bookkeeping(migration, direction, &e)))?;
     }
     match direction {
         Direction::Up => {
@@ -269,17 +359,228 @@ async fn execute_all(
             .bind(migration.checksum())
             .execute(&mut *conn)
             .await
-            .map_err(|e| bookkeeping(migration, direction, &e))?;
+            .map_err(|e| Failed::from(bookkeeping(migration, direction, &e)))?;
         }
         Direction::Down => {
             sqlx::query(&format!("DELETE FROM {table} WHERE version = $1"))
                 .bind(migration.version)
                 .execute(&mut *conn)
                 .await
-                .map_err(|e| bookkeeping(migration, direction, &e))?;
+                .map_err(|e| Failed::from(bookkeeping(migration, direction, &e)))?;
         }
     }
     Ok(())
+}
+
+impl PgBackend {
+    /// Runs a migration in one transaction; when a lock is not granted in time, the
+    /// transaction is rolled back and tried again after a pause, up to the policy's retries.
+    async fn run_in_transaction(&mut self, job: &Job<'_>) -> Result<(), RunnerError> {
+        let m = job.migration;
+        let failed = |e: sqlx::Error| RunnerError::Migration {
+            migration: m.name.clone(),
+            direction: job.direction,
+            message: database_message(&e),
+        };
+        let mut attempt = 0;
+        loop {
+            let mut tx = self.conn.begin().await.map_err(failed)?;
+            match execute_all(
+                &mut tx,
+                &self.policy,
+                &self.table,
+                m,
+                job.direction,
+                job.statements,
+            )
+            .await
+            {
+                Ok(()) => return tx.commit().await.map_err(failed),
+                Err(f) if f.lock_not_granted && attempt < self.policy.retries => {
+                    tx.rollback().await.map_err(failed)?;
+                    attempt += 1;
+                    tokio::time::sleep(LockPolicy::backoff(attempt)).await;
+                }
+                Err(f) => return Err(f.error),
+            }
+        }
+    }
+
+    /// Runs a `-- no-transaction` migration statement by statement, each committed on its
+    /// own, recording after each one how many ran (so that a failed run resumes at the failed
+    /// statement, or is reverted exactly). A statement whose lock is not granted in time is
+    /// tried again after a pause; an index that a failed `CREATE INDEX CONCURRENTLY` left
+    /// invalid is dropped before the statement runs again.
+    async fn run_statements(&mut self, job: &Job<'_>) -> Result<(), RunnerError> {
+        let m = job.migration;
+        let direction = job.direction;
+        let book = |e: sqlx::Error| bookkeeping(m, direction, &e);
+        if job.from == 0 {
+            self.begin_run(job).await.map_err(book)?;
+        }
+        let mut cumulative: String = sqlx::query_scalar(&format!(
+            "SELECT cumulative_hash FROM {} WHERE version = $1",
+            self.progress
+        ))
+        .bind(m.version)
+        .fetch_optional(&mut self.conn)
+        .await
+        .map_err(book)?
+        .unwrap_or_default();
+        let result = async {
+            for (i, statement) in job.statements.iter().enumerate().skip(job.from) {
+                let kind = statement_kind(statement);
+                for set in timeouts(&self.policy, kind, false) {
+                    self.conn.execute(set.as_str()).await.map_err(book)?;
+                }
+                if let Some(index) = script::concurrent_index_name(statement) {
+                    self.drop_invalid_index(&index).await.map_err(book)?;
+                }
+                let mut attempt = 0;
+                loop {
+                    match self.conn.execute(statement.as_str()).await {
+                        Ok(_) => break,
+                        Err(e) => {
+                            let f = Failed::statement(m, direction, i, statement, &e);
+                            if !(f.lock_not_granted && attempt < self.policy.retries) {
+                                return Err(f.error);
+                            }
+                            attempt += 1;
+                            tokio::time::sleep(LockPolicy::backoff(attempt)).await;
+                        }
+                    }
+                }
+                cumulative = cumulative_hash(&cumulative, statement);
+                sqlx::query(&format!(
+                    "UPDATE {} SET statements = $1, statement_hashes = statement_hashes || $2, \
+                     cumulative_hash = $3, updated_on = now() WHERE version = $4",
+                    self.progress
+                ))
+                .bind(i as i32 + 1)
+                .bind(format!("{} ", statement_hash(statement)))
+                .bind(&cumulative)
+                .bind(m.version)
+                .execute(&mut self.conn)
+                .await
+                .map_err(book)?;
+            }
+            Ok(())
+        }
+        .await;
+        // The session goes back to the server's timeouts for the bookkeeping and later work.
+        let _ = self.conn.execute("RESET lock_timeout").await;
+        let _ = self.conn.execute("RESET statement_timeout").await;
+        result
+    }
+
+    /// Drops index `name` of the current schema if a failed concurrent build left it invalid.
+    async fn drop_invalid_index(&mut self, name: &str) -> Result<(), sqlx::Error> {
+        let invalid: Option<bool> = sqlx::query_scalar(
+            "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             WHERE c.relname = $1 AND c.relnamespace = \
+             (SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
+        )
+        .bind(name)
+        .fetch_optional(&mut self.conn)
+        .await?;
+        if invalid == Some(true) {
+            self.conn
+                .execute(
+                    format!(
+                        "DROP INDEX CONCURRENTLY IF EXISTS {}",
+                        quote_identifier(name)
+                    )
+                    .as_str(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Creates the progress table when missing.
+    async fn ensure_progress_table(&mut self) -> Result<(), sqlx::Error> {
+        let create = script::PROGRESS_TABLE.replacen("_migrate_gen_progress", &self.progress, 1);
+        self.conn.execute(create.as_str()).await?;
+        Ok(())
+    }
+
+    /// Writes the bookkeeping that starts a statement-by-statement run: sqlx's row says the
+    /// version is not done (`success = FALSE`), the progress row says nothing ran yet.
+    async fn begin_run(&mut self, job: &Job<'_>) -> Result<(), sqlx::Error> {
+        self.ensure_progress_table().await?;
+        let m = job.migration;
+        let mut tx = self.conn.begin().await?;
+        match job.direction {
+            Direction::Up => {
+                sqlx::query(&format!(
+                    "INSERT INTO {} (version, description, success, checksum, execution_time) \
+                     VALUES ($1, $2, FALSE, $3, -1)",
+                    self.table
+                ))
+                .bind(m.version)
+                .bind(&m.description)
+                .bind(m.checksum())
+                .execute(&mut *tx)
+                .await?;
+            }
+            Direction::Down => {
+                sqlx::query(&format!(
+                    "UPDATE {} SET success = FALSE WHERE version = $1",
+                    self.table
+                ))
+                .bind(m.version)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        sqlx::query(&format!("DELETE FROM {} WHERE version = $1", self.progress))
+            .bind(m.version)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO {} (version, direction, statements, statement_hashes, cumulative_hash, up_ran) \
+             VALUES ($1, $2, 0, '', '', $3)",
+            self.progress
+        ))
+        .bind(m.version)
+        .bind(if job.direction == Direction::Down { "down" } else { "up" })
+        .bind(job.up_ran.map(|n| n as i32))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// Writes the bookkeeping that ends a statement-by-statement run: sqlx's row done (up,
+    /// with the file's checksum now) or gone (down), no progress row.
+    async fn end_run(&mut self, job: &Job<'_>, took: Duration) -> Result<(), sqlx::Error> {
+        let m = job.migration;
+        let mut tx = self.conn.begin().await?;
+        match job.direction {
+            Direction::Up => {
+                sqlx::query(&format!(
+                    "UPDATE {} SET success = TRUE, checksum = $1, execution_time = $2 \
+                     WHERE version = $3",
+                    self.table
+                ))
+                .bind(m.checksum())
+                .bind(i64::try_from(took.as_nanos()).unwrap_or(i64::MAX))
+                .bind(m.version)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Direction::Down => {
+                sqlx::query(&format!("DELETE FROM {} WHERE version = $1", self.table))
+                    .bind(m.version)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        sqlx::query(&format!("DELETE FROM {} WHERE version = $1", self.progress))
+            .bind(m.version)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
 }
 
 impl Backend for PgBackend {
@@ -342,60 +643,65 @@ impl Backend for PgBackend {
     }
 
     async fn run(&mut self, job: &Job<'_>) -> Result<Duration, RunnerError> {
-        let Job {
-            migration,
-            direction,
-            statements,
-            transaction,
-            ..
-        } = *job;
         let start = Instant::now();
-        let failed = |e: sqlx::Error| RunnerError::Migration {
-            migration: migration.name.clone(),
-            direction,
-            message: database_message(&e),
-        };
-        if transaction {
-            let mut tx = self.conn.begin().await.map_err(failed)?;
-            execute_all(&mut tx, &self.table, migration, direction, statements).await?;
-            tx.commit().await.map_err(failed)?;
-        } else if let Err(err) = execute_all(
-            &mut self.conn,
-            &self.table,
-            migration,
-            direction,
-            statements,
-        )
-        .await
-        {
-            // Half applied, outside a transaction: record the version as failed (sqlx's
-            // `success = FALSE`), so that later runs stop until someone repairs and stamps.
-            if direction == Direction::Up {
-                let _ = sqlx::query(&format!(
-                    "INSERT INTO {} (version, description, success, checksum, execution_time) \
-                     VALUES ($1, $2, FALSE, $3, -1) ON CONFLICT (version) DO UPDATE SET success = FALSE",
+        if job.transaction {
+            self.run_in_transaction(job).await?;
+            let took = start.elapsed();
+            if job.direction == Direction::Up {
+                sqlx::query(&format!(
+                    "UPDATE {} SET execution_time = $1 WHERE version = $2",
                     self.table
                 ))
-                .bind(migration.version)
-                .bind(&migration.description)
-                .bind(migration.checksum())
+                .bind(i64::try_from(took.as_nanos()).unwrap_or(i64::MAX))
+                .bind(job.migration.version)
                 .execute(&mut self.conn)
-                .await;
+                .await?;
             }
-            return Err(err);
+            return Ok(took);
         }
+        self.run_statements(job).await?;
         let took = start.elapsed();
-        if direction == Direction::Up {
-            sqlx::query(&format!(
-                "UPDATE {} SET execution_time = $1 WHERE version = $2",
-                self.table
-            ))
-            .bind(i64::try_from(took.as_nanos()).unwrap_or(i64::MAX))
-            .bind(migration.version)
-            .execute(&mut self.conn)
-            .await?;
-        }
+        self.end_run(job, took)
+            .await
+            .map_err(|e| bookkeeping(job.migration, job.direction, &e))?;
         Ok(took)
+    }
+
+    async fn progress(&mut self) -> Result<Vec<Progress>, RunnerError> {
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+            .bind(&self.progress)
+            .fetch_one(&mut self.conn)
+            .await?;
+        if !exists {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT version, direction, statements, statement_hashes, cumulative_hash, up_ran \
+             FROM {} ORDER BY version",
+            self.progress
+        ))
+        .fetch_all(&mut self.conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let hashes: String = r.get("statement_hashes");
+                let statements: i32 = r.get("statements");
+                let up_ran: Option<i32> = r.get("up_ran");
+                Progress {
+                    version: r.get("version"),
+                    direction: if r.get::<String, _>("direction") == "down" {
+                        Direction::Down
+                    } else {
+                        Direction::Up
+                    },
+                    statements: usize::try_from(statements).unwrap_or(0),
+                    hashes: hashes.split_whitespace().map(str::to_owned).collect(),
+                    cumulative: r.get("cumulative_hash"),
+                    up_ran: up_ran.and_then(|n| usize::try_from(n).ok()),
+                }
+            })
+            .collect())
     }
 
     async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError> {
