@@ -80,6 +80,8 @@ enum Command {
         from: Option<String>,
         #[command(flatten)]
         fleet: command::fleet::FleetArgs,
+        #[command(flatten)]
+        locks: crate::options::LockArgs,
     },
     /// Revert migrations: the newest (-1, default), the newest N (-N), down to a version, or
     /// all (base).
@@ -96,6 +98,8 @@ enum Command {
         /// With --sql: the version the database is at (default: head).
         #[arg(long, value_name = "VERSION", requires = "sql")]
         from: Option<String>,
+        #[command(flatten)]
+        locks: crate::options::LockArgs,
     },
     /// Print the database's current version.
     #[command(
@@ -559,6 +563,9 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
         command,
         Command::Upgrade { sql: false, .. } | Command::Stamp { .. } | Command::Baseline { .. }
     );
+    if let Command::Upgrade { locks, .. } | Command::Downgrade { locks, .. } = &command {
+        global.lock_policy = locks.policy();
+    }
     match command {
         Command::Snapshot => command::snapshot::run(),
         Command::Generate {
@@ -587,6 +594,7 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
             sql,
             from,
             fleet,
+            ..
         } if fleet.is_set() => {
             if sql {
                 return Err(crate::report::fail(
@@ -602,9 +610,9 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
         Command::Upgrade {
             target, sql, from, ..
         } => command::database::upgrade(&dir, &global, &target, sql, from.as_deref()),
-        Command::Downgrade { target, sql, from } => {
-            command::database::downgrade(&dir, &global, &target, sql, from.as_deref())
-        }
+        Command::Downgrade {
+            target, sql, from, ..
+        } => command::database::downgrade(&dir, &global, &target, sql, from.as_deref()),
         Command::Current { fleet } if fleet.is_set() => {
             command::fleet::run(command::fleet::Kind::Current, &dir, &global, &fleet)
         }

@@ -31,28 +31,6 @@ pub(crate) struct Global {
     /// `baseline` create it when it is missing.
     #[arg(long, value_name = "NAME", global = true, value_parser = parse_schema)]
     pub schema: Option<String>,
-    /// PostgreSQL: how long a statement that blocks writes may wait for a lock before it gives
-    /// up and is tried again (e.g. 5s, 500ms, 1m; 0 waits forever). Queries on the table wait
-    /// behind it meanwhile.
-    #[arg(long, value_name = "DURATION", global = true, default_value = "5s", value_parser = parse_duration, help_heading = "Applying migrations")]
-    pub lock_timeout: Duration,
-    /// PostgreSQL: how many more times a statement (or a transactional migration) is tried
-    /// when its lock is not granted in time, after pauses that double from half a second.
-    #[arg(
-        long,
-        value_name = "N",
-        global = true,
-        default_value_t = 5,
-        help_heading = "Applying migrations"
-    )]
-    pub lock_retries: u32,
-    /// PostgreSQL: how long a statement that blocks writes may run (default: no limit).
-    #[arg(long, value_name = "DURATION", global = true, value_parser = parse_duration, help_heading = "Applying migrations")]
-    pub statement_timeout: Option<Duration>,
-    /// PostgreSQL: how long a statement that lets writes go on may run: concurrent index
-    /// builds, validations, batched fills (default: no limit).
-    #[arg(long, value_name = "DURATION", global = true, value_parser = parse_duration, help_heading = "Applying migrations")]
-    pub online_timeout: Option<Duration>,
     /// Print only errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -72,6 +50,32 @@ pub(crate) struct Global {
     /// Whether the command may create the `--schema` it works in.
     #[arg(skip)]
     pub create_schema: bool,
+    /// How statements wait for locks (`upgrade` and `downgrade` set it from [`LockArgs`]).
+    #[arg(skip)]
+    pub lock_policy: model_core::runner::LockPolicy,
+}
+
+/// How `upgrade` and `downgrade` wait for locks and bound statements (PostgreSQL).
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Locks and timeouts (PostgreSQL)")]
+pub(crate) struct LockArgs {
+    /// How long a statement that blocks writes may wait for a lock before it gives up and is
+    /// tried again (e.g. 5s, 500ms, 1m; 0 waits forever). Queries on the table wait behind it
+    /// meanwhile.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+    /// How many more times a statement (or a migration that runs in one transaction) is
+    /// tried when its lock is not granted in time, after pauses that double from half a
+    /// second.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub lock_retries: u32,
+    /// How long a statement that blocks writes may run (default: no limit).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub statement_timeout: Option<Duration>,
+    /// How long a statement that lets writes go on may wait and run: concurrent index builds,
+    /// validations, batched fills (default: no limit).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub online_timeout: Option<Duration>,
 }
 
 /// A schema name as an unquoted PostgreSQL identifier spells it, so that it reads the same
@@ -111,9 +115,9 @@ fn parse_dialect(name: &str) -> Result<model_core::dialect::Dialect, String> {
         .ok_or_else(|| format!("`{name}` is not a dialect (postgres, sqlite or mysql)"))
 }
 
-impl Global {
+impl LockArgs {
     /// How statements wait for locks and how long they may run, from the command line.
-    pub(crate) fn lock_policy(&self) -> model_core::runner::LockPolicy {
+    pub(crate) fn policy(&self) -> model_core::runner::LockPolicy {
         let limit = |d: Duration| (!d.is_zero()).then_some(d);
         model_core::runner::LockPolicy {
             lock_timeout: limit(self.lock_timeout),
@@ -122,7 +126,9 @@ impl Global {
             online_timeout: self.online_timeout.and_then(limit),
         }
     }
+}
 
+impl Global {
     /// The reporter for `--quiet` and `--json`.
     pub(crate) fn reporter(&self) -> Reporter {
         Reporter::new(self.quiet, self.json)

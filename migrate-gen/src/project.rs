@@ -277,7 +277,7 @@ pub(crate) fn same_dialect(dir: &MigrationDir, database: Dialect) -> Result<(), 
 
 pub(crate) async fn connect(global: &Global) -> Result<Database, Failure> {
     let mut database = Database::connect(url(global)?).await.map_err(runner_fail)?;
-    database.set_lock_policy(global.lock_policy());
+    database.set_lock_policy(global.lock_policy);
     in_schema(&mut database, global).await?;
     Ok(database)
 }

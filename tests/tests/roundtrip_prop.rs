@@ -695,6 +695,35 @@ fn test_runner() -> TestRunner {
 
 #[test]
 fn random_schema_pairs_round_trip_on_postgres() {
+    round_trip_on_postgres(false);
+}
+
+/// The same, with the online forms `generate` writes by default (indexes built concurrently,
+/// constraints validated on their own, NOT NULL through a validated check), applied statement
+/// by statement outside a transaction as the runner applies them.
+#[test]
+fn random_schema_pairs_round_trip_on_postgres_online() {
+    round_trip_on_postgres(true);
+}
+
+/// Applies a migration's SQL as the runner does: in one transaction, or, for a plan with steps
+/// that may not run in one, statement by statement, each committed on its own.
+async fn apply_plan(
+    pool: &sqlx::PgPool,
+    sql: &str,
+    transactional: bool,
+) -> Result<(), sqlx::Error> {
+    if transactional {
+        return apply(pool, sql).await;
+    }
+    use model_core::runner::Offline;
+    for statement in model_core::runner::PgOffline.statements(sql) {
+        pool.execute(statement.as_str()).await?;
+    }
+    Ok(())
+}
+
+fn round_trip_on_postgres(online: bool) {
     let mut runner = test_runner();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let db = runtime.block_on(TestDb::postgres());
@@ -768,12 +797,20 @@ fn random_schema_pairs_round_trip_on_postgres() {
             let mut downs = Vec::new();
             let mut before_step = a.clone();
             for part in &steps {
-                let (after, plan) = (&part.schema, &part.plan);
+                let after = &part.schema;
+                let plan = if online {
+                    model_core::plan::online(part.plan.clone(), &before_step)
+                } else {
+                    part.plan.clone()
+                };
                 let up = sql_between(&plan.operations(), after, &before_step);
-                apply(&pool, &up)
+                apply_plan(&pool, &up, plan.transactional())
                     .await
                     .map_err(|e| TestCaseError::fail(format!("up failed: {e}\n{up}")))?;
-                downs.push(sql_between(&plan.down(), &before_step, after));
+                downs.push((
+                    sql_between(&plan.down(), &before_step, after),
+                    plan.transactional(),
+                ));
                 before_step = after.clone();
             }
             assert_introspects_to(&pool, &b, "after up").await;
@@ -787,8 +824,8 @@ fn random_schema_pairs_round_trip_on_postgres() {
                 );
             }
 
-            for down in downs.iter().rev() {
-                apply(&pool, down)
+            for (down, transactional) in downs.iter().rev() {
+                apply_plan(&pool, down, *transactional)
                     .await
                     .map_err(|e| TestCaseError::fail(format!("down failed: {e}\n{down}")))?;
             }
