@@ -729,6 +729,8 @@ fn round_trip_on_postgres(online: bool) {
     let db = runtime.block_on(TestDb::postgres());
     let pool = runtime.block_on(db.pg_pool());
     let counts = std::cell::RefCell::new((0u32, 0u32));
+    // Operations run in their online forms.
+    let online_steps = std::cell::RefCell::new(std::collections::BTreeMap::<String, u32>::new());
 
     let pairs = (schema_spec(), schema_spec(), any::<bool>()).prop_map(|(a, r, grown)| {
         let b = if grown { grow(&a, &r) } else { r };
@@ -803,6 +805,18 @@ fn round_trip_on_postgres(online: bool) {
                 } else {
                     part.plan.clone()
                 };
+                for step in &plan.steps {
+                    let kind = serde_json::to_value(&step.operation).unwrap()["op"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
+                    if !part.plan.steps.iter().any(|s| {
+                        serde_json::to_value(&s.operation).unwrap()["op"].as_str()
+                            == Some(kind.as_str())
+                    }) {
+                        *online_steps.borrow_mut().entry(kind).or_default() += 1;
+                    }
+                }
                 let up = sql_between(&plan.operations(), after, &before_step);
                 apply_plan(&pool, &up, plan.transactional())
                     .await
@@ -843,6 +857,17 @@ fn round_trip_on_postgres(online: bool) {
     println!("{ran} schema pairs round-tripped; {with_rows} of them with rows checked");
     if let Err(err) = result {
         panic!("{err}");
+    }
+    let online_steps = online_steps.into_inner();
+    println!("online steps: {online_steps:?}");
+    if online {
+        // The random pairs reach the online forms of indexes and constraints.
+        for kind in ["create_index_concurrently", "validate_constraint"] {
+            assert!(
+                online_steps.contains_key(kind),
+                "no {kind} step in {ran} pairs: {online_steps:?}"
+            );
+        }
     }
 }
 
