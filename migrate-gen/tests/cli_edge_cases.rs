@@ -146,6 +146,49 @@ async fn a_half_applied_no_transaction_migration_is_reported_and_resumed() {
     );
 }
 
+/// In a PostgreSQL `-- no-transaction` migration, each operation of several statements runs in
+/// a transaction of its own: when its second statement fails, its first is undone too, so the
+/// migration stops between operations and `downgrade` reverts exactly the ones that ran.
+#[tokio::test]
+async fn an_operation_of_several_statements_is_applied_whole_or_not_at_all() {
+    let (_tmp, dir, name) = one_empty(
+        "-- no-transaction\n-- 1. create table a\nCREATE TABLE a (id int);\n\n\
+         -- 2. add column a.b\nALTER TABLE a ADD COLUMN b int;\nSELECT 1 / 0;\n",
+        "-- no-transaction\n-- revert\n\n-- 1. drop column a.b\nALTER TABLE a DROP COLUMN b;\n\n\
+         -- 2. drop table a\nDROP TABLE a;\n",
+    );
+    let db = TestDb::postgres().await;
+    let o = migrate_gen(&dir, &db.url, &["upgrade"]);
+    assert_eq!(o.status.code(), Some(8), "{}", err(&o));
+    assert!(
+        err(&o).contains("at statement 3: SELECT 1 / 0"),
+        "{}",
+        err(&o)
+    );
+    let pool = db.pg_pool().await;
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'a' ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(columns, ["id"], "operation 2 was undone whole");
+    let o = ok(migrate_gen(&dir, &db.url, &["current"]));
+    assert!(
+        o.contains(&format!(
+            "{name} stopped half-way: statements 1 to 1 of its up ran"
+        )),
+        "{o}"
+    );
+    ok(migrate_gen(&dir, &db.url, &["downgrade"]));
+    let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'a'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(tables, 0);
+    assert!(ok(migrate_gen(&dir, &db.url, &["current"])).starts_with("base"));
+}
+
 /// The password is masked only when it contains no `/` or `?`: with `postgres://me:se/cret@...`
 /// (an unencoded password, a common mistake) the "invalid database URL" error prints it.
 #[test]

@@ -135,3 +135,66 @@ async fn the_data_migration_sets_priorities_of_existing_tasks() {
         .unwrap();
     assert_eq!(count, 2);
 }
+
+/// `generate` writes the online forms by default: regenerating the reference history's later
+/// changes on top of its first two migrations builds the new indexes of `tasks` (which has
+/// rows by then) concurrently, in a `-- no-transaction` migration that `upgrade` applies and
+/// `drift` then finds equal to the models; `--blocking` writes plain DDL in one transaction.
+#[tokio::test]
+async fn generate_writes_online_ddl_for_existing_tables_unless_blocking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = cli::reference_postgres_history(tmp.path());
+    for name in cli::migration_names(&dir).into_iter().skip(2) {
+        for ext in ["up.sql", "down.sql", "snapshot.json"] {
+            let _ = std::fs::remove_file(dir.join(format!("{name}.{ext}")));
+        }
+    }
+    let blocking = ok(cli::run_dialect(
+        BIN,
+        &dir,
+        "",
+        &["generate", "--dry-run", "--blocking", "the rest"],
+    ));
+    assert!(!blocking.contains("-- no-transaction"), "{blocking}");
+    assert!(!blocking.contains("CONCURRENTLY"), "{blocking}");
+    assert!(
+        blocking.contains("CREATE INDEX ix_tasks_user_completed ON tasks"),
+        "{blocking}"
+    );
+
+    ok(cli::run_dialect(BIN, &dir, "", &["generate", "the rest"]));
+    let names = cli::migration_names(&dir);
+    assert_eq!(names.len(), 3, "{names:?}");
+    let up = std::fs::read_to_string(dir.join(format!("{}.up.sql", names[2]))).unwrap();
+    assert!(up.starts_with("-- no-transaction\n"), "{up}");
+    assert!(
+        up.contains("CREATE INDEX CONCURRENTLY ix_tasks_user_completed ON tasks"),
+        "{up}"
+    );
+    // New tables are created as they are, with plain indexes.
+    assert!(up.contains("CREATE TABLE tags"), "{up}");
+    assert!(!up.contains("CREATE INDEX CONCURRENTLY ix_tags"), "{up}");
+
+    let db = TestDb::postgres().await;
+    ok(cli::run_dialect(BIN, &dir, &db.url, &["upgrade", "+2"]));
+    let pool = db.pg_pool().await;
+    sqlx::raw_sql(
+        "INSERT INTO users (id, email) VALUES ('00000000-0000-0000-0000-000000000001', 'a@example.com');
+         INSERT INTO tasks (id, user_id, title, completed) VALUES
+           ('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-000000000001', 'open', false);",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    ok(cli::run_dialect(BIN, &dir, &db.url, &["upgrade"]));
+    let drift = ok(cli::run_dialect(BIN, &dir, &db.url, &["drift"]));
+    assert!(drift.starts_with("No drift: "), "{drift}");
+    assert_eq!(ok(cli::run_dialect(BIN, &dir, "", &["check"])), "");
+    // And back, statement by statement.
+    ok(cli::run_dialect(BIN, &dir, &db.url, &["downgrade"]));
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+}

@@ -372,6 +372,33 @@ async fn execute_all(
     Ok(())
 }
 
+/// Records that `ran` statements of migration `version` ran, the last of them `statements`,
+/// with the running hash after them.
+async fn record_progress(
+    conn: &mut PgConnection,
+    table: &str,
+    version: i64,
+    ran: usize,
+    statements: &[&String],
+    cumulative: &str,
+) -> Result<(), sqlx::Error> {
+    let hashes: String = statements
+        .iter()
+        .map(|s| format!("{} ", statement_hash(s)))
+        .collect();
+    sqlx::query(&format!(
+        "UPDATE {table} SET statements = $1, statement_hashes = statement_hashes || $2, \
+         cumulative_hash = $3, updated_on = now() WHERE version = $4"
+    ))
+    .bind(i32::try_from(ran).unwrap_or(i32::MAX))
+    .bind(hashes)
+    .bind(cumulative)
+    .bind(version)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 impl PgBackend {
     /// Runs a migration in one transaction; when a lock is not granted in time, the
     /// transaction is rolled back and tried again after a pause, up to the policy's retries.
@@ -427,8 +454,26 @@ impl PgBackend {
         .await
         .map_err(book)?
         .unwrap_or_default();
+        let numbers = super::script::operation_numbers(job.statements);
         let result = async {
-            for (i, statement) in job.statements.iter().enumerate().skip(job.from) {
+            let mut i = job.from;
+            while i < job.statements.len() {
+                // The statements of one operation of a generated migration.
+                let mut end = i + 1;
+                while numbers[i] != 0 && end < numbers.len() && numbers[end] == numbers[i] {
+                    end += 1;
+                }
+                let group = &job.statements[i..end];
+                if group.len() > 1
+                    && group
+                        .iter()
+                        .all(|s| statement_kind(s) == StatementKind::Blocking)
+                {
+                    self.run_operation(job, i, group, &mut cumulative).await?;
+                    i = end;
+                    continue;
+                }
+                let statement = &job.statements[i];
                 let kind = statement_kind(statement);
                 for set in timeouts(&self.policy, kind, false) {
                     self.conn.execute(set.as_str()).await.map_err(book)?;
@@ -451,18 +496,17 @@ impl PgBackend {
                     }
                 }
                 cumulative = cumulative_hash(&cumulative, statement);
-                sqlx::query(&format!(
-                    "UPDATE {} SET statements = $1, statement_hashes = statement_hashes || $2, \
-                     cumulative_hash = $3, updated_on = now() WHERE version = $4",
-                    self.progress
-                ))
-                .bind(i as i32 + 1)
-                .bind(format!("{} ", statement_hash(statement)))
-                .bind(&cumulative)
-                .bind(m.version)
-                .execute(&mut self.conn)
+                record_progress(
+                    &mut self.conn,
+                    &self.progress,
+                    m.version,
+                    i + 1,
+                    &[statement],
+                    &cumulative,
+                )
                 .await
                 .map_err(book)?;
+                i += 1;
             }
             Ok(())
         }
@@ -471,6 +515,62 @@ impl PgBackend {
         let _ = self.conn.execute("RESET lock_timeout").await;
         let _ = self.conn.execute("RESET statement_timeout").await;
         result
+    }
+
+    /// Runs the statements of one operation (`group`, from statement `first`) in a
+    /// transaction of their own, with its progress record: an operation of several statements
+    /// (a column added, filled and made NOT NULL) is applied whole or not at all, so that what
+    /// ran can always be reverted operation for operation. A lock not granted in time rolls it
+    /// back, and it is tried again after a pause.
+    async fn run_operation(
+        &mut self,
+        job: &Job<'_>,
+        first: usize,
+        group: &[String],
+        cumulative: &mut String,
+    ) -> Result<(), RunnerError> {
+        let (m, direction) = (job.migration, job.direction);
+        let book = |e: sqlx::Error| bookkeeping(m, direction, &e);
+        let mut attempt = 0;
+        loop {
+            let mut tx = self.conn.begin().await.map_err(book)?;
+            let mut hash = cumulative.clone();
+            let mut failed = None;
+            for set in timeouts(&self.policy, StatementKind::Blocking, true) {
+                tx.execute(set.as_str()).await.map_err(book)?;
+            }
+            for (k, statement) in group.iter().enumerate() {
+                if let Err(e) = tx.execute(statement.as_str()).await {
+                    failed = Some(Failed::statement(m, direction, first + k, statement, &e));
+                    break;
+                }
+                hash = cumulative_hash(&hash, statement);
+            }
+            match failed {
+                None => {
+                    let statements: Vec<&String> = group.iter().collect();
+                    record_progress(
+                        &mut tx,
+                        &self.progress,
+                        m.version,
+                        first + group.len(),
+                        &statements,
+                        &hash,
+                    )
+                    .await
+                    .map_err(book)?;
+                    tx.commit().await.map_err(book)?;
+                    *cumulative = hash;
+                    return Ok(());
+                }
+                Some(f) if f.lock_not_granted && attempt < self.policy.retries => {
+                    tx.rollback().await.map_err(book)?;
+                    attempt += 1;
+                    tokio::time::sleep(LockPolicy::backoff(attempt)).await;
+                }
+                Some(f) => return Err(f.error),
+            }
+        }
     }
 
     /// Drops index `name` of the current schema if a failed concurrent build left it invalid.
