@@ -135,9 +135,19 @@ enum Command {
         target: String,
     },
     /// Check without a database that the models match the last migration, the directory has
-    /// one head, and no migration was edited after another was generated on top of it. Silent
-    /// and exit 0 when all is well; exit 1 with the problems listed otherwise. For CI.
+    /// one head, no migration was edited after another was generated on top of it, and no
+    /// PostgreSQL migration has a hazard `lint` finds. Silent and exit 0 when all is well; exit
+    /// 1 with the problems listed otherwise. For CI.
     Check,
+    /// List the hazards of the PostgreSQL migrations for an application that keeps running
+    /// while they are applied: blocking index builds, constraints validated under a lock,
+    /// table rewrites, renames and drops the running version still uses, enum values used in
+    /// the transaction that added them. Each finding names its rule, the file and line, and
+    /// the safe form. Exit 1 when there are findings.
+    #[command(
+        after_help = "Examples:\n  migrate-gen lint\n  migrate-gen lint --json\n\nA statement whose hazard is acceptable says so in a comment before it:\n  -- migrate-gen: allow(create-index-blocking) the table is empty everywhere\n  CREATE INDEX ix_notes_title ON notes (title);\nFindings in migrations that already ran everywhere are accepted in the directory's migrate-gen.json:\n  \"lint_allow\": [{\"migration\": \"20261124073421\", \"rule\": \"create-index-blocking\", \"reason\": \"...\"}]\n\nRules: create-index-blocking, drop-index-blocking, concurrently-in-transaction,\nconstraint-validated-under-lock, validate-in-same-transaction, unique-blocking,\nset-not-null-scan, column-type-change, volatile-default, add-value-used-in-transaction,\nrename-column, rename-table, drop-column, drop-table, table-rewrite"
+    )]
+    Lint,
     /// Compare a live database with the snapshot of the version it is at, and list what was
     /// added, removed or changed by hand. Exit 1 when it differs.
     Drift {
@@ -449,12 +459,12 @@ where
 
 impl Command {
     /// Whether the command works on the database the URL names (and so on that dialect's
-    /// directory of a project with several); `generate`, `check` and `snapshot` work on the
-    /// models and every directory.
+    /// directory of a project with several); `generate`, `check`, `lint` and `snapshot` work
+    /// on the models and every directory.
     fn reads_a_database(&self) -> bool {
         !matches!(
             self,
-            Command::Generate { .. } | Command::Check | Command::Snapshot
+            Command::Generate { .. } | Command::Check | Command::Lint | Command::Snapshot
         )
     }
 }
@@ -622,6 +632,7 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
         Command::Show { version } => command::database::show(&dir, &global, &version),
         Command::Stamp { target } => command::database::stamp(&dir, &global, &target),
         Command::Check => command::check::run(&dir, &global),
+        Command::Lint => command::lint::run(&dir, &global),
         Command::Drift { fleet } if fleet.is_set() => {
             command::fleet::run(command::fleet::Kind::Drift, &dir, &global, &fleet)
         }

@@ -79,6 +79,7 @@ pub mod dialect;
 pub mod diff;
 pub mod generate;
 pub mod introspect;
+pub mod lint;
 pub mod migration;
 mod model;
 pub mod naming;

@@ -105,6 +105,9 @@ pub(crate) fn run(path: &Path, global: &Global) -> Outcome {
         }
     }
 
+    let all: Vec<_> = dir.migrations().iter().collect();
+    problems.extend(super::lint::lines(&super::lint::findings(&dir, &all)?));
+
     if problems.is_empty() {
         return Ok(exit::OK);
     }

@@ -134,7 +134,22 @@ pub(crate) fn run(path: &Path, global: &Global, options: Options) -> Outcome {
     for (files, notes) in written.iter().zip(notes) {
         wrote(global, files, &notes)?;
     }
+    lint_written(global, &dir, &written)?;
     Ok(exit::OK)
+}
+
+/// The lint's findings in migrations just written, on stderr (`lint` and `check` list them
+/// too).
+fn lint_written(
+    global: &Global,
+    dir: &MigrationDir,
+    written: &[MigrationFiles],
+) -> Result<(), Failure> {
+    let files: Vec<&MigrationFiles> = written.iter().collect();
+    for line in super::lint::lines(&super::lint::findings(dir, &files)?) {
+        global.reporter().note(&format!("lint: {line}"));
+    }
+    Ok(())
 }
 
 /// "Wrote <up file>", after the warnings its header lists.

@@ -6,6 +6,7 @@ pub(crate) mod database;
 pub(crate) mod fleet;
 pub(crate) mod generate;
 pub(crate) mod inspect;
+pub(crate) mod lint;
 pub(crate) mod pull;
 pub(crate) mod server;
 pub(crate) mod snapshot;
