@@ -34,10 +34,8 @@ pub fn online(plan: Plan, before: &Schema) -> Plan {
     let mut steps = Vec::with_capacity(plan.steps.len());
     for step in plan.steps {
         match &step.operation {
-            Operation::RenameTable { from, to } => {
-                if existing.remove(from) {
-                    existing.insert(to.clone());
-                }
+            Operation::RenameTable { from, to } if existing.remove(from) => {
+                existing.insert(to.clone());
             }
             Operation::DropTable { table } => {
                 existing.remove(&table.name);
