@@ -2,7 +2,8 @@
 //! (writers on loopback, each inserting a row and updating another in a loop), and for each
 //! change the migration `generate` writes, online (the default) and with `--blocking`, applied
 //! by the runner. For each: the longest and the 99th-percentile write while the migration ran,
-//! and how long it ran. Prints the Markdown table of README.md, "Performance".
+//! and how long it ran (medians of `--runs`, default 3). Prints the Markdown table of
+//! README.md, "Performance".
 //!
 //! Each measurement starts from a copy of one prepared database (`CREATE DATABASE ...
 //! TEMPLATE`), at the first migration with its rows.
@@ -216,6 +217,41 @@ fn latency(writes: &[Write], from: Instant, to: Instant) -> (Duration, Duration,
     (max, p99, during.len())
 }
 
+/// One measurement on database `url`: writers start, the migrations of `root` run, writers
+/// stop; the longest and 99th-percentile write while it ran, and how long it ran.
+async fn measure(
+    url: &str,
+    root: &Path,
+    writers: i64,
+    rows: i64,
+    change: &str,
+) -> (Duration, Duration, Duration) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks: Vec<_> = (0..writers)
+        .map(|n| tokio::spawn(writer(url.to_owned(), n, rows, stop.clone())))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let scripts = load(&MigrationDir::open(root, Dialect::Postgres).unwrap()).unwrap();
+    let mut database = Database::connect(url).await.unwrap();
+    database.set_lock_policy(LockPolicy::default());
+    let mut runner = Runner::new(database, &scripts, root.display().to_string());
+    let from = Instant::now();
+    runner
+        .upgrade(&UpTarget::Head, |_| {})
+        .await
+        .expect("the migration");
+    let to = Instant::now();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut writes = Vec::new();
+    for task in tasks {
+        writes.extend(task.await.unwrap());
+    }
+    let (max, p99, count) = latency(&writes, from, to);
+    assert!(count > 0, "{change}: no write while the migration ran");
+    (max, p99, to - from)
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
@@ -228,6 +264,9 @@ fn main() {
     let writers: i64 = arg("--writers")
         .map(|n| n.parse().expect("a number"))
         .unwrap_or(if smoke { 1 } else { 4 });
+    let runs: usize = arg("--runs")
+        .map(|n| n.parse().expect("a number"))
+        .unwrap_or(if smoke { 1 } else { 3 });
     let server = std::env::var("BENCH_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -285,38 +324,25 @@ fn main() {
                 .path()
                 .join(format!("{}_{online}", change.replace(' ', "_")));
             directory(&root, change, online);
-            let name = format!("{prefix}_run");
-            admin(format!("DROP DATABASE IF EXISTS {name}"));
-            admin(format!("CREATE DATABASE {name} TEMPLATE {template}"));
-            let url = model_core::runner::with_database(&server, &name);
-            let (max, p99, count, ran) = runtime.block_on(async {
-                let stop = Arc::new(AtomicBool::new(false));
-                let tasks: Vec<_> = (0..writers)
-                    .map(|n| tokio::spawn(writer(url.clone(), n, rows, stop.clone())))
-                    .collect();
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                let scripts = load(&MigrationDir::open(&root, Dialect::Postgres).unwrap()).unwrap();
-                let mut database = Database::connect(&url).await.unwrap();
-                database.set_lock_policy(LockPolicy::default());
-                let mut runner = Runner::new(database, &scripts, root.display().to_string());
-                let from = Instant::now();
-                runner
-                    .upgrade(&UpTarget::Head, |_| {})
-                    .await
-                    .expect("the migration");
-                let to = Instant::now();
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                stop.store(true, Ordering::Relaxed);
-                let mut writes = Vec::new();
-                for task in tasks {
-                    writes.extend(task.await.unwrap());
-                }
-                let (max, p99, count) = latency(&writes, from, to);
-                (max, p99, count, to - from)
-            });
-            assert!(count > 0, "{change}: no write while the migration ran");
-            cells.extend([ms(max), ms(p99), ms(ran)]);
-            admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            let mut samples: Vec<(Duration, Duration, Duration)> = Vec::new();
+            for _ in 0..runs {
+                let name = format!("{prefix}_run");
+                admin(format!("DROP DATABASE IF EXISTS {name}"));
+                admin(format!("CREATE DATABASE {name} TEMPLATE {template}"));
+                let url = model_core::runner::with_database(&server, &name);
+                samples.push(runtime.block_on(measure(&url, &root, writers, rows, change)));
+                admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+            let median = |pick: fn(&(Duration, Duration, Duration)) -> Duration| {
+                let mut values: Vec<Duration> = samples.iter().map(pick).collect();
+                values.sort();
+                values[values.len() / 2]
+            };
+            cells.extend([
+                ms(median(|s| s.0)),
+                ms(median(|s| s.1)),
+                ms(median(|s| s.2)),
+            ]);
         }
         table.push(format!("| {} |", cells.join(" | ")));
         eprintln!("{}", table.last().unwrap());
