@@ -61,8 +61,14 @@ enum Command {
         /// PostgreSQL: write plain DDL, which blocks writes to the tables it changes while it
         /// runs (for an empty database or a maintenance window), instead of the online forms
         /// (indexes built CONCURRENTLY, constraints added NOT VALID then validated).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "phased")]
         blocking: bool,
+        /// PostgreSQL: write a change that would break the running version of the application
+        /// (a column renamed, made NOT NULL or dropped, a table dropped) as two migrations: an
+        /// expand one to apply before the deploy (`upgrade --phase expand`), and a contract one
+        /// to apply after it.
+        #[arg(long, conflicts_with_all = ["amend", "empty"])]
+        phased: bool,
     },
     /// Apply migrations: every pending one (head), the next N (+N), or up to a version.
     #[command(
@@ -78,6 +84,11 @@ enum Command {
         /// With --sql: the version the database is at (default: base, nothing applied).
         #[arg(long, value_name = "VERSION", requires = "sql")]
         from: Option<String>,
+        /// `expand`: apply the pending migrations up to the first contract migration of an
+        /// expand/contract change (`generate --phased`), before deploying the application
+        /// version that needs them; a later `upgrade` applies the rest.
+        #[arg(long, value_name = "PHASE", value_parser = ["expand"])]
+        phase: Option<String>,
         #[command(flatten)]
         fleet: command::fleet::FleetArgs,
         #[command(flatten)]
@@ -528,6 +539,7 @@ fn can_generate_all(
         dry_run: false,
         allow_destructive,
         blocking,
+        phased,
     } = command
     else {
         return Ok(());
@@ -538,6 +550,7 @@ fn can_generate_all(
         dry_run: true,
         allow_destructive: *allow_destructive,
         blocking: *blocking,
+        phased: *phased,
     };
     for &dialect in dialects {
         let mut global = global.clone();
@@ -585,6 +598,7 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
             dry_run,
             allow_destructive,
             blocking,
+            phased,
         } => {
             let options = command::generate::Options {
                 message: message.unwrap_or_default(),
@@ -592,6 +606,7 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
                 dry_run,
                 allow_destructive,
                 blocking,
+                phased,
             };
             if amend {
                 command::generate::amend(&dir, &global, options)
@@ -604,6 +619,7 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
             sql,
             from,
             fleet,
+            phase,
             ..
         } if fleet.is_set() => {
             if sql {
@@ -612,14 +628,31 @@ fn dispatch(command: Command, dir: &std::path::Path, global: &Global) -> crate::
                     "--sql prints one script; it does not go with --targets or --schemas",
                 ));
             }
-            let up = model_core::runner::UpTarget::parse(&target)
-                .map_err(crate::project::runner_fail)?;
+            let up = match model_core::runner::UpTarget::parse(&target)
+                .map_err(crate::project::runner_fail)?
+            {
+                model_core::runner::UpTarget::Head if phase.is_some() => {
+                    model_core::runner::UpTarget::Expand
+                }
+                up => up,
+            };
             let _ = from;
             command::fleet::run(command::fleet::Kind::Upgrade(up), &dir, &global, &fleet)
         }
         Command::Upgrade {
-            target, sql, from, ..
-        } => command::database::upgrade(&dir, &global, &target, sql, from.as_deref()),
+            target,
+            sql,
+            from,
+            phase,
+            ..
+        } => command::database::upgrade(
+            &dir,
+            &global,
+            &target,
+            sql,
+            from.as_deref(),
+            phase.is_some(),
+        ),
         Command::Downgrade {
             target, sql, from, ..
         } => command::database::downgrade(&dir, &global, &target, sql, from.as_deref()),

@@ -8,7 +8,7 @@
 use crate::dialect::{Dialect, RenderError};
 use crate::diff::{DiffError, DiffOptions};
 use crate::migration::{slug, DirectoryError, MigrationDir, NewMigration};
-use crate::plan::{online, plan, Part, Plan};
+use crate::plan::{online, phased, plan, Part, PhasedError, Plan};
 use crate::render::{render_between, RenderedOperation};
 use crate::schema::Schema;
 use crate::snapshot::Snapshot;
@@ -43,6 +43,9 @@ pub enum GenerateError {
     /// Rendering SQL.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// `--phased` cannot split the change.
+    #[error(transparent)]
+    Phased(PhasedError),
 }
 
 /// Plans the migrations that bring `dir` to `current`: none when nothing changed, usually
@@ -92,54 +95,82 @@ pub fn new_migrations(
         loose_expressions: false,
     };
     let parts = parts(dir.dialect(), &last, current, options)?;
-    let steps: Vec<(Schema, Plan, String, String)> = parts
+    let steps: Vec<Planned> = parts
         .into_iter()
         .map(|part| match part.reason {
-            Some((reason, slug)) => (
-                part.schema,
-                part.plan,
-                format!("{} ({reason})", request.message),
-                format!("{base_slug}_{slug}"),
-            ),
-            None => (
-                part.schema,
-                part.plan,
-                request.message.clone(),
-                base_slug.clone(),
-            ),
+            Some((reason, slug)) => Planned {
+                schema: part.schema,
+                plan: part.plan,
+                message: format!("{} ({reason})", request.message),
+                slug: format!("{base_slug}_{slug}"),
+                phase: None,
+            },
+            None => Planned {
+                schema: part.schema,
+                plan: part.plan,
+                message: request.message.clone(),
+                slug: base_slug.clone(),
+                phase: None,
+            },
         })
         .collect();
+    write_planned(dir, request, last, steps)
+}
 
+/// One migration to write.
+struct Planned {
+    schema: Schema,
+    plan: Plan,
+    message: String,
+    slug: String,
+    /// `expand` or `contract` for `generate --phased`.
+    phase: Option<&'static str>,
+}
+
+/// The files of `steps`, one migration each, chained from the head of `dir` (whose schema is
+/// `last`).
+fn write_planned(
+    dir: &MigrationDir,
+    request: &Request,
+    last: Schema,
+    steps: Vec<Planned>,
+) -> Result<Vec<NewMigration>, GenerateError> {
+    let head = dir.head()?;
+    let mut parent_version = head.map(|m| m.version.clone());
+    let mut parent_checksum = head.map(|m| m.files_checksum()).transpose()?;
+    let mut parent_name = head.map(|m| format!("{}_{}", m.version, m.slug));
+    let first_version = dir.next_version(request.now);
     let mut out = Vec::new();
     let first: u64 = first_version.parse().expect("versions are digits");
-    let mut parent_version = parent_version;
-    let mut parent_name = parent_name;
-    let mut parent_checksum = parent_checksum;
     let mut before = last;
-    for (version, (after, plan, message, step_slug)) in (first..).zip(steps) {
-        let plan = if request.online && dir.dialect() == Dialect::Postgres {
-            online(plan, &before)
+    for (version, step) in (first..).zip(steps) {
+        // (The phases of `--phased` are online already.)
+        let plan = if request.online && dir.dialect() == Dialect::Postgres && step.phase.is_none() {
+            online(step.plan, &before)
         } else {
-            plan
+            step.plan
         };
-        let (up, down) = files(
+        let (mut up, down) = files(
             dir.dialect(),
-            &message,
+            &step.message,
             parent_name.as_deref(),
             &plan,
-            (&before, &after),
+            (&before, &step.schema),
         )?;
+        if let Some(phase) = step.phase {
+            up = with_phase(&up, phase);
+        }
         let v = version.to_string();
         out.push(NewMigration {
             version: v.clone(),
-            slug: step_slug.clone(),
+            slug: step.slug.clone(),
             up,
             down,
             snapshot: Snapshot {
                 version: Some(v.clone()),
                 parent: parent_version.clone(),
                 parent_checksum: parent_checksum.clone(),
-                ..Snapshot::new(after.clone())
+                ..Snapshot::new(step.schema.clone())
             },
         });
         parent_checksum = Some(crate::migration::files_checksum(
@@ -147,10 +178,75 @@ pub fn new_migrations(
             &out.last().expect("just pushed").down,
         ));
         parent_version = Some(v.clone());
-        parent_name = Some(format!("{v}_{step_slug}"));
-        before = after;
+        parent_name = Some(format!("{v}_{}", step.slug));
+        before = step.schema;
     }
     Ok(out)
+}
+
+/// The header line that marks a migration's phase (see [`PHASE_CONTRACT`]).
+pub const PHASE_EXPAND: &str = "-- phase: expand";
+/// The header line of a contract migration: `upgrade --phase expand` stops before the first
+/// pending one.
+pub const PHASE_CONTRACT: &str = "-- phase: contract";
+
+/// `up` with its phase line after the `-- parent:` line.
+fn with_phase(up: &str, phase: &str) -> String {
+    let line = if phase == "expand" {
+        format!("{PHASE_EXPAND} (apply before deploying the version of the application that needs it: `upgrade --phase expand`)\n")
+    } else {
+        format!("{PHASE_CONTRACT} (apply once no instance of the previous version of the application runs: `upgrade`)\n")
+    };
+    match up.find("\n-- parent: ") {
+        Some(at) => {
+            let end = up[at + 1..].find('\n').map_or(up.len(), |e| at + 1 + e + 1);
+            format!("{}{line}{}", &up[..end], &up[end..])
+        }
+        None => format!("{line}{up}"),
+    }
+}
+
+/// `generate --phased`: a change that would break the version of the application still
+/// running during a deploy (a column renamed, made NOT NULL or dropped, a table dropped),
+/// written as an expand migration and a contract migration (see [`crate::plan::phased`]).
+/// A change with nothing to split is one migration, as [`new_migrations`] writes it.
+pub fn new_phased_migrations(
+    dir: &MigrationDir,
+    current: &Schema,
+    request: &Request,
+) -> Result<Vec<NewMigration>, GenerateError> {
+    if dir.dialect() != Dialect::Postgres {
+        return Err(GenerateError::Phased(PhasedError::Unsupported(format!(
+            "expand/contract migrations are written for PostgreSQL, and {} holds {} migrations",
+            dir.path().display(),
+            dir.dialect()
+        ))));
+    }
+    dir.require_snapshots()?;
+    let last = dir.head_schema()?;
+    let options = DiffOptions {
+        allow_destructive: request.allow_destructive,
+        loose_expressions: false,
+    };
+    let Some(phases) = phased(&last, current, options).map_err(|e| match e {
+        PhasedError::Diff(d) => GenerateError::Diff(d),
+        other => GenerateError::Phased(other),
+    })?
+    else {
+        return new_migrations(dir, current, request);
+    };
+    let base_slug = slug(&request.message);
+    let steps = phases
+        .into_iter()
+        .map(|phase| Planned {
+            schema: phase.schema,
+            plan: phase.plan,
+            message: format!("{} ({})", request.message, phase.name),
+            slug: format!("{base_slug}_{}", phase.name),
+            phase: Some(phase.name),
+        })
+        .collect();
+    write_planned(dir, request, last, steps)
 }
 
 /// The migrations from `last` to `current`: none when they are equal; one; or several when

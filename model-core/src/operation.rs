@@ -419,6 +419,27 @@ pub enum Operation {
         /// The value (the declared `backfill_sql`, else the column default).
         value: ColumnDefault,
     },
+    /// Expand/contract: adds `column` (nullable, without its default) as a copy of column
+    /// `from`, kept equal to it by a trigger in both directions while both exist (the running
+    /// version of the application writes one, the next version the other), and copies the
+    /// existing rows in committed batches.
+    AddColumnCopy {
+        /// The table.
+        table: String,
+        /// The new column (its final definition; added nullable, without a default).
+        column: Column,
+        /// The column it copies.
+        from: String,
+    },
+    /// Expand/contract: drops the trigger that keeps `column` and `from` equal, then `column`.
+    DropColumnCopy {
+        /// The table.
+        table: String,
+        /// The column dropped (its definition, for the inverse).
+        column: Column,
+        /// The column it was kept equal to.
+        from: String,
+    },
     /// Nothing to run: the down's place for an up operation that needs no undoing
     /// (validating a constraint, filling NULLs), so that down operation `k` still undoes up
     /// operation `count + 1 - k`.
@@ -596,6 +617,24 @@ impl Operation {
             AddForeignKeyNotValid { table, foreign_key } => DropForeignKey { table, foreign_key },
             AddCheckNotValid { table, check } => DropCheck { table, check },
             DropCheckNotValid { table, check } => AddCheckNotValid { table, check },
+            AddColumnCopy {
+                table,
+                column,
+                from,
+            } => DropColumnCopy {
+                table,
+                column,
+                from,
+            },
+            DropColumnCopy {
+                table,
+                column,
+                from,
+            } => AddColumnCopy {
+                table,
+                column,
+                from,
+            },
             ValidateConstraint { .. } | FillNulls { .. } => Nothing {
                 undoes: self.summary(),
             },
@@ -684,6 +723,22 @@ impl Operation {
             ValidateConstraint { table, name } => format!("validate constraint {name} on {table}"),
             FillNulls { table, column, .. } => format!("fill NULLs of {table}.{column} in batches"),
             Nothing { undoes } => format!("nothing to undo for: {undoes}"),
+            AddColumnCopy {
+                table,
+                column,
+                from,
+            } => format!(
+                "add column {table}.{} as a synced copy of {from}",
+                column.name
+            ),
+            DropColumnCopy {
+                table,
+                column,
+                from,
+            } => format!(
+                "drop column {table}.{} (synced copy of {from})",
+                column.name
+            ),
         }
     }
 }

@@ -177,9 +177,17 @@ pub(crate) fn upgrade(
     target: &str,
     sql: bool,
     from: Option<&str>,
+    expand: bool,
 ) -> Outcome {
     // A malformed target is a usage error, whatever the directory holds.
     let target = match UpTarget::parse(target) {
+        Ok(UpTarget::Head) if expand => UpTarget::Expand,
+        Ok(_) if expand => {
+            return Err(fail(
+                exit::USAGE,
+                "--phase expand applies every pending migration before the first contract one; it takes no other target",
+            ))
+        }
         Ok(t) => t,
         Err(err) => return Err(runner_fail(err)),
     };
@@ -193,6 +201,13 @@ pub(crate) fn upgrade(
             UpTarget::Head => migrations.len(),
             UpTarget::Steps(n) => (start + n).min(migrations.len()),
             UpTarget::Version(v) => after(&migrations, v)?,
+            UpTarget::Expand => {
+                start
+                    + migrations[start..]
+                        .iter()
+                        .take_while(|m| !m.is_contract())
+                        .count()
+            }
         };
         if end < start {
             let target = &migrations[end - 1];
@@ -267,6 +282,20 @@ pub(crate) fn current(path: &Path, global: &Global) -> Outcome {
             (Some(name), 0) => format!("{name} (head)\n"),
             (Some(name), n) => format!("{name} ({n} pending)\n"),
         };
+        // Between the phases of an expand/contract change.
+        let next = (0..migrations.len()).find(|i| {
+            !status
+                .applied
+                .iter()
+                .any(|a| a.version == migrations[*i].version)
+        });
+        let between = next.filter(|i| migrations[*i].is_contract() && status.current.is_some());
+        if let Some(i) = between {
+            human.push_str(&format!(
+                "between phases: the expand migrations are applied; {} waits until no instance of the previous version of the application runs (`upgrade` applies it)\n",
+                migrations[i].name
+            ));
+        }
         let mut partial = serde_json::Value::Null;
         if let Some((i, p)) = &status.partial {
             let name = &migrations[*i].name;
@@ -293,7 +322,8 @@ pub(crate) fn current(path: &Path, global: &Global) -> Outcome {
         global.reporter().event(
             &human,
             serde_json::json!({
-                "current": at, "head": head, "pending": pending, "partial": partial
+                "current": at, "head": head, "pending": pending, "partial": partial,
+                "contract_pending": between.map(|i| migrations[i].name.clone())
             }),
         )?;
         Ok(exit::OK)

@@ -17,6 +17,7 @@ pub(crate) struct Options {
     pub dry_run: bool,
     pub allow_destructive: bool,
     pub blocking: bool,
+    pub phased: bool,
 }
 
 /// The models, the directory and the request that `generate` and `--amend` work from.
@@ -96,7 +97,12 @@ fn prepared(
     options: &Options,
 ) -> Result<(MigrationDir, Vec<NewMigration>), Failure> {
     let (current, dir, request) = inputs(global, path, options)?;
-    match new_migrations(&dir, &current, &request) {
+    let generated = if options.phased {
+        model_core::generate::new_phased_migrations(&dir, &current, &request)
+    } else {
+        new_migrations(&dir, &current, &request)
+    };
+    match generated {
         Ok(m) => Ok((dir, m)),
         Err(GenerateError::Directory(err)) => Err(fail(exit::DIRECTORY, err)),
         Err(GenerateError::Diff(err)) => Err(fail(exit::REFUSED, err)),

@@ -11,6 +11,7 @@
 
 mod mysql;
 mod online;
+mod phased;
 mod postgres;
 mod sqlite;
 
@@ -21,6 +22,7 @@ use crate::schema::{ForeignKey, Schema};
 
 pub use mysql::MySql;
 pub use online::online;
+pub use phased::{phased, Phase, PhasedError};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 

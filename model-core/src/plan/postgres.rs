@@ -148,7 +148,9 @@ impl Phases {
             | AlterDefault { .. }
             | AlterIdentity { .. }
             | RebuildTable { .. }
-            | FillNulls { .. } => &mut self.columns,
+            | FillNulls { .. }
+            | AddColumnCopy { .. }
+            | DropColumnCopy { .. } => &mut self.columns,
             // The online forms are made from a plan already in order ([`super::online`]).
             DropIndexConcurrently { .. } | DropCheckNotValid { .. } => &mut self.drops,
             AddUniqueUsingIndex { .. } | AddPrimaryKeyUsingIndex { .. } => &mut self.add_keys,

@@ -360,7 +360,9 @@ fn statements(
         | AddCheckNotValid { .. }
         | DropCheckNotValid { .. }
         | ValidateConstraint { .. }
-        | FillNulls { .. } => r.online(cx, op),
+        | FillNulls { .. }
+        | AddColumnCopy { .. }
+        | DropColumnCopy { .. } => r.online(cx, op),
         Nothing { .. } => Ok(Vec::new()),
     }?;
     Ok(RenderedOperation {
@@ -374,6 +376,7 @@ fn statements(
 fn notes(dialect: &str, cx: &Context, op: &Operation) -> Vec<String> {
     use Operation::*;
     let note = match op {
+        AddColumnCopy { .. } => "Both columns stay equal through a trigger while both exist: the running version of the application writes one, the next version the other. Existing rows are copied in batches, each committed on its own.".into(),
         CreateIndexConcurrently { .. } => "Built while writes go on. If the build fails, PostgreSQL leaves the index invalid: `upgrade` drops it and builds it again when the migration resumes.".into(),
         ValidateConstraint { .. } => "Reads every row while writes go on; fails if a row breaks the constraint (the steps before stay applied: fix the rows and `upgrade` again, or `downgrade` to revert them).".into(),
         FillNulls { .. } => "Each batch commits on its own, so no row stays locked for long; rows written with NULL after it ran make the validation below fail.".into(),

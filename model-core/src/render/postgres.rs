@@ -9,6 +9,74 @@ use crate::schema::{ColumnDefault, ColumnType, Enum, Identity, Index, IndexKey, 
 /// Rows per committed batch when NULLs are filled online.
 const FILL_BATCH: usize = 5000;
 
+/// Pages per committed batch when a column is copied (about 1,000 to 20,000 rows).
+const COPY_PAGES: usize = 200;
+
+/// The trigger function and the trigger that keep columns `a` and `b` of `table` equal (the
+/// same names whichever is the copy).
+fn sync_names(table: &str, a: &str, b: &str) -> (String, String) {
+    let (first, second) = if a <= b { (a, b) } else { (b, a) };
+    let base = format!("{table}_{first}_{second}");
+    (
+        crate::naming::fit(&format!("migrate_gen_sync_{base}")),
+        crate::naming::fit(&format!("sync_{base}")),
+    )
+}
+
+impl Postgres {
+    /// `ADD COLUMN` (nullable, no default), the trigger that keeps it equal to `from`, and the
+    /// batched copy of the existing rows (by ranges of pages, each committed on its own).
+    ///
+    /// An insert that sets the new column (the version of the application that knows it)
+    /// sets `from` too; one that leaves it NULL (the version that does not know it) copies
+    /// `from` into it. An update copies whichever of the two it changed.
+    fn add_column_copy(
+        &self,
+        cx: &Context,
+        table: &str,
+        column: &crate::schema::Column,
+        from: &str,
+    ) -> Result<Vec<String>, RenderError> {
+        let added = crate::schema::Column {
+            nullable: true,
+            default: None,
+            identity: None,
+            ..column.clone()
+        };
+        let (function, trigger) = sync_names(table, &column.name, from);
+        let (t, a, b) = (
+            self.ident(table),
+            self.ident(&column.name),
+            self.ident(from),
+        );
+        let f = self.ident(&function);
+        Ok(vec![
+            self.alter_table(table, &format!("ADD COLUMN {}", self.column_def(cx, &added, false)?)),
+            format!(
+                "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $sync$\n\
+                 BEGIN\n  IF TG_OP = 'INSERT' THEN\n    \
+                 IF NEW.{a} IS NULL THEN NEW.{a} := NEW.{b};\n    \
+                 ELSE NEW.{b} := NEW.{a};\n    END IF;\n  \
+                 ELSIF NEW.{a} IS DISTINCT FROM OLD.{a} THEN NEW.{b} := NEW.{a};\n  \
+                 ELSIF NEW.{b} IS DISTINCT FROM OLD.{b} THEN NEW.{a} := NEW.{b};\n  END IF;\n  \
+                 RETURN NEW;\nEND\n$sync$;"
+            ),
+            format!(
+                "CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION {f}();",
+                self.ident(&trigger)
+            ),
+            format!(
+                "DO $copy$\nDECLARE\n  pages bigint := pg_relation_size({rel}::regclass) / current_setting('block_size')::bigint;\n  \
+                 first bigint := 0;\nBEGIN\n  WHILE first <= pages LOOP\n    \
+                 UPDATE {t} SET {a} = {b} WHERE ctid >= format('(%s,0)', first)::tid\n      \
+                 AND ctid < format('(%s,0)', first + {COPY_PAGES})::tid AND {a} IS DISTINCT FROM {b};\n    \
+                 first := first + {COPY_PAGES};\n    COMMIT;\n  END LOOP;\nEND\n$copy$;",
+                rel = self.string(&t)
+            ),
+        ])
+    }
+}
+
 impl Postgres {
     /// A user-defined type name (enum types).
     fn type_ident(&self, name: &str) -> String {
@@ -38,6 +106,31 @@ impl Postgres {
 impl Render for Postgres {
     fn online(&self, cx: &Context, op: &Operation) -> Result<Vec<String>, RenderError> {
         use Operation::*;
+        if let AddColumnCopy {
+            table,
+            column,
+            from,
+        } = op
+        {
+            return self.add_column_copy(cx, table, column, from);
+        }
+        if let DropColumnCopy {
+            table,
+            column,
+            from,
+        } = op
+        {
+            let (function, trigger) = sync_names(table, &column.name, from);
+            return Ok(vec![
+                format!(
+                    "DROP TRIGGER IF EXISTS {} ON {};",
+                    self.ident(&trigger),
+                    self.ident(table)
+                ),
+                format!("DROP FUNCTION IF EXISTS {}();", self.ident(&function)),
+                self.alter_table(table, &format!("DROP COLUMN {}", self.ident(&column.name))),
+            ]);
+        }
         Ok(vec![match op {
             CreateIndexConcurrently { table, index } => self
                 .index_definition(cx, table, index)?

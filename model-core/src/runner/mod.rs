@@ -64,6 +64,15 @@ impl MigrationScript {
     pub fn checksum(&self) -> Vec<u8> {
         script::checksum(&self.up)
     }
+
+    /// Whether it is the contract half of an expand/contract change (`generate --phased`):
+    /// its header says `-- phase: contract`.
+    pub fn is_contract(&self) -> bool {
+        self.up
+            .lines()
+            .take_while(|l| l.starts_with("--"))
+            .any(|l| l.starts_with(crate::generate::PHASE_CONTRACT))
+    }
 }
 
 /// A row of the version table.
@@ -424,6 +433,9 @@ pub enum UpTarget {
     Steps(usize),
     /// Up to and including this version.
     Version(String),
+    /// Every pending migration before the first pending contract migration (`upgrade --phase
+    /// expand`, before a deploy).
+    Expand,
 }
 
 /// A downgrade target.
@@ -758,6 +770,10 @@ impl<'m, B: Backend> Runner<'m, B> {
             let chosen: Vec<usize> = match target {
                 UpTarget::Head => pending,
                 UpTarget::Steps(n) => pending.into_iter().take(n - resumed).collect(),
+                UpTarget::Expand => pending
+                    .into_iter()
+                    .take_while(|i| !this.migrations[*i].is_contract())
+                    .collect(),
                 UpTarget::Version(v) => {
                     let end = find(this.migrations, v)?;
                     let target_applied = applied.contains(&this.migrations[end].version);

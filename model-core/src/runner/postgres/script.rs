@@ -37,7 +37,8 @@ pub enum StatementKind {
     /// Writes go on while it runs and while it waits (`CREATE INDEX CONCURRENTLY`, `DROP
     /// INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY`, `VALIDATE CONSTRAINT`).
     Online,
-    /// A batched fill (`DO $fill$ ...`): row locks only, a batch at a time.
+    /// A batched fill or copy (`DO $fill$ ...`, `DO $copy$ ...`): row locks only, a batch at
+    /// a time.
     Fill,
 }
 
@@ -57,7 +58,7 @@ fn words(statement: &str) -> String {
 /// What `statement` does to writes while it runs (see [`StatementKind`]).
 pub fn statement_kind(statement: &str) -> StatementKind {
     let words = words(statement);
-    if words.starts_with("DO $FILL$") {
+    if words.starts_with("DO $FILL$") || words.starts_with("DO $COPY$") {
         return StatementKind::Fill;
     }
     let concurrently = [
