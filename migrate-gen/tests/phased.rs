@@ -25,7 +25,7 @@ mod v1 {
     pub struct User {
         #[column(primary_key)]
         pub id: i64,
-        #[column(max_length = 100, index)]
+        #[column(max_length = 100, index, default = "anonymous")]
         pub name: String,
         pub nick: Option<String>,
         pub legacy: Option<String>,
@@ -41,7 +41,7 @@ mod v2 {
     pub struct User {
         #[column(primary_key)]
         pub id: i64,
-        #[column(max_length = 100, index, renamed_from = "name")]
+        #[column(max_length = 100, index, renamed_from = "name", default = "anonymous")]
         pub full_name: String,
         #[column(backfill_sql = "'none'")]
         pub nick: String,
@@ -164,6 +164,7 @@ async fn a_rename_is_expanded_and_contracted_while_both_versions_write() {
     sqlx::raw_sql(
         "INSERT INTO users (id, name, legacy) VALUES (3, 'cy', 'old app');
          INSERT INTO users (id, full_name, nick) VALUES (4, 'di', 'd');
+         INSERT INTO users (id) VALUES (5);
          UPDATE users SET name = 'anna' WHERE id = 1;
          UPDATE users SET full_name = 'bobby' WHERE id = 2;",
     )
@@ -176,7 +177,13 @@ async fn a_rename_is_expanded_and_contracted_while_both_versions_write() {
             "SELECT name || '=' || full_name FROM users ORDER BY id"
         )
         .await,
-        ["anna=anna", "bobby=bobby", "cy=cy", "di=di"]
+        [
+            "anna=anna",
+            "bobby=bobby",
+            "cy=cy",
+            "di=di",
+            "anonymous=anonymous"
+        ]
     );
 
     // After the deploy: the contract.
@@ -188,7 +195,7 @@ async fn a_rename_is_expanded_and_contracted_while_both_versions_write() {
             "SELECT full_name || ':' || nick FROM users ORDER BY id"
         )
         .await,
-        ["anna:none", "bobby:b", "cy:none", "di:d"]
+        ["anna:none", "bobby:b", "cy:none", "di:d", "anonymous:none"]
     );
     let current = ok(migrate_gen(&dir, &db.url, &["current"]));
     assert!(!current.contains("between phases"), "{current}");
@@ -196,15 +203,31 @@ async fn a_rename_is_expanded_and_contracted_while_both_versions_write() {
     // Both revert, with the data.
     ok(migrate_gen(&dir, &db.url, &["downgrade"]));
     assert_introspects_to(&pool, &mid, "after reverting the contract").await;
+    // The previous version's inserts work again, its default included.
+    sqlx::query("INSERT INTO users (id) VALUES (6)")
+        .execute(&pool)
+        .await
+        .unwrap();
     assert_eq!(
-        rows(&pool, "SELECT name FROM users ORDER BY id").await,
-        ["anna", "bobby", "cy", "di"]
+        rows(
+            &pool,
+            "SELECT name || '=' || full_name FROM users ORDER BY id"
+        )
+        .await,
+        [
+            "anna=anna",
+            "bobby=bobby",
+            "cy=cy",
+            "di=di",
+            "anonymous=anonymous",
+            "anonymous=anonymous"
+        ]
     );
     ok(migrate_gen(&dir, &db.url, &["downgrade"]));
     assert_introspects_to(&pool, &a, "after reverting the expand").await;
     assert_eq!(
         rows(&pool, "SELECT name FROM users ORDER BY id").await,
-        ["anna", "bobby", "cy", "di"]
+        ["anna", "bobby", "cy", "di", "anonymous", "anonymous"]
     );
 }
 

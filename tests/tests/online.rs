@@ -308,7 +308,19 @@ async fn a_failed_concurrent_build_is_rebuilt_when_the_migration_resumes() {
         statement.starts_with("CREATE UNIQUE INDEX CONCURRENTLY uq_books_isbn"),
         "{err}"
     );
-    // PostgreSQL leaves the index behind, invalid.
+    // PostgreSQL leaves the index behind, invalid; the runner drops it (writes would keep it
+    // up to date, and a unique one would reject duplicates, until the next run).
+    let left: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_class WHERE relname = 'uq_books_isbn'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+    // A build interrupted another way (a killed process, a build by hand) leaves one too.
+    sqlx::query("CREATE UNIQUE INDEX CONCURRENTLY uq_books_isbn ON books (isbn)")
+        .execute(&pool)
+        .await
+        .expect_err("the duplicate is still there");
     let invalid: bool = sqlx::query_scalar(
         "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = 'uq_books_isbn'::regclass",
     )

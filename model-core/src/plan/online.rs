@@ -177,7 +177,7 @@ fn online_steps(table: &str, op: Operation) -> Vec<(Operation, bool)> {
                         table: table.clone(),
                         name: check.name.clone(),
                     },
-                    true,
+                    false,
                 ),
                 (
                     SetNotNull {
@@ -192,5 +192,45 @@ fn online_steps(table: &str, op: Operation) -> Vec<(Operation, bool)> {
             out
         }
         other => vec![(other, true)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Table;
+
+    /// A validation never shares a transaction with the `ADD ... NOT VALID` before it, with or
+    /// without a fill before them: the plan is never one transaction.
+    #[test]
+    fn every_validation_runs_on_its_own() {
+        let table: Table = serde_json::from_str(
+            r#"{"name": "notes", "columns": [{"name": "body", "type": {"kind": "text"}, "nullable": true}],
+                "primary_key": {"name": "pk_notes", "columns": []}}"#,
+        )
+        .unwrap();
+        let mut before = Schema::new();
+        before.tables.insert("notes".into(), table);
+        for backfill in [None, Some(crate::schema::ColumnDefault::Sql("''".into()))] {
+            let plan = Plan {
+                steps: vec![Step {
+                    operation: Operation::SetNotNull {
+                        table: "notes".into(),
+                        column: "body".into(),
+                        backfill: backfill.clone(),
+                    },
+                    destructive: false,
+                    transactional: true,
+                }],
+                ..Plan::default()
+            };
+            let online = online(plan, &before);
+            assert!(!online.transactional(), "{backfill:?}");
+            for step in &online.steps {
+                if matches!(step.operation, Operation::ValidateConstraint { .. }) {
+                    assert!(!step.transactional);
+                }
+            }
+        }
     }
 }

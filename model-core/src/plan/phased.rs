@@ -256,7 +256,20 @@ pub fn phased(
             steps.push(step);
             continue;
         };
-        // Nullable first, so that reverting makes it NOT NULL again once it is copied back.
+        // Nullable and without its default first, so that reverting gives them back once it
+        // is copied back.
+        if column.default.is_some() {
+            steps.push(Step {
+                operation: Operation::AlterDefault {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                    from: column.default.clone(),
+                    to: None,
+                },
+                destructive: false,
+                transactional: true,
+            });
+        }
         if !column.nullable {
             steps.push(Step {
                 operation: Operation::DropNotNull {

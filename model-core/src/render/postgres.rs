@@ -6,11 +6,9 @@ use super::{Context, Render};
 use crate::dialect::{type_name, Postgres, RenderError, SqlDialect};
 use crate::schema::{ColumnDefault, ColumnType, Enum, Identity, Index, IndexKey, Value};
 
-/// Rows per committed batch when NULLs are filled online.
-const FILL_BATCH: usize = 5000;
-
-/// Pages per committed batch when a column is copied (about 1,000 to 20,000 rows).
-const COPY_PAGES: usize = 200;
+/// Pages per committed batch when NULLs are filled or a column is copied online (about 1,000
+/// to 20,000 rows).
+const BATCH_PAGES: usize = 200;
 
 /// The trigger function and the trigger that keep columns `a` and `b` of `table` equal (the
 /// same names whichever is the copy).
@@ -24,6 +22,20 @@ fn sync_names(table: &str, a: &str, b: &str) -> (String, String) {
 }
 
 impl Postgres {
+    /// `DO $<label>$ ...`: `update` (an `UPDATE ... SET ...` without `WHERE`) run on the rows
+    /// of `table` matching `filter`, page range by page range, each committed on its own, up to
+    /// the table's size at each step (so that rows added meanwhile are reached too).
+    fn by_pages(&self, label: &str, table: &str, update: &str, filter: &str) -> String {
+        format!(
+            "DO ${label}$\nDECLARE\n  first bigint := 0;\nBEGIN\n  \
+             WHILE first <= pg_relation_size({rel}::regclass) / current_setting('block_size')::bigint LOOP\n    \
+             {update} WHERE ctid >= format('(%s,0)', first)::tid\n      \
+             AND ctid < format('(%s,0)', first + {BATCH_PAGES})::tid AND {filter};\n    \
+             first := first + {BATCH_PAGES};\n    COMMIT;\n  END LOOP;\nEND\n${label}$;",
+            rel = self.string(&self.ident(table))
+        )
+    }
+
     /// `ADD COLUMN` (nullable, no default), the trigger that keeps it equal to `from`, and the
     /// batched copy of the existing rows (by ranges of pages, each committed on its own).
     ///
@@ -65,14 +77,7 @@ impl Postgres {
                 "CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION {f}();",
                 self.ident(&trigger)
             ),
-            format!(
-                "DO $copy$\nDECLARE\n  pages bigint := pg_relation_size({rel}::regclass) / current_setting('block_size')::bigint;\n  \
-                 first bigint := 0;\nBEGIN\n  WHILE first <= pages LOOP\n    \
-                 UPDATE {t} SET {a} = {b} WHERE ctid >= format('(%s,0)', first)::tid\n      \
-                 AND ctid < format('(%s,0)', first + {COPY_PAGES})::tid AND {a} IS DISTINCT FROM {b};\n    \
-                 first := first + {COPY_PAGES};\n    COMMIT;\n  END LOOP;\nEND\n$copy$;",
-                rel = self.string(&t)
-            ),
+            self.by_pages("copy", table, &format!("UPDATE {t} SET {a} = {b}"), &format!("{a} IS DISTINCT FROM {b}")),
         ])
     }
 }
@@ -172,8 +177,9 @@ impl Render for Postgres {
             ValidateConstraint { table, name } => {
                 self.alter_table(table, &format!("VALIDATE CONSTRAINT {}", self.ident(name)))
             }
-            // Batches of a few thousand rows, each committed on its own (a DO block may commit
-            // when it runs outside a transaction), so that no row stays locked for long.
+            // One pass over the table by ranges of pages, each committed on its own (a DO block
+            // may commit when it runs outside a transaction), so that no row stays locked for
+            // long; rows whose value is NULL stay NULL (the validation after it says so).
             FillNulls {
                 table,
                 column,
@@ -181,12 +187,11 @@ impl Render for Postgres {
             } => {
                 let (t, c) = (self.ident(table), self.ident(column));
                 let value = self.typed_default(cx, value, cx.column_type(table, column))?;
-                format!(
-                    "DO $fill$\nDECLARE\n  filled bigint;\nBEGIN\n  LOOP\n    \
-                     UPDATE {t} SET {c} = {value} WHERE ctid = ANY (ARRAY(\n      \
-                     SELECT ctid FROM {t} WHERE {c} IS NULL LIMIT {FILL_BATCH}));\n    \
-                     GET DIAGNOSTICS filled = ROW_COUNT;\n    EXIT WHEN filled = 0;\n    \
-                     COMMIT;\n  END LOOP;\nEND\n$fill$;"
+                self.by_pages(
+                    "fill",
+                    table,
+                    &format!("UPDATE {t} SET {c} = {value}"),
+                    &format!("{c} IS NULL"),
                 )
             }
             other => {

@@ -458,9 +458,16 @@ impl PgBackend {
         let result = async {
             let mut i = job.from;
             while i < job.statements.len() {
-                // The statements of one operation of a generated migration.
+                // Consecutive plain statements of one operation of a generated migration.
+                let plain =
+                    |k: usize| statement_kind(&job.statements[k]) == StatementKind::Blocking;
                 let mut end = i + 1;
-                while numbers[i] != 0 && end < numbers.len() && numbers[end] == numbers[i] {
+                while numbers[i] != 0
+                    && end < numbers.len()
+                    && numbers[end] == numbers[i]
+                    && plain(i)
+                    && plain(end)
+                {
                     end += 1;
                 }
                 let group = &job.statements[i..end];
@@ -478,16 +485,24 @@ impl PgBackend {
                 for set in timeouts(&self.policy, kind, false) {
                     self.conn.execute(set.as_str()).await.map_err(book)?;
                 }
-                if let Some(index) = script::concurrent_index_name(statement) {
-                    self.drop_invalid_index(&index).await.map_err(book)?;
-                }
+                let index = script::concurrent_index_name(statement);
                 let mut attempt = 0;
                 loop {
+                    // An index a failed build left invalid (before this run, or in the
+                    // attempt before) is dropped, and built again.
+                    if let Some(index) = &index {
+                        self.drop_invalid_index(index).await.map_err(book)?;
+                    }
                     match self.conn.execute(statement.as_str()).await {
                         Ok(_) => break,
                         Err(e) => {
                             let f = Failed::statement(m, direction, i, statement, &e);
                             if !(f.lock_not_granted && attempt < self.policy.retries) {
+                                // Not left behind, invalid: writes would maintain it (and a
+                                // unique one would reject duplicates) until the next run.
+                                if let Some(index) = &index {
+                                    let _ = self.drop_invalid_index(index).await;
+                                }
                                 return Err(f.error);
                             }
                             attempt += 1;
@@ -612,9 +627,11 @@ impl PgBackend {
         let mut tx = self.conn.begin().await?;
         match job.direction {
             Direction::Up => {
+                // A run that stopped at its first statement left its row: start again.
                 sqlx::query(&format!(
                     "INSERT INTO {} (version, description, success, checksum, execution_time) \
-                     VALUES ($1, $2, FALSE, $3, -1)",
+                     VALUES ($1, $2, FALSE, $3, -1) ON CONFLICT (version) DO UPDATE \
+                     SET success = FALSE, checksum = EXCLUDED.checksum",
                     self.table
                 ))
                 .bind(m.version)
