@@ -5,6 +5,11 @@
 //! and how long it ran (medians of `--runs`, default 3). Prints the Markdown table of
 //! README.md, "Performance".
 //!
+//! A column rename is measured plain (`RENAME COLUMN`: the running version's inserts fail from
+//! then on, and the table says how many) and with `--phased` (the expand migration while the
+//! running version writes the old column, the contract while the next one writes the new
+//! column; the figures are the worse of the two, the time their sum).
+//!
 //! Each measurement starts from a copy of one prepared database (`CREATE DATABASE ...
 //! TEMPLATE`), at the first migration with its rows.
 //!
@@ -20,7 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use model_core::dialect::Dialect;
-use model_core::generate::{new_migrations, Request};
+use model_core::generate::{new_migrations, new_phased_migrations, Request};
 use model_core::migration::MigrationDir;
 use model_core::runner::{load, Database, LockPolicy, Runner, UpTarget};
 use model_core::schema::{
@@ -69,6 +74,7 @@ const CHANGES: &[&str] = &[
     "add a NOT NULL column with a default",
     "add a check",
     "add an enum value",
+    "rename a column",
 ];
 
 fn base() -> Schema {
@@ -133,6 +139,11 @@ fn changed(change: &str) -> Schema {
                     renamed_from: None,
                 })
         }
+        "rename a column" => {
+            let note = items.columns.iter_mut().find(|c| c.name == "note").unwrap();
+            note.name = "remark".into();
+            note.renamed_from = Some("note".into());
+        }
         other => panic!("unknown change {other}"),
     }
     for table in schema.tables.values_mut() {
@@ -156,7 +167,11 @@ fn directory(root: &Path, change: &str, online: bool) {
     let mut dir = MigrationDir::open(root, Dialect::Postgres).unwrap();
     let first = new_migrations(&dir, &base(), &request("create", 1, online)).unwrap();
     dir.write_all(first).unwrap();
-    let second = new_migrations(&dir, &changed(change), &request(change, 2, online)).unwrap();
+    let second = if online && change == "rename a column" {
+        new_phased_migrations(&dir, &changed(change), &request(change, 2, online)).unwrap()
+    } else {
+        new_migrations(&dir, &changed(change), &request(change, 2, online)).unwrap()
+    };
     dir.write_all(second).unwrap();
 }
 
@@ -170,26 +185,32 @@ fn arg(name: &str) -> Option<String> {
 /// One write: when it started, how long it took.
 type Write = (Instant, Duration);
 
-/// A writer: inserts a row and updates another, until `stop`; every write's timing.
-async fn writer(url: String, n: i64, rows: i64, stop: Arc<AtomicBool>) -> Vec<Write> {
+/// A writer: inserts a row (its text in column `note`) and updates another, until `stop`;
+/// every write's timing, and how many writes failed.
+async fn writer(
+    url: String,
+    n: i64,
+    rows: i64,
+    note: &'static str,
+    stop: Arc<AtomicBool>,
+) -> (Vec<Write>, usize) {
     let mut conn = PgConnection::connect(&url)
         .await
         .expect("a writer's connection");
-    let mut out = Vec::new();
+    let insert = format!(
+        "INSERT INTO items (id, account_id, code, qty, {note}, status) \
+         VALUES ($1, 1 + $1 % 100, 'w' || $1, 1, 'new', 'active')"
+    );
+    let (mut out, mut failed) = (Vec::new(), 0);
     let mut i: i64 = 0;
     while !stop.load(Ordering::Relaxed) {
         i += 1;
         let id = 10_000_000 * (n + 1) + i;
         let start = Instant::now();
-        sqlx::query(
-            "INSERT INTO items (id, account_id, code, qty, note, status) \
-             VALUES ($1, 1 + $1 % 100, 'w' || $1, 1, 'new', 'active')",
-        )
-        .bind(id)
-        .execute(&mut conn)
-        .await
-        .expect("insert");
-        out.push((start, start.elapsed()));
+        match sqlx::query(&insert).bind(id).execute(&mut conn).await {
+            Ok(_) => out.push((start, start.elapsed())),
+            Err(_) => failed += 1,
+        }
         let start = Instant::now();
         sqlx::query("UPDATE items SET qty = qty + 1 WHERE id = $1")
             .bind(1 + (id * 7919) % rows)
@@ -198,7 +219,7 @@ async fn writer(url: String, n: i64, rows: i64, stop: Arc<AtomicBool>) -> Vec<Wr
             .expect("update");
         out.push((start, start.elapsed()));
     }
-    out
+    (out, failed)
 }
 
 /// Longest and 99th-percentile write that overlapped `[from, to]`.
@@ -217,18 +238,19 @@ fn latency(writes: &[Write], from: Instant, to: Instant) -> (Duration, Duration,
     (max, p99, during.len())
 }
 
-/// One measurement on database `url`: writers start, the migrations of `root` run, writers
-/// stop; the longest and 99th-percentile write while it ran, and how long it ran.
+/// One measurement on database `url`: writers (writing column `note`) start, the migrations
+/// of `root` up to `target` run, writers stop; the longest and 99th-percentile write while it
+/// ran, how long it ran, and how many writes failed (while and after).
 async fn measure(
     url: &str,
     root: &Path,
-    writers: i64,
-    rows: i64,
+    (writers, rows, note): (i64, i64, &'static str),
+    target: UpTarget,
     change: &str,
-) -> (Duration, Duration, Duration) {
+) -> Sample {
     let stop = Arc::new(AtomicBool::new(false));
     let tasks: Vec<_> = (0..writers)
-        .map(|n| tokio::spawn(writer(url.to_owned(), n, rows, stop.clone())))
+        .map(|n| tokio::spawn(writer(url.to_owned(), n, rows, note, stop.clone())))
         .collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let scripts = load(&MigrationDir::open(root, Dialect::Postgres).unwrap()).unwrap();
@@ -237,19 +259,35 @@ async fn measure(
     let mut runner = Runner::new(database, &scripts, root.display().to_string());
     let from = Instant::now();
     runner
-        .upgrade(&UpTarget::Head, |_| {})
+        .upgrade(&target, |_| {})
         .await
         .expect("the migration");
     let to = Instant::now();
     tokio::time::sleep(Duration::from_millis(200)).await;
     stop.store(true, Ordering::Relaxed);
-    let mut writes = Vec::new();
+    let (mut writes, mut failed) = (Vec::new(), 0);
     for task in tasks {
-        writes.extend(task.await.unwrap());
+        let (w, f) = task.await.unwrap();
+        writes.extend(w);
+        failed += f;
     }
     let (max, p99, count) = latency(&writes, from, to);
     assert!(count > 0, "{change}: no write while the migration ran");
-    (max, p99, to - from)
+    Sample {
+        max,
+        p99,
+        ran: to - from,
+        failed,
+    }
+}
+
+/// One measurement.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sample {
+    max: Duration,
+    p99: Duration,
+    ran: Duration,
+    failed: usize,
 }
 
 fn ms(d: Duration) -> String {
@@ -324,24 +362,61 @@ fn main() {
                 .path()
                 .join(format!("{}_{online}", change.replace(' ', "_")));
             directory(&root, change, online);
-            let mut samples: Vec<(Duration, Duration, Duration)> = Vec::new();
+            let mut samples: Vec<Sample> = Vec::new();
             for _ in 0..runs {
                 let name = format!("{prefix}_run");
                 admin(format!("DROP DATABASE IF EXISTS {name}"));
                 admin(format!("CREATE DATABASE {name} TEMPLATE {template}"));
                 let url = model_core::runner::with_database(&server, &name);
-                samples.push(runtime.block_on(measure(&url, &root, writers, rows, change)));
+                let sample = if change == &"rename a column" && online {
+                    // Expand under the running version (writing `note`), then contract under
+                    // the next one (writing `remark`).
+                    let expand = runtime.block_on(measure(
+                        &url,
+                        &root,
+                        (writers, rows, "note"),
+                        UpTarget::Expand,
+                        change,
+                    ));
+                    let contract = runtime.block_on(measure(
+                        &url,
+                        &root,
+                        (writers, rows, "remark"),
+                        UpTarget::Head,
+                        change,
+                    ));
+                    Sample {
+                        max: expand.max.max(contract.max),
+                        p99: expand.p99.max(contract.p99),
+                        ran: expand.ran + contract.ran,
+                        failed: expand.failed + contract.failed,
+                    }
+                } else {
+                    runtime.block_on(measure(
+                        &url,
+                        &root,
+                        (writers, rows, "note"),
+                        UpTarget::Head,
+                        change,
+                    ))
+                };
+                samples.push(sample);
                 admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
-            let median = |pick: fn(&(Duration, Duration, Duration)) -> Duration| {
+            let median = |pick: fn(&Sample) -> Duration| {
                 let mut values: Vec<Duration> = samples.iter().map(pick).collect();
                 values.sort();
                 values[values.len() / 2]
             };
+            let failed = samples.iter().map(|s| s.failed).max().unwrap_or(0);
             cells.extend([
-                ms(median(|s| s.0)),
-                ms(median(|s| s.1)),
-                ms(median(|s| s.2)),
+                ms(median(|s| s.max)),
+                ms(median(|s| s.p99)),
+                if failed > 0 {
+                    format!("{} ({failed} writes failed)", ms(median(|s| s.ran)))
+                } else {
+                    ms(median(|s| s.ran))
+                },
             ]);
         }
         table.push(format!("| {} |", cells.join(" | ")));
