@@ -192,6 +192,7 @@ async fn writer(
     n: i64,
     rows: i64,
     note: &'static str,
+    first_id: i64,
     stop: Arc<AtomicBool>,
 ) -> (Vec<Write>, usize) {
     let mut conn = PgConnection::connect(&url)
@@ -205,11 +206,16 @@ async fn writer(
     let mut i: i64 = 0;
     while !stop.load(Ordering::Relaxed) {
         i += 1;
-        let id = 10_000_000 * (n + 1) + i;
+        let id = first_id + 10_000_000 * (n + 1) + i;
         let start = Instant::now();
         match sqlx::query(&insert).bind(id).execute(&mut conn).await {
             Ok(_) => out.push((start, start.elapsed())),
-            Err(_) => failed += 1,
+            Err(e) => {
+                if failed == 0 && std::env::var("BENCH_VERBOSE").is_ok() {
+                    eprintln!("writer {n} ({note}): {e}");
+                }
+                failed += 1
+            }
         }
         let start = Instant::now();
         sqlx::query("UPDATE items SET qty = qty + 1 WHERE id = $1")
@@ -244,13 +250,22 @@ fn latency(writes: &[Write], from: Instant, to: Instant) -> (Duration, Duration,
 async fn measure(
     url: &str,
     root: &Path,
-    (writers, rows, note): (i64, i64, &'static str),
+    (writers, rows, note, first_id): (i64, i64, &'static str, i64),
     target: UpTarget,
     change: &str,
 ) -> Sample {
     let stop = Arc::new(AtomicBool::new(false));
     let tasks: Vec<_> = (0..writers)
-        .map(|n| tokio::spawn(writer(url.to_owned(), n, rows, note, stop.clone())))
+        .map(|n| {
+            tokio::spawn(writer(
+                url.to_owned(),
+                n,
+                rows,
+                note,
+                first_id,
+                stop.clone(),
+            ))
+        })
         .collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let scripts = load(&MigrationDir::open(root, Dialect::Postgres).unwrap()).unwrap();
@@ -374,14 +389,14 @@ fn main() {
                     let expand = runtime.block_on(measure(
                         &url,
                         &root,
-                        (writers, rows, "note"),
+                        (writers, rows, "note", 0),
                         UpTarget::Expand,
                         change,
                     ));
                     let contract = runtime.block_on(measure(
                         &url,
                         &root,
-                        (writers, rows, "remark"),
+                        (writers, rows, "remark", 1_000_000_000),
                         UpTarget::Head,
                         change,
                     ));
@@ -395,7 +410,7 @@ fn main() {
                     runtime.block_on(measure(
                         &url,
                         &root,
-                        (writers, rows, "note"),
+                        (writers, rows, "note", 0),
                         UpTarget::Head,
                         change,
                     ))

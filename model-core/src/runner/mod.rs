@@ -119,6 +119,32 @@ pub struct Progress {
     pub up_ran: Option<usize>,
 }
 
+impl Progress {
+    /// A row of a progress table (`_migrate_gen_progress`), as the backends store it: the
+    /// direction as `up`/`down`, the statement hashes separated by spaces.
+    pub(crate) fn from_row(
+        version: i64,
+        direction: &str,
+        statements: i32,
+        hashes: &str,
+        cumulative: String,
+        up_ran: Option<i32>,
+    ) -> Self {
+        Progress {
+            version,
+            direction: if direction == "down" {
+                Direction::Down
+            } else {
+                Direction::Up
+            },
+            statements: usize::try_from(statements).unwrap_or(0),
+            hashes: hashes.split_whitespace().map(str::to_owned).collect(),
+            cumulative,
+            up_ran: up_ran.and_then(|n| usize::try_from(n).ok()),
+        }
+    }
+}
+
 /// How the runner waits for locks and bounds statements (PostgreSQL).
 ///
 /// A DDL statement that waits for a lock makes every later query on its table wait behind it,

@@ -802,21 +802,14 @@ impl Backend for PgBackend {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let hashes: String = r.get("statement_hashes");
-                let statements: i32 = r.get("statements");
-                let up_ran: Option<i32> = r.get("up_ran");
-                Progress {
-                    version: r.get("version"),
-                    direction: if r.get::<String, _>("direction") == "down" {
-                        Direction::Down
-                    } else {
-                        Direction::Up
-                    },
-                    statements: usize::try_from(statements).unwrap_or(0),
-                    hashes: hashes.split_whitespace().map(str::to_owned).collect(),
-                    cumulative: r.get("cumulative_hash"),
-                    up_ran: up_ran.and_then(|n| usize::try_from(n).ok()),
-                }
+                Progress::from_row(
+                    r.get("version"),
+                    &r.get::<String, _>("direction"),
+                    r.get("statements"),
+                    &r.get::<String, _>("statement_hashes"),
+                    r.get("cumulative_hash"),
+                    r.get("up_ran"),
+                )
             })
             .collect())
     }
