@@ -207,3 +207,31 @@ async fn generate_writes_online_ddl_for_existing_tables_unless_blocking() {
         .unwrap();
     assert_eq!(count, 1);
 }
+
+/// `generate --phased` in a project that also targets SQLite and MySQL: expand/contract is
+/// PostgreSQL's; the other dialects' migrations of the change are written as one, with a note.
+#[test]
+fn phased_is_for_postgres_and_other_dialects_get_one_migration() {
+    let tmp = tempfile::tempdir().unwrap();
+    for dialect in ["postgres", "sqlite", "mysql"] {
+        let to = tmp.path().join(dialect);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(root().join(dialect)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+    let o = cli::run(BIN, tmp.path(), "", &["generate", "--phased", "anything"]);
+    assert!(o.status.success(), "{}", cli::stderr(&o));
+    assert_eq!(cli::stdout(&o).matches("No changes for ").count(), 3);
+    let err = cli::stderr(&o);
+    for dialect in ["sqlite", "mysql"] {
+        assert!(
+            err.contains(&format!(
+                "note: --phased splits PostgreSQL migrations; the {dialect} migration is written as one"
+            )),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("postgres migration"), "{err}");
+}

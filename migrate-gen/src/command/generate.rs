@@ -97,7 +97,14 @@ fn prepared(
     options: &Options,
 ) -> Result<(MigrationDir, Vec<NewMigration>), Failure> {
     let (current, dir, request) = inputs(global, path, options)?;
-    let generated = if options.phased {
+    let phased = options.phased && dir.dialect() == model_core::dialect::Dialect::Postgres;
+    if options.phased && !phased && !options.dry_run {
+        global.reporter().note(&format!(
+            "note: --phased splits PostgreSQL migrations; the {} migration is written as one",
+            dir.dialect()
+        ));
+    }
+    let generated = if phased {
         model_core::generate::new_phased_migrations(&dir, &current, &request)
     } else {
         new_migrations(&dir, &current, &request)
