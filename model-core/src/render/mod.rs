@@ -419,7 +419,7 @@ fn notes(dialect: &str, cx: &Context, op: &Operation) -> Vec<String> {
             column,
             backfill: None,
         } => format!(
-            "Fails if {table}.{column} holds NULLs (the migration then leaves the database unchanged); declare backfill_sql to fill them."
+            "Fails if {table}.{column} holds NULLs; declare backfill_sql to fill them."
         ),
         _ => return Vec::new(),
     };
