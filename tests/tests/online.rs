@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 use model_core::dialect::Dialect;
 use model_core::generate::{new_migrations, Request};
 use model_core::migration::MigrationDir;
-use model_core::runner::{load, Database, DownTarget, LockPolicy, Runner, RunnerError, UpTarget};
+use model_core::runner::{
+    load, Database, DownTarget, LockPolicy, MigrationScript, Runner, RunnerError, UpTarget,
+};
 use model_core::schema::Schema;
 use model_core::Table;
 use tests::scenario::{assert_introspects_to, schema};
@@ -131,20 +133,27 @@ fn generate(dir: &Path, online: bool) -> (String, String) {
     files
 }
 
-async fn connect(db: &TestDb, policy: LockPolicy) -> Database {
+/// The migrations of `dir`.
+fn load_scripts(dir: &Path) -> Vec<MigrationScript> {
+    load(&MigrationDir::open(dir, Dialect::Postgres).unwrap()).unwrap()
+}
+
+/// A runner of `scripts` (from `dir`) on `db`, waiting for locks as `policy` says.
+async fn runner_on<'m>(
+    db: &TestDb,
+    scripts: &'m [MigrationScript],
+    dir: &Path,
+    policy: LockPolicy,
+) -> Runner<'m, Database> {
     let mut database = Database::connect(&db.url).await.unwrap();
     database.set_lock_policy(policy);
-    database
+    Runner::new(database, scripts, dir.display().to_string())
 }
 
 /// A database at the first migration holding `rows` books (every tenth without a title).
 async fn at_first(db: &TestDb, dir: &Path, rows: i64) -> sqlx::PgPool {
-    let scripts = load(&MigrationDir::open(dir, Dialect::Postgres).unwrap()).unwrap();
-    let mut runner = Runner::new(
-        connect(db, LockPolicy::default()).await,
-        &scripts,
-        dir.display().to_string(),
-    );
+    let scripts = load_scripts(dir);
+    let mut runner = runner_on(db, &scripts, dir, LockPolicy::default()).await;
     runner.upgrade(&UpTarget::Steps(1), |_| {}).await.unwrap();
     let pool = db.pg_pool().await;
     sqlx::raw_sql(&format!(
@@ -233,12 +242,8 @@ async fn an_online_migration_applies_and_reverts_while_writes_go_on() {
         })
     };
 
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Postgres).unwrap()).unwrap();
-    let mut runner = Runner::new(
-        connect(&db, LockPolicy::default()).await,
-        &scripts,
-        dir.display().to_string(),
-    );
+    let scripts = load_scripts(&dir);
+    let mut runner = runner_on(&db, &scripts, &dir, LockPolicy::default()).await;
     runner.upgrade(&UpTarget::Head, |_| {}).await.unwrap();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let (writes, _slowest) = writer.await.unwrap();
@@ -288,12 +293,8 @@ async fn a_failed_concurrent_build_is_rebuilt_when_the_migration_resumes() {
         .execute(&pool)
         .await
         .unwrap();
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Postgres).unwrap()).unwrap();
-    let mut runner = Runner::new(
-        connect(&db, LockPolicy::default()).await,
-        &scripts,
-        dir.display().to_string(),
-    );
+    let scripts = load_scripts(&dir);
+    let mut runner = runner_on(&db, &scripts, &dir, LockPolicy::default()).await;
     let err = runner
         .upgrade(&UpTarget::Head, |_| {})
         .await
@@ -368,12 +369,8 @@ async fn a_half_applied_online_migration_is_reverted_exactly() {
         .execute(&pool)
         .await
         .unwrap();
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Postgres).unwrap()).unwrap();
-    let mut runner = Runner::new(
-        connect(&db, LockPolicy::default()).await,
-        &scripts,
-        dir.display().to_string(),
-    );
+    let scripts = load_scripts(&dir);
+    let mut runner = runner_on(&db, &scripts, &dir, LockPolicy::default()).await;
     let err = runner
         .upgrade(&UpTarget::Head, |_| {})
         .await
@@ -402,7 +399,7 @@ async fn a_lock_held_by_a_long_transaction_is_waited_for_in_bounded_attempts() {
     let (up, _) = generate(&dir, true);
     let db = TestDb::postgres().await;
     let pool = at_first(&db, &dir, 100).await;
-    let scripts = load(&MigrationDir::open(&dir, Dialect::Postgres).unwrap()).unwrap();
+    let scripts = load_scripts(&dir);
     let policy = LockPolicy {
         lock_timeout: Some(Duration::from_millis(200)),
         retries: 2,
@@ -420,11 +417,7 @@ async fn a_lock_held_by_a_long_transaction_is_waited_for_in_bounded_attempts() {
         .execute(&mut *holder)
         .await
         .unwrap();
-    let mut runner = Runner::new(
-        connect(&db, policy).await,
-        &scripts,
-        dir.display().to_string(),
-    );
+    let mut runner = runner_on(&db, &scripts, &dir, policy).await;
     let start = Instant::now();
     let err = runner
         .upgrade(&UpTarget::Head, |_| {})
@@ -451,18 +444,16 @@ async fn a_lock_held_by_a_long_transaction_is_waited_for_in_bounded_attempts() {
     assert_eq!(progress.statements, 13, "stopped at operation 13");
 
     // Released while the runner waits between attempts: it resumes, waits, and finishes.
-    let mut runner = Runner::new(
-        connect(
-            &db,
-            LockPolicy {
-                retries: 10,
-                ..policy
-            },
-        )
-        .await,
+    let mut runner = runner_on(
+        &db,
         &scripts,
-        dir.display().to_string(),
-    );
+        &dir,
+        LockPolicy {
+            retries: 10,
+            ..policy
+        },
+    )
+    .await;
     let release = async move {
         tokio::time::sleep(Duration::from_millis(1_500)).await;
         sqlx::raw_sql("COMMIT").execute(&mut *holder).await.unwrap();

@@ -119,30 +119,41 @@ pub struct Progress {
     pub up_ran: Option<usize>,
 }
 
-impl Progress {
-    /// A row of a progress table (`_migrate_gen_progress`), as the backends store it: the
-    /// direction as `up`/`down`, the statement hashes separated by spaces.
-    pub(crate) fn from_row(
-        version: i64,
-        direction: &str,
-        statements: i32,
-        hashes: &str,
-        cumulative: String,
-        up_ran: Option<i32>,
-    ) -> Self {
-        Progress {
-            version,
-            direction: if direction == "down" {
-                Direction::Down
-            } else {
-                Direction::Up
-            },
-            statements: usize::try_from(statements).unwrap_or(0),
-            hashes: hashes.split_whitespace().map(str::to_owned).collect(),
-            cumulative,
-            up_ran: up_ran.and_then(|n| usize::try_from(n).ok()),
-        }
-    }
+/// The columns of a progress table (`_migrate_gen_progress`), in the order [`progress_rows`]
+/// reads them.
+pub(crate) const PROGRESS_COLUMNS: &str =
+    "version, direction, statements, statement_hashes, cumulative_hash, up_ran";
+
+/// The rows of a progress table, selected as [`PROGRESS_COLUMNS`], whatever the database:
+/// the direction as `up`/`down`, the statement hashes separated by spaces.
+pub(crate) fn progress_rows<R>(rows: Vec<R>) -> Vec<Progress>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    rows.into_iter()
+        .map(|r| {
+            let direction: String = r.get(1);
+            let statements: i32 = r.get(2);
+            let hashes: String = r.get(3);
+            let up_ran: Option<i32> = r.get(5);
+            Progress {
+                version: r.get(0),
+                direction: if direction == "down" {
+                    Direction::Down
+                } else {
+                    Direction::Up
+                },
+                statements: usize::try_from(statements).unwrap_or(0),
+                hashes: hashes.split_whitespace().map(str::to_owned).collect(),
+                cumulative: r.get(4),
+                up_ran: up_ran.and_then(|n| usize::try_from(n).ok()),
+            }
+        })
+        .collect()
 }
 
 /// How the runner waits for locks and bounds statements (PostgreSQL).

@@ -255,25 +255,13 @@ impl Backend for MySqlBackend {
         if !self.has_table("_migrate_gen_progress").await? {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(
-            "SELECT version, direction, statements, statement_hashes, cumulative_hash, up_ran \
-             FROM _migrate_gen_progress ORDER BY version",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM _migrate_gen_progress ORDER BY version",
+            super::PROGRESS_COLUMNS
+        ))
         .fetch_all(&mut self.conn)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                Progress::from_row(
-                    r.get("version"),
-                    &r.get::<String, _>("direction"),
-                    r.get("statements"),
-                    &r.get::<String, _>("statement_hashes"),
-                    r.get("cumulative_hash"),
-                    r.get("up_ran"),
-                )
-            })
-            .collect())
+        Ok(super::progress_rows(rows))
     }
 
     async fn run(&mut self, job: &Job<'_>) -> Result<Duration, RunnerError> {

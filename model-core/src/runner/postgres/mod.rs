@@ -793,25 +793,13 @@ impl Backend for PgBackend {
             return Ok(Vec::new());
         }
         let rows = sqlx::query(&format!(
-            "SELECT version, direction, statements, statement_hashes, cumulative_hash, up_ran \
-             FROM {} ORDER BY version",
+            "SELECT {} FROM {} ORDER BY version",
+            super::PROGRESS_COLUMNS,
             self.progress
         ))
         .fetch_all(&mut self.conn)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                Progress::from_row(
-                    r.get("version"),
-                    &r.get::<String, _>("direction"),
-                    r.get("statements"),
-                    &r.get::<String, _>("statement_hashes"),
-                    r.get("cumulative_hash"),
-                    r.get("up_ran"),
-                )
-            })
-            .collect())
+        Ok(super::progress_rows(rows))
     }
 
     async fn record(&mut self, migration: &MigrationScript) -> Result<(), RunnerError> {
